@@ -1,1 +1,49 @@
-//! search
+//! Site search that understands Vietnamese, with no server.
+//!
+//! [`build`] turns the plain text of a language's pages into a static, sharded index under
+//! `search/<lang>/`; [`SCRIPT`] is the browser script that queries it. The file formats and
+//! the HTML contract with the theme are described in this crate's README.md.
+
+mod index;
+pub mod text;
+
+pub use index::build;
+
+/// The browser script, to be written by the site to `/search.js`.
+pub const SCRIPT: &str = include_str!("../assets/search.js");
+
+/// One page to index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Doc {
+    /// Root-relative URL of the page, e.g. `/bien-dao/hoang-sa/`.
+    pub url: String,
+    /// Page title.
+    pub title: String,
+    /// Date already formatted for display, e.g. "ngày 16 tháng 01 năm 2024".
+    pub date: Option<String>,
+    /// Title of the page's section.
+    pub section: String,
+    /// Plain text of the page body.
+    pub body: String,
+}
+
+/// Index layout settings; build with `Options { shard_bytes: .., ..Default::default() }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Target size of one term shard (uncompressed bytes); a single very common word may exceed it.
+    pub shard_bytes: usize,
+    /// Target size of one document shard (titles, dates and text for snippets).
+    pub doc_shard_bytes: usize,
+    /// Page text kept for snippets, in characters; a match past it gets a snippet from the start.
+    pub snippet_chars: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            shard_bytes: 50_000,
+            doc_shard_bytes: 16_000,
+            snippet_chars: 20_000,
+        }
+    }
+}
