@@ -1,0 +1,180 @@
+//! What can go wrong with an image, told so that a teacher knows what to do.
+
+use i18n::{tr, Lang};
+use std::path::{Path, PathBuf};
+
+/// An image that could not be read, understood or written to the cache.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    /// The source file could not be read (missing, no permission, a folder...).
+    #[error("{}", self.message(Lang::En))]
+    Read {
+        /// The source image.
+        path: PathBuf,
+        /// Why reading failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not an image format the site can publish.
+    #[error("{}", self.message(Lang::En))]
+    Unsupported {
+        /// The source image.
+        path: PathBuf,
+        /// What the file looks like (e.g. "TIFF", "HEIC", "unknown").
+        found: String,
+    },
+    /// The file claims to be an image but its data is damaged or cut short.
+    #[error("{}", self.message(Lang::En))]
+    Corrupt {
+        /// The source image.
+        path: PathBuf,
+        /// The decoder's explanation.
+        detail: String,
+    },
+    /// The image is too large to process safely (dimensions or memory).
+    #[error("{}", self.message(Lang::En))]
+    TooLarge {
+        /// The source image.
+        path: PathBuf,
+        /// The decoder's explanation.
+        detail: String,
+    },
+    /// Encoding a resized copy failed (should not happen with a valid image).
+    #[error("{}", self.message(Lang::En))]
+    Encode {
+        /// The source image.
+        path: PathBuf,
+        /// The encoder's explanation.
+        detail: String,
+    },
+    /// The image cache folder could not be written.
+    #[error("{}", self.message(Lang::En))]
+    Cache {
+        /// The source image being processed.
+        path: PathBuf,
+        /// The cache file or folder that failed.
+        cache_path: PathBuf,
+        /// Why writing failed.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ImageError {
+    /// The source image this error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            ImageError::Read { path, .. }
+            | ImageError::Unsupported { path, .. }
+            | ImageError::Corrupt { path, .. }
+            | ImageError::TooLarge { path, .. }
+            | ImageError::Encode { path, .. }
+            | ImageError::Cache { path, .. } => path,
+        }
+    }
+
+    /// The full message in the user's language: what is wrong and what to do about it.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ImageError::Read { path, source } => {
+                let p = path.display();
+                if source.kind() == std::io::ErrorKind::NotFound {
+                    tr!(
+                        lang,
+                        "Không tìm thấy ảnh {p}. Hãy kiểm tra tên tệp (chữ hoa/thường, dấu) và đường dẫn trong bài viết.",
+                        "Image {p} not found. Check the file name (case, accents) and the path used in the page."
+                    )
+                } else {
+                    tr!(
+                        lang,
+                        "Không đọc được ảnh {p}: {source}. Hãy kiểm tra tệp có tồn tại và có quyền đọc.",
+                        "Cannot read image {p}: {source}. Check that the file exists and is readable."
+                    )
+                }
+            }
+            ImageError::Unsupported { path, found } => {
+                let p = path.display();
+                tr!(
+                    lang,
+                    "Ảnh {p} có định dạng không hỗ trợ ({found}). Hãy lưu lại ảnh dưới dạng JPEG hoặc PNG (ví dụ: mở bằng ứng dụng Ảnh rồi xuất/lưu thành .jpg).",
+                    "Image {p} is in an unsupported format ({found}). Save it again as JPEG or PNG (e.g. open it in a photo app and export as .jpg)."
+                )
+            }
+            ImageError::Corrupt { path, detail } => {
+                let p = path.display();
+                tr!(
+                    lang,
+                    "Ảnh {p} bị hỏng hoặc chưa tải xong ({detail}). Hãy chép lại ảnh gốc từ điện thoại/máy ảnh, hoặc mở và lưu lại bằng một ứng dụng xem ảnh.",
+                    "Image {p} is damaged or incomplete ({detail}). Copy the original again from the phone/camera, or open and re-save it in a photo app."
+                )
+            }
+            ImageError::TooLarge { path, detail } => {
+                let p = path.display();
+                tr!(
+                    lang,
+                    "Ảnh {p} quá lớn để xử lý ({detail}). Hãy thu nhỏ ảnh (ví dụ dưới 50 megapixel) rồi thử lại.",
+                    "Image {p} is too large to process ({detail}). Make it smaller (e.g. under 50 megapixels) and try again."
+                )
+            }
+            ImageError::Encode { path, detail } => {
+                let p = path.display();
+                tr!(
+                    lang,
+                    "Không tạo được bản thu nhỏ của ảnh {p} ({detail}). Hãy mở và lưu lại ảnh dưới dạng JPEG rồi thử lại.",
+                    "Could not create the resized copies of image {p} ({detail}). Open and re-save the image as JPEG, then try again."
+                )
+            }
+            ImageError::Cache {
+                path,
+                cache_path,
+                source,
+            } => {
+                let p = path.display();
+                let c = cache_path.display();
+                tr!(
+                    lang,
+                    "Không ghi được bộ nhớ đệm ảnh {c} khi xử lý {p}: {source}. Hãy kiểm tra ổ đĩa còn chỗ trống và thư mục có quyền ghi; có thể xóa thư mục đệm để làm lại từ đầu.",
+                    "Cannot write the image cache {c} while processing {p}: {source}. Check free disk space and write permission; the cache folder may be deleted to start afresh."
+                )
+            }
+        }
+    }
+
+    /// Classifies an `image` crate error about `path`.
+    pub(crate) fn from_image(path: &Path, err: image::ImageError) -> ImageError {
+        use image::error::ImageError as E;
+        let path = path.to_path_buf();
+        match err {
+            E::Unsupported(u) => ImageError::Unsupported {
+                path,
+                found: match u.format_hint() {
+                    image::error::ImageFormatHint::Exact(f) => format!("{f:?}"),
+                    image::error::ImageFormatHint::Name(n) => n,
+                    image::error::ImageFormatHint::PathExtension(e) => {
+                        e.to_string_lossy().into_owned()
+                    }
+                    _ => u.to_string(),
+                },
+            },
+            E::Limits(l) => ImageError::TooLarge {
+                path,
+                detail: l.to_string(),
+            },
+            E::IoError(source) if source.kind() == std::io::ErrorKind::UnexpectedEof => {
+                ImageError::Corrupt {
+                    path,
+                    detail: "file ends too early".to_string(),
+                }
+            }
+            E::IoError(source) => ImageError::Read { path, source },
+            E::Encoding(e) => ImageError::Encode {
+                path,
+                detail: e.to_string(),
+            },
+            other => ImageError::Corrupt {
+                path,
+                detail: other.to_string(),
+            },
+        }
+    }
+}
