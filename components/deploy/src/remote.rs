@@ -1,0 +1,153 @@
+//! The few operations a deploy needs from a server, whatever the protocol.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::error::DeployError;
+use crate::target::{Scheme, Target};
+
+/// How long a connection may stay silent before it counts as broken (then it is retried).
+pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long to wait for a server to accept a connection.
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// What kind of failure: decides between retrying, stopping, and which message to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Fault {
+    /// Network trouble or a temporary server reply (FTP 4xx): retry after a pause.
+    Transient,
+    /// The server refused (FTP 5xx, SFTP permission denied): retrying will not help.
+    Refused,
+    /// Wrong user name or password: stop at once, before anything is written.
+    Auth,
+    /// The TLS certificate was refused.
+    Tls,
+    /// The SSH host key differs from the recorded one.
+    HostKey(PathBuf),
+}
+
+/// A failure of one remote operation.
+#[derive(Debug, Clone)]
+pub(crate) struct RemoteError {
+    pub fault: Fault,
+    pub detail: String,
+}
+
+impl RemoteError {
+    pub fn new(fault: Fault, detail: impl Into<String>) -> RemoteError {
+        RemoteError {
+            fault,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn transient(detail: impl Into<String>) -> RemoteError {
+        RemoteError::new(Fault::Transient, detail)
+    }
+
+    pub fn refused(detail: impl Into<String>) -> RemoteError {
+        RemoteError::new(Fault::Refused, detail)
+    }
+
+    /// The user-facing error for this failure while doing `action` on `path`.
+    pub fn into_deploy_error(
+        self,
+        target: &Target,
+        action: &'static str,
+        path: &str,
+        attempts: u32,
+    ) -> DeployError {
+        match self.fault {
+            Fault::Auth => DeployError::Auth {
+                account: target.account(),
+            },
+            Fault::Tls => DeployError::Tls {
+                server: target.server(),
+                detail: self.detail,
+            },
+            Fault::HostKey(known_hosts) => DeployError::HostKeyChanged {
+                server: target.server(),
+                known_hosts,
+            },
+            Fault::Refused => DeployError::Remote {
+                action,
+                path: path.to_string(),
+                detail: self.detail,
+            },
+            Fault::Transient if action == "connect" => DeployError::Connect {
+                server: target.server(),
+                detail: self.detail,
+            },
+            Fault::Transient => DeployError::Network {
+                path: path.to_string(),
+                detail: self.detail,
+                attempts,
+            },
+        }
+    }
+}
+
+/// A logged-in connection whose paths are relative to the target folder, `/`-separated.
+pub(crate) trait Remote {
+    /// The content of a file, or `None` when there is no such file.
+    fn read(&mut self, path: &str) -> Result<Option<Vec<u8>>, RemoteError>;
+    /// Creates one folder (its parent exists); succeeds when it already exists.
+    fn mkdir(&mut self, dir: &str) -> Result<(), RemoteError>;
+    /// Writes a file under a temporary name, then renames it into place, so that a visitor
+    /// never gets half a file.
+    fn put(&mut self, path: &str, data: &mut dyn Read) -> Result<(), RemoteError>;
+    /// Deletes a file; succeeds when it is already gone.
+    fn delete(&mut self, path: &str) -> Result<(), RemoteError>;
+    /// Removes a folder if it is empty; failing is harmless and reported as `false`.
+    fn rmdir_if_empty(&mut self, dir: &str) -> bool;
+}
+
+/// Connection settings beyond the target itself.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ConnectOptions {
+    pub accept_invalid_certs: bool,
+    /// Where SFTP host keys are remembered (trust on first use).
+    pub known_hosts: Option<PathBuf>,
+}
+
+/// Connects, logs in and goes to (creating if needed) the target folder.
+pub(crate) fn connect(
+    target: &Target,
+    password: &str,
+    opts: &ConnectOptions,
+) -> Result<Box<dyn Remote>, RemoteError> {
+    match target.scheme {
+        Scheme::Ftp | Scheme::Ftps => Ok(Box::new(crate::ftp::FtpRemote::connect(
+            target, password, opts,
+        )?)),
+        Scheme::Sftp => Ok(Box::new(crate::sftp::SftpRemote::connect(
+            target, password, opts,
+        )?)),
+    }
+}
+
+/// `dir/.name.bangtin-tmp`: the temporary name beside the final one (same folder, so the
+/// rename is atomic on the server's file system).
+pub(crate) fn temp_name(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((dir, name)) => format!("{dir}/.{name}{}", crate::manifest::TEMP_SUFFIX),
+        None => format!(".{path}{}", crate::manifest::TEMP_SUFFIX),
+    }
+}
+
+/// Classifies an I/O error: all network I/O trouble is worth a retry.
+pub(crate) fn io_fault(e: &std::io::Error) -> RemoteError {
+    RemoteError::transient(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_names_stay_in_the_same_folder() {
+        assert_eq!(temp_name("index.html"), ".index.html.bangtin-tmp");
+        assert_eq!(temp_name("a/b/ảnh.jpg"), "a/b/.ảnh.jpg.bangtin-tmp");
+    }
+}
