@@ -1,1 +1,887 @@
-//! markdown
+//! Markdown to HTML for bangtin.
+//!
+//! One pass over pulldown-cmark events gives the page HTML, its summary, table of
+//! contents, ids, internal links and plain text. Shortcodes are rendered by the site
+//! through [`Host`]; raw HTML is cleaned with ammonia unless the site opts out.
+
+mod error;
+mod highlight;
+mod sanitize;
+mod shortcode;
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use i18n::{tr, Lang};
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+pub use error::{line_col, MdError, MdErrorKind, SyntaxProblem};
+pub use highlight::highlight_css;
+
+use shortcode::{
+    push_placeholder, single_placeholder, strip_placeholders, Prepared, Sub, PH_CLOSE, PH_OPEN,
+};
+
+/// How to render Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Keep raw HTML as written instead of cleaning it (`[markdown] unsafe_html = true`).
+    pub unsafe_html: bool,
+    /// Highlight fenced code with syntect (CSS classes from [`highlight_css`]).
+    pub highlight: bool,
+    /// Language of messages and of the few words the output carries (table labels).
+    pub lang: Lang,
+    /// Typographic quotes and dashes.
+    pub smart_punctuation: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            unsafe_html: false,
+            highlight: true,
+            lang: Lang::Vi,
+            smart_punctuation: false,
+        }
+    }
+}
+
+/// What the site provides while rendering one page.
+pub trait Host: Sync {
+    /// `target` is the part after "@/" without the "#anchor" (e.g. "bien-dao/hoang-sa.md");
+    /// returns the page/section URL or None if it does not exist.
+    fn resolve_link(&self, target: &str) -> Option<String>;
+    /// Renders a shortcode with a Tera template; `body` is Some for
+    /// `{% name(...) %}body{% end %}` (raw text, not yet rendered). Err(message) becomes an
+    /// [`MdError`].
+    fn shortcode(
+        &self,
+        name: &str,
+        args: &serde_json::Map<String, serde_json::Value>,
+        body: Option<&str>,
+    ) -> Result<String, String>;
+    /// Lets the site replace a Markdown image with responsive HTML; `index` = 0 for the
+    /// first image of the page. None => default `<img>` (the first image without
+    /// `loading="lazy"`).
+    fn image(
+        &self,
+        src: &str,
+        alt: &str,
+        title: &str,
+        index: usize,
+    ) -> Result<Option<String>, String>;
+}
+
+/// One heading of the table of contents, with the headings nested under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#`, 2 for `##`...
+    pub level: u32,
+    /// The heading's id (anchor).
+    pub id: String,
+    /// Plain text of the heading.
+    pub title: String,
+    /// Deeper headings that follow this one.
+    pub children: Vec<Heading>,
+}
+
+/// A link to `@/...` found in the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// The part after `@/`, without the anchor.
+    pub target: String,
+    /// The part after `#`, if any.
+    pub anchor: Option<String>,
+    /// Byte offset of the `@/` in the source.
+    pub offset: usize,
+}
+
+/// Something the sanitizer removed from the author's raw HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removed {
+    /// Byte offset in the source.
+    pub offset: usize,
+    /// The removed tag, attribute or element as written (shortened if long).
+    pub snippet: String,
+}
+
+impl Removed {
+    /// A warning for the author, with what to do.
+    pub fn message(&self, lang: Lang) -> String {
+        let s = &self.snippet;
+        tr!(
+            lang,
+            "đoạn HTML {s} đã bị loại bỏ vì không an toàn. Hãy dùng shortcode (ví dụ youtube, pdf) để nhúng nội dung, hoặc đặt unsafe_html = true trong [markdown] của config.toml nếu bạn tin nguồn này.",
+            "the HTML {s} was removed because it is not safe. Use a shortcode (for example youtube, pdf) to embed content, or set unsafe_html = true under [markdown] in config.toml if you trust this source."
+        )
+    }
+}
+
+/// The result of rendering one page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The page body as HTML.
+    pub html: String,
+    /// HTML of the part before `<!-- more -->` (a closed fragment), if the marker is there.
+    pub summary: Option<String>,
+    /// Table of contents, nested by heading level.
+    pub toc: Vec<Heading>,
+    /// Every id in the output, in order, each once.
+    pub ids: Vec<String>,
+    /// Every `@/` link, for the site's anchor checks.
+    pub links: Vec<InternalLink>,
+    /// Plain text of the body: words separated by single spaces, no code blocks.
+    pub text: String,
+    /// Number of words in `text`.
+    pub word_count: usize,
+    /// Raw HTML the sanitizer changed, for `check` to warn about.
+    pub removed_html: Vec<Removed>,
+}
+
+/// The page-wide slug function, kept in one place so the slugger can be swapped.
+fn slugify(s: &str) -> String {
+    fallback_slug::slugify(s)
+}
+
+/// Makes `base` unique among `seen` by appending -1, -2...; records the result.
+fn unique_slug(base: &str, seen: &mut HashSet<String>) -> String {
+    fallback_slug::unique_slug(base, seen)
+}
+
+mod fallback_slug {
+    //! Stand-in for `vi::slugify` until the `vi` crate provides it.
+    use std::collections::HashSet;
+    use unicode_normalization::UnicodeNormalization;
+
+    pub fn slugify(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut dash = false;
+        for c in s.nfd() {
+            let c = match c {
+                'đ' | 'Đ' => 'd',
+                c if unicode_normalization::char::is_combining_mark(c) => continue,
+                c => c,
+            };
+            if c.is_alphanumeric() {
+                if dash && !out.is_empty() {
+                    out.push('-');
+                }
+                dash = false;
+                out.extend(c.to_lowercase());
+            } else {
+                dash = true;
+            }
+        }
+        out
+    }
+
+    pub fn unique_slug(base: &str, seen: &mut HashSet<String>) -> String {
+        let mut candidate = base.to_string();
+        let mut n = 1;
+        while seen.contains(&candidate) {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        seen.insert(candidate.clone());
+        candidate
+    }
+}
+
+fn md_options(opts: &Options) -> pulldown_cmark::Options {
+    use pulldown_cmark::Options as O;
+    let mut o = O::ENABLE_TABLES
+        | O::ENABLE_FOOTNOTES
+        | O::ENABLE_STRIKETHROUGH
+        | O::ENABLE_TASKLISTS
+        | O::ENABLE_HEADING_ATTRIBUTES;
+    if opts.smart_punctuation {
+        o |= O::ENABLE_SMART_PUNCTUATION;
+    }
+    o
+}
+
+/// Renders one page's Markdown. All errors of the page are returned together.
+pub fn render(source: &str, opts: &Options, host: &dyn Host) -> Result<Rendered, Vec<MdError>> {
+    // Private-use characters would be taken for placeholders. U+FFFD has the same UTF-8
+    // length, so byte offsets stay true.
+    let cleaned: Cow<str> = if source.contains([PH_OPEN, PH_CLOSE]) {
+        Cow::Owned(source.replace([PH_OPEN, PH_CLOSE], "\u{FFFD}"))
+    } else {
+        Cow::Borrowed(source)
+    };
+    let md_opts = md_options(opts);
+    let mut subs = Vec::new();
+    let mut errors = Vec::new();
+    let prepared = shortcode::prepare(&cleaned, md_opts, host, &mut subs, &mut errors);
+    let mut r = Renderer {
+        opts,
+        host,
+        prepared: &prepared,
+        out: Vec::with_capacity(256),
+        subs,
+        errors,
+        stack: Vec::new(),
+        heading: None,
+        headings: Vec::new(),
+        code: None,
+        image: None,
+        image_index: 0,
+        table: None,
+        tables: 0,
+        footnotes: HashMap::new(),
+        html_block: None,
+        raw_html: false,
+        summary_at: None,
+        plain: String::with_capacity(prepared.text.len()),
+        links: Vec::new(),
+        removed: Vec::new(),
+    };
+    for (event, range) in Parser::new_ext(&prepared.text, md_opts).into_offset_iter() {
+        r.event(event, range);
+    }
+    r.finish()
+}
+
+struct PendingHeading {
+    idx: usize,
+    level: u32,
+    explicit: Option<String>,
+    text: String,
+}
+
+struct CodeBuf {
+    lang: String,
+    content: String,
+}
+
+struct ImageBuf<'a> {
+    dest: CowStr<'a>,
+    title: CowStr<'a>,
+    alt: String,
+    offset: usize,
+    /// Nested images inside the alt text (rare, but the parser allows it).
+    depth: usize,
+}
+
+struct TableState {
+    aligns: Vec<Alignment>,
+    in_head: bool,
+    col: usize,
+}
+
+struct HtmlBuf {
+    text: String,
+    /// (position in `text`, offset in the prepared source) of each piece.
+    pieces: Vec<(usize, usize)>,
+}
+
+struct Renderer<'a, 'o> {
+    opts: &'o Options,
+    host: &'o dyn Host,
+    prepared: &'o Prepared<'o>,
+    out: Vec<Event<'a>>,
+    subs: Vec<Sub>,
+    errors: Vec<MdError>,
+    /// Open tags, to close a summary cut in the middle of a list or quote.
+    stack: Vec<TagEnd>,
+    heading: Option<PendingHeading>,
+    headings: Vec<PendingHeading>,
+    code: Option<CodeBuf>,
+    image: Option<ImageBuf<'a>>,
+    image_index: usize,
+    table: Option<TableState>,
+    tables: usize,
+    footnotes: HashMap<String, usize>,
+    html_block: Option<HtmlBuf>,
+    raw_html: bool,
+    summary_at: Option<(usize, Vec<TagEnd>)>,
+    plain: String,
+    links: Vec<InternalLink>,
+    removed: Vec<Removed>,
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn orig(&self, offset: usize) -> usize {
+        self.prepared.orig_offset(offset)
+    }
+
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if let Some(img) = self.image.as_mut() {
+            match event {
+                Event::Start(Tag::Image { .. }) => img.depth += 1,
+                Event::End(TagEnd::Image) if img.depth > 0 => img.depth -= 1,
+                Event::End(TagEnd::Image) => self.finish_image(),
+                Event::Text(t) | Event::Code(t) => img.alt.push_str(&strip_placeholders(&t)),
+                Event::SoftBreak | Event::HardBreak => img.alt.push(' '),
+                _ => {}
+            }
+            return;
+        }
+        if let Some(code) = self.code.as_mut() {
+            match event {
+                Event::Text(t) => code.content.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.finish_code(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => {
+                self.stack.push(tag.to_end());
+                self.start(tag, range);
+            }
+            Event::End(end) => {
+                self.stack.pop();
+                self.end(end);
+            }
+            Event::Text(t) => {
+                self.text(&t);
+                self.out.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                self.text(&t);
+                self.out.push(Event::Code(t));
+            }
+            Event::Html(t) => match self.html_block.as_mut() {
+                Some(buf) => {
+                    buf.pieces.push((buf.text.len(), range.start));
+                    buf.text.push_str(&t);
+                }
+                None => self.raw(t, &[(0, range.start)]),
+            },
+            Event::InlineHtml(t) => self.raw(t, &[(0, range.start)]),
+            Event::FootnoteReference(name) => {
+                let (n, first) = self.footnote_number(&name);
+                let id = footnote_slug(&name, n);
+                let mut html = String::from("<sup class=\"footnote-reference\"");
+                if first {
+                    html.push_str(&format!(" id=\"fnref-{id}\""));
+                }
+                html.push_str(&format!("><a href=\"#fn-{id}\">{n}</a></sup>"));
+                self.out.push(Event::Html(html.into()));
+            }
+            Event::TaskListMarker(checked) => {
+                // Task boxes are shown, not used: disabled, and kept out of the cleaner.
+                let html = if checked {
+                    "<input type=\"checkbox\" disabled checked> "
+                } else {
+                    "<input type=\"checkbox\" disabled> "
+                };
+                self.push_sub(html.to_string(), false);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.plain.push(' ');
+                self.out.push(event);
+            }
+            Event::Rule => self.out.push(event),
+            Event::InlineMath(_) | Event::DisplayMath(_) => self.out.push(event),
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        let t = strip_placeholders(t);
+        if let Some(h) = self.heading.as_mut() {
+            h.text.push_str(&t);
+        }
+        self.plain.push_str(&t);
+    }
+
+    /// Emits a placeholder for HTML that must not pass through the cleaner.
+    fn push_sub(&mut self, html: String, block: bool) {
+        let mut ph = String::with_capacity(8);
+        push_placeholder(&mut ph, self.subs.len());
+        self.subs.push(Sub { html, block });
+        self.out.push(Event::Html(ph.into()));
+    }
+
+    fn start(&mut self, tag: Tag<'a>, range: Range<usize>) {
+        match tag {
+            Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            } => {
+                self.heading = Some(PendingHeading {
+                    idx: self.out.len(),
+                    level: heading_level(level),
+                    explicit: id.as_ref().map(|s| s.to_string()),
+                    text: String::new(),
+                });
+                self.out.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
+            }
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                // Code blocks are not nested in the tag stack: they hold only text.
+                self.stack.pop();
+                self.code = Some(CodeBuf {
+                    lang,
+                    content: String::new(),
+                });
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                self.stack.pop();
+                let offset = self.orig(range.start);
+                let dest = self.destination(dest_url, range);
+                self.image = Some(ImageBuf {
+                    dest,
+                    title,
+                    alt: String::new(),
+                    offset,
+                    depth: 0,
+                });
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                let dest_url = self.destination(dest_url, range);
+                self.out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Tag::Table(aligns) => {
+                self.tables += 1;
+                let label = tr!(self.opts.lang, "Bảng {}", "Table {}", self.tables);
+                self.out.push(Event::Html(
+                    format!(
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{label}\">\n<table>\n"
+                    )
+                    .into(),
+                ));
+                self.table = Some(TableState {
+                    aligns,
+                    in_head: false,
+                    col: 0,
+                });
+            }
+            Tag::TableHead => {
+                if let Some(t) = self.table.as_mut() {
+                    t.in_head = true;
+                    t.col = 0;
+                }
+                self.out.push(Event::Html("<thead>\n<tr>".into()));
+            }
+            Tag::TableRow => {
+                if let Some(t) = self.table.as_mut() {
+                    t.col = 0;
+                }
+                self.out.push(Event::Html("<tr>".into()));
+            }
+            Tag::TableCell => {
+                let (in_head, align) = match &self.table {
+                    Some(t) => (
+                        t.in_head,
+                        t.aligns.get(t.col).copied().unwrap_or(Alignment::None),
+                    ),
+                    None => (false, Alignment::None),
+                };
+                let mut html = String::from(if in_head { "<th scope=\"col\"" } else { "<td" });
+                match align {
+                    Alignment::Left => html.push_str(" class=\"align-left\""),
+                    Alignment::Center => html.push_str(" class=\"align-center\""),
+                    Alignment::Right => html.push_str(" class=\"align-right\""),
+                    Alignment::None => {}
+                }
+                html.push('>');
+                self.out.push(Event::Html(html.into()));
+            }
+            Tag::FootnoteDefinition(name) => {
+                let (n, _) = self.footnote_number(&name);
+                let id = footnote_slug(&name, n);
+                self.out.push(Event::Html(
+                    format!(
+                        "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>\n"
+                    )
+                    .into(),
+                ));
+            }
+            Tag::HtmlBlock => {
+                self.html_block = Some(HtmlBuf {
+                    text: String::new(),
+                    pieces: Vec::new(),
+                });
+            }
+            other => self.out.push(Event::Start(other)),
+        }
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        match end {
+            TagEnd::Heading(_) => {
+                self.out.push(Event::End(end));
+                self.plain.push(' ');
+                if let Some(h) = self.heading.take() {
+                    self.headings.push(h);
+                }
+            }
+            TagEnd::Paragraph => {
+                // A shortcode alone on its lines came out as a paragraph of one
+                // placeholder: its HTML is block-level, so drop the <p>.
+                let n = self.out.len();
+                let lone_block = n >= 2
+                    && matches!(self.out[n - 2], Event::Start(Tag::Paragraph))
+                    && match &self.out[n - 1] {
+                        Event::Text(t) => single_placeholder(t)
+                            .and_then(|i| self.subs.get(i))
+                            .is_some_and(|s| s.block),
+                        _ => false,
+                    };
+                if lone_block {
+                    self.out.remove(n - 2);
+                } else {
+                    self.out.push(Event::End(end));
+                }
+                self.plain.push(' ');
+            }
+            TagEnd::TableHead => {
+                if let Some(t) = self.table.as_mut() {
+                    t.in_head = false;
+                }
+                self.out
+                    .push(Event::Html("</tr>\n</thead>\n<tbody>\n".into()));
+            }
+            TagEnd::TableRow => self.out.push(Event::Html("</tr>\n".into())),
+            TagEnd::TableCell => {
+                let in_head = self.table.as_ref().is_some_and(|t| t.in_head);
+                if let Some(t) = self.table.as_mut() {
+                    t.col += 1;
+                }
+                self.out
+                    .push(Event::Html(if in_head { "</th>" } else { "</td>" }.into()));
+                self.plain.push(' ');
+            }
+            TagEnd::Table => {
+                self.table = None;
+                self.out
+                    .push(Event::Html("</tbody>\n</table>\n</div>\n".into()));
+            }
+            TagEnd::FootnoteDefinition => {
+                self.out.push(Event::Html("</div>\n".into()));
+                self.plain.push(' ');
+            }
+            TagEnd::HtmlBlock => {
+                if let Some(buf) = self.html_block.take() {
+                    let pieces = buf.pieces;
+                    self.raw(buf.text.into(), &pieces);
+                }
+                self.plain.push(' ');
+            }
+            TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::List(_) => {
+                self.out.push(Event::End(end));
+                self.plain.push(' ');
+            }
+            other => self.out.push(Event::End(other)),
+        }
+    }
+
+    /// Footnote number (by first appearance) and whether this is its first appearance.
+    fn footnote_number(&mut self, name: &str) -> (usize, bool) {
+        let next = self.footnotes.len() + 1;
+        match self.footnotes.get(name) {
+            Some(&n) => (n, false),
+            None => {
+                self.footnotes.insert(name.to_string(), next);
+                (next, true)
+            }
+        }
+    }
+
+    /// Rewrites a link or image address: `@/` links are resolved through the host,
+    /// dangerous schemes are neutralised unless raw HTML is trusted.
+    fn destination(&mut self, dest: CowStr<'a>, range: Range<usize>) -> CowStr<'a> {
+        let dest: CowStr<'a> = if dest.contains(PH_OPEN) {
+            // A shortcode used as an address (e.g. `[x]({{ url() }})`): its output is text.
+            shortcode::substitute(&dest, &self.subs).into()
+        } else {
+            dest
+        };
+        if let Some(rest) = dest.strip_prefix("@/") {
+            let (target, anchor) = match rest.split_once('#') {
+                Some((t, a)) => (t, Some(a.to_string())),
+                None => (rest, None),
+            };
+            let src = &self.prepared.text[range.clone()];
+            let at = src.find("@/").map_or(range.start, |k| range.start + k);
+            let offset = self.orig(at);
+            self.links.push(InternalLink {
+                target: target.to_string(),
+                anchor: anchor.clone(),
+                offset,
+            });
+            return match self.host.resolve_link(target) {
+                Some(mut url) => {
+                    if let Some(a) = anchor {
+                        url.push('#');
+                        url.push_str(&a);
+                    }
+                    url.into()
+                }
+                None => {
+                    self.errors.push(MdError {
+                        offset,
+                        kind: MdErrorKind::BrokenLink {
+                            target: target.to_string(),
+                        },
+                    });
+                    dest
+                }
+            };
+        }
+        if !self.opts.unsafe_html && sanitize::is_unsafe_url(&dest) {
+            self.removed.push(Removed {
+                offset: self.orig(range.start),
+                snippet: dest.to_string(),
+            });
+            return "#".into();
+        }
+        dest
+    }
+
+    fn finish_image(&mut self) {
+        let Some(img) = self.image.take() else { return };
+        let index = self.image_index;
+        self.image_index += 1;
+        let html = match self
+            .host
+            .image(&img.dest, img.alt.trim(), &img.title, index)
+        {
+            Ok(Some(html)) => html,
+            Ok(None) => default_img(&img.dest, img.alt.trim(), &img.title, index),
+            Err(message) => {
+                self.errors.push(MdError {
+                    offset: img.offset,
+                    kind: MdErrorKind::ImageFailed {
+                        src: img.dest.to_string(),
+                        message,
+                    },
+                });
+                String::new()
+            }
+        };
+        self.push_sub(html, false);
+    }
+
+    fn finish_code(&mut self) {
+        let Some(code) = self.code.take() else { return };
+        let html = highlight::code_block(&code.lang, &code.content, self.opts.highlight);
+        self.plain.push(' ');
+        self.push_sub(html, true);
+    }
+
+    /// Raw HTML from the author: the summary marker, or content to clean.
+    fn raw(&mut self, html: CowStr<'a>, pieces: &[(usize, usize)]) {
+        if html.trim() == "<!-- more -->" {
+            // Not a valid cut inside a table or heading (the fragment could not be closed).
+            let inside_table_or_heading = self.table.is_some() || self.heading.is_some();
+            if self.summary_at.is_none() && !inside_table_or_heading {
+                self.summary_at = Some((self.out.len(), self.stack.clone()));
+            }
+            return;
+        }
+        let report = !self.opts.unsafe_html;
+        let mut found = sanitize::Inspection::default();
+        sanitize::inspect(&html, report, &mut self.plain, &mut found);
+        if report {
+            self.raw_html = true;
+            for (pos, snippet) in found.removed {
+                let piece = pieces.partition_point(|p| p.0 <= pos).saturating_sub(1);
+                let (piece_pos, piece_offset) = pieces.get(piece).copied().unwrap_or((0, 0));
+                let offset = self.orig(piece_offset + (pos - piece_pos));
+                self.removed.push(Removed { offset, snippet });
+            }
+        }
+        self.out.push(Event::Html(html));
+    }
+
+    fn finish(mut self) -> Result<Rendered, Vec<MdError>> {
+        // Explicit ids first, so that generated ones step around them.
+        let mut seen: HashSet<String> = self
+            .headings
+            .iter()
+            .filter_map(|h| h.explicit.clone())
+            .collect();
+        let mut flat = Vec::with_capacity(self.headings.len());
+        for h in &self.headings {
+            let title = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let id = match &h.explicit {
+                Some(id) => id.clone(),
+                None => {
+                    let base = slugify(&title);
+                    let base = if base.is_empty() {
+                        "muc".to_string()
+                    } else {
+                        base
+                    };
+                    unique_slug(&base, &mut seen)
+                }
+            };
+            if let Some(Event::Start(Tag::Heading { id: slot, .. })) = self.out.get_mut(h.idx) {
+                *slot = Some(id.clone().into());
+            }
+            flat.push(Heading {
+                level: h.level,
+                id,
+                title,
+                children: Vec::new(),
+            });
+        }
+        let toc = nest(flat);
+
+        let sanitize = !self.opts.unsafe_html && self.raw_html;
+        let finish_html = |html: String| {
+            let html = if sanitize {
+                sanitize::clean(&html)
+            } else {
+                html
+            };
+            if self.subs.is_empty() {
+                html
+            } else {
+                shortcode::substitute(&html, &self.subs)
+            }
+        };
+
+        let summary = self.summary_at.take().map(|(idx, open)| {
+            let mut html = String::new();
+            let closing = open.into_iter().rev().map(Event::End);
+            pulldown_cmark::html::push_html(
+                &mut html,
+                self.out[..idx].iter().cloned().chain(closing),
+            );
+            finish_html(html)
+        });
+        let mut html = String::with_capacity(self.prepared.text.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
+        let html = finish_html(html);
+
+        if !self.errors.is_empty() {
+            self.errors.sort_by_key(|e| e.offset);
+            return Err(self.errors);
+        }
+
+        let mut text = String::with_capacity(self.plain.len());
+        let mut word_count = 0;
+        for word in self.plain.split_whitespace() {
+            if word_count > 0 {
+                text.push(' ');
+            }
+            text.push_str(word);
+            word_count += 1;
+        }
+        Ok(Rendered {
+            ids: collect_ids(&html),
+            html,
+            summary,
+            toc,
+            links: self.links,
+            text,
+            word_count,
+            removed_html: self.removed,
+        })
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u32 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn footnote_slug(name: &str, n: usize) -> String {
+    let s = slugify(name);
+    if s.is_empty() {
+        n.to_string()
+    } else {
+        s
+    }
+}
+
+/// `<img>` with lazy loading for every image but the first (likely above the fold).
+fn default_img(src: &str, alt: &str, title: &str, index: usize) -> String {
+    let mut html = String::from("<img src=\"");
+    let _ = escape_href(&mut html, src);
+    html.push_str("\" alt=\"");
+    let _ = escape_html(&mut html, alt);
+    html.push('"');
+    if !title.is_empty() {
+        html.push_str(" title=\"");
+        let _ = escape_html(&mut html, title);
+        html.push('"');
+    }
+    if index > 0 {
+        html.push_str(" loading=\"lazy\"");
+    }
+    html.push_str(" decoding=\"async\">");
+    html
+}
+
+/// Turns the flat list of headings into a tree: each heading becomes a child of the
+/// nearest earlier heading with a smaller level.
+fn nest(flat: Vec<Heading>) -> Vec<Heading> {
+    fn attach(list: &mut Vec<Heading>, h: Heading) {
+        match list.last_mut() {
+            Some(last) if last.level < h.level => attach(&mut last.children, h),
+            _ => list.push(h),
+        }
+    }
+    let mut roots = Vec::new();
+    for h in flat {
+        attach(&mut roots, h);
+    }
+    roots
+}
+
+/// Every `id="..."` attribute in the HTML, in order, each once. Only text inside tags
+/// is searched: in text, `<` and `>` are always escaped, so `id="` typed in a paragraph
+/// is not taken for an id.
+fn collect_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut seen = HashSet::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        let after = &rest[lt..];
+        let gt = after.find('>').unwrap_or(after.len());
+        let mut tag = &after[..gt];
+        while let Some(k) = tag.find(" id=\"") {
+            tag = &tag[k + 5..];
+            let Some(end) = tag.find('"') else { break };
+            let id = sanitize::decode_entities(&tag[..end]);
+            if seen.insert(id.clone()) {
+                ids.push(id);
+            }
+            tag = &tag[end..];
+        }
+        rest = &after[gt..];
+    }
+    ids
+}
+
+#[cfg(test)]
+mod tests;
