@@ -1,0 +1,163 @@
+//! Is a word a well-formed Vietnamese syllable? Used as evidence when guessing whether
+//! text is in a legacy encoding: legacy bytes read as Latin-1 rarely spell a syllable,
+//! while the same text converted does.
+
+use crate::vowel::{self, ACUTE, DOT, NONE};
+
+/// Initial consonants, longest first so that "ngh" wins over "ng" and "n".
+const INITIALS: [&str; 27] = [
+    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu", "b", "c", "d", "đ", "g",
+    "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
+];
+
+/// Final consonants.
+const FINALS: [&str; 8] = ["c", "ch", "m", "n", "ng", "nh", "p", "t"];
+
+/// Vowel groups that need a final consonant.
+const CLOSED_ONLY: [&str; 10] = ["ă", "â", "iê", "yê", "uô", "ươ", "oă", "uâ", "uyê", "oo"];
+
+/// Vowel groups that may or may not take a final consonant.
+const OPEN_OR_CLOSED: [&str; 14] = [
+    "a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "oe", "uê", "uy",
+];
+
+/// Vowel groups ending in a glide (or ia/ua/ưa): never followed by a consonant.
+const OPEN_ONLY: [&str; 31] = [
+    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ua", "ui", "ưa",
+    "ưi", "ưu", "iêu", "yêu", "oai", "oay", "oao", "oeo", "uây", "uôi", "ươi", "ươu", "uya", "uyu",
+    "uơ",
+];
+
+/// Longest word we look at; "nghiêng" has 7 letters.
+const MAX_LEN: usize = 8;
+
+/// Whether `word` (any case, NFC) is one well-formed Vietnamese syllable with at most one tone.
+pub(crate) fn is_syllable(word: &str) -> bool {
+    // Letters as lower-case toneless bases in a small stack buffer, plus the one tone.
+    let mut buf = [0u8; MAX_LEN * 4];
+    let mut len = 0;
+    let mut bases = [' '; MAX_LEN];
+    let mut n = 0;
+    let mut tone = NONE;
+    for c in word.chars() {
+        if n == MAX_LEN {
+            return false;
+        }
+        let base = if let Some(v) = vowel::decompose(c) {
+            if v.tone != NONE {
+                if tone != NONE {
+                    return false;
+                }
+                tone = v.tone;
+            }
+            vowel::compose(v.base, NONE, false)
+        } else if c.is_ascii_alphabetic() {
+            c.to_ascii_lowercase()
+        } else if matches!(c, 'đ' | 'Đ') {
+            'đ'
+        } else {
+            return false;
+        };
+        bases[n] = base;
+        n += 1;
+        len += base.encode_utf8(&mut buf[len..]).len();
+    }
+    let Ok(s) = std::str::from_utf8(&buf[..len]) else {
+        return false;
+    };
+    let bases = &bases[..n];
+    if n == 0 {
+        return false;
+    }
+
+    // Initial consonant: "gi" only when a vowel follows it ("gìn" is g + ìn).
+    let is_vowel = |c: char| vowel::decompose(c).is_some();
+    let mut initial = "";
+    for cand in INITIALS {
+        if s.starts_with(cand) {
+            let k = cand.chars().count();
+            if cand == "gi" && !bases.get(k).is_some_and(|&c| is_vowel(c)) {
+                continue;
+            }
+            initial = cand;
+            break;
+        }
+    }
+    let start = initial.chars().count();
+    let vowel_len = bases[start..].iter().take_while(|&&c| is_vowel(c)).count();
+    if vowel_len == 0 {
+        return false;
+    }
+    let (vbytes_start, vbytes_end) = {
+        let a: usize = bases[..start].iter().map(|c| c.len_utf8()).sum();
+        let b: usize = bases[start..start + vowel_len]
+            .iter()
+            .map(|c| c.len_utf8())
+            .sum();
+        (a, a + b)
+    };
+    let nucleus = &s[vbytes_start..vbytes_end];
+    let fin = &s[vbytes_end..];
+
+    let nucleus_ok = if fin.is_empty() {
+        OPEN_OR_CLOSED.contains(&nucleus) || OPEN_ONLY.contains(&nucleus)
+    } else {
+        FINALS.contains(&fin)
+            && (OPEN_OR_CLOSED.contains(&nucleus) || CLOSED_ONLY.contains(&nucleus))
+    };
+    if !nucleus_ok {
+        return false;
+    }
+    // Stop finals allow only the rising (sắc) and heavy (nặng) tones.
+    if matches!(fin, "c" | "ch" | "p" | "t") && !matches!(tone, ACUTE | DOT) {
+        return false;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_real_syllables() {
+        let words = "Trường Tiểu học Bình An kế hoạch triển khai hoạt động thông tin đối ngoại \
+            năm căn cứ số của phòng giáo dục và đào tạo ban hành ngành nghiêng giữ gìn quốc \
+            quyết khuya khuỷu ngoài xoong hòa hoà thủy thuỷ khỏe khoẻ người ươu hươu yêu \
+            oai oải quý ý ở ừ ạ gì giếng giường nghĩa Việt NAM ĐỘC LẬP huỳnh huỵch xoáy";
+        for w in words.split_whitespace() {
+            assert!(is_syllable(w), "{w} is a syllable");
+        }
+    }
+
+    #[test]
+    fn rejects_non_syllables() {
+        let words = [
+            "Tr\u{ad}êng",
+            "TiÓu",
+            "häc",
+            "Tröôøng",
+            "Tieåu",
+            "hoïc",
+            "coù",
+            "goût",
+            "naïve",
+            "été",
+            "très",
+            "cafe",
+            "hello",
+            "world",
+            "street",
+            "bàt",
+            "mảc",
+            "hoàá",
+            "x1",
+            "",
+            "nghiêngg",
+            "strength",
+        ];
+        for w in words {
+            assert!(!is_syllable(w), "{w:?} is not a syllable");
+        }
+    }
+}
