@@ -42,14 +42,12 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
     }
 
     // Group the exact forms under their folded form, in the order the script searches.
-    let mut entries: Vec<(String, String, Vec<(u32, u8)>)> = postings
+    let mut entries: Vec<Entry> = postings
         .into_par_iter()
         .map(|(exact, list)| (fold(&exact), exact, list))
         .collect();
-    entries.par_sort_unstable_by(|a, b| {
-        utf16_cmp(&a.0, &b.0).then_with(|| utf16_cmp(&a.1, &b.1))
-    });
-    let mut groups: Vec<&[(String, String, Vec<(u32, u8)>)]> = Vec::new();
+    entries.par_sort_unstable_by(|a, b| utf16_cmp(&a.0, &b.0).then_with(|| utf16_cmp(&a.1, &b.1)));
+    let mut groups: Vec<&[Entry]> = Vec::new();
     let mut start = 0;
     for i in 1..=entries.len() {
         if i == entries.len() || entries[i].0 != entries[start].0 {
@@ -136,6 +134,11 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
     files
 }
 
+/// A posting: (document id, weight).
+type Posting = (u32, u8);
+/// One exact form: (folded form, exact form, postings in document order).
+type Entry = (String, String, Vec<Posting>);
+
 /// The distinct words of one page.
 struct DocTerms {
     /// (exact form, count in the body, appears in the title).
@@ -185,7 +188,7 @@ fn weight(tf: u32, in_title: bool, len: u32, avg_len: f32) -> u8 {
 }
 
 /// `"fold":{"exact":[doc,w,delta,w,...],...}` for one folded word.
-fn term_json(group: &[(String, String, Vec<(u32, u8)>)]) -> Vec<u8> {
+fn term_json(group: &[Entry]) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + group.iter().map(|g| g.2.len() * 6).sum::<usize>());
     out.extend_from_slice(json_str(&group[0].0).as_bytes());
     out.extend_from_slice(b":{");
@@ -346,8 +349,16 @@ mod tests {
         let bien = &t["bien"];
         assert_eq!(bien["biển"][0], 0);
         assert_eq!(bien["biển"][2], 1);
-        assert_eq!(bien["biển"][1].as_u64().unwrap() % 2, 1, "in the title of doc 0");
-        assert_eq!(bien["biển"][3].as_u64().unwrap() % 2, 0, "body only in doc 1");
+        assert_eq!(
+            bien["biển"][1].as_u64().unwrap() % 2,
+            1,
+            "in the title of doc 0"
+        );
+        assert_eq!(
+            bien["biển"][3].as_u64().unwrap() % 2,
+            0,
+            "body only in doc 1"
+        );
         assert_eq!(bien["biến"][0], 1);
         assert!(t["hoang"]["hoàng"].is_array());
         let d = json(&files, "search/vi/d-0.json");
@@ -359,7 +370,9 @@ mod tests {
 
     #[test]
     fn shards_split_by_size_and_stay_sorted() {
-        let words = ["an", "bình", "cá", "dân", "đảo", "em", "gió", "hoa", "im", "kẻ"];
+        let words = [
+            "an", "bình", "cá", "dân", "đảo", "em", "gió", "hoa", "im", "kẻ",
+        ];
         let docs: Vec<Doc> = (0..40)
             .map(|i| doc(&format!("/{i}/"), "", &words.join(" ").repeat(1 + i % 3)))
             .collect();
@@ -370,7 +383,12 @@ mod tests {
         };
         let files = build("vi", &docs, &opts);
         let meta = json(&files, "search/vi/meta.json");
-        let bounds: Vec<&str> = meta["t"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let bounds: Vec<&str> = meta["t"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         assert!(bounds.len() > 2, "{bounds:?}");
         assert!(bounds.windows(2).all(|w| w[0] < w[1]));
         for (i, b) in bounds.iter().enumerate() {
@@ -386,14 +404,20 @@ mod tests {
 
     #[test]
     fn output_is_deterministic_and_hash_follows_content() {
-        let docs = vec![doc("/a/", "Một", "một hai ba"), doc("/b/", "Hai", "bốn năm")];
+        let docs = vec![
+            doc("/a/", "Một", "một hai ba"),
+            doc("/b/", "Hai", "bốn năm"),
+        ];
         let a = build("vi", &docs, &Options::default());
         let b = build("vi", &docs, &Options::default());
         assert_eq!(a, b);
         let mut changed = docs.clone();
         changed[1].body.push_str(" sáu");
         let c = build("vi", &changed, &Options::default());
-        assert_ne!(json(&a, "search/vi/meta.json")["h"], json(&c, "search/vi/meta.json")["h"]);
+        assert_ne!(
+            json(&a, "search/vi/meta.json")["h"],
+            json(&c, "search/vi/meta.json")["h"]
+        );
     }
 
     #[test]

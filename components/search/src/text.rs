@@ -56,124 +56,91 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
-/// Own implementation, used until the `vi` crate provides `lower` and `fold`; kept in step
-/// with the browser script.
+/// Own implementation, used until the `vi` crate provides `lower` and `fold`: the same rules
+/// as `vi` (and as the browser script).
 mod fallback {
     use super::*;
 
     /// The five Vietnamese tone marks as combining characters.
     const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
 
+    /// NFC, then the tone of an open "oa", "oe", "uy" syllable moves to the first vowel
+    /// (traditional placement: "hoà" -> "hòa", "thuỷ" -> "thủy"), then lower case.
     pub fn lower(s: &str) -> String {
-        let low: String = s.chars().flat_map(char::to_lowercase).collect();
-        let mut out = String::with_capacity(low.len());
-        // Tone placement is per syllable: handle each run of letters on its own.
-        let mut run = String::new();
-        for c in low.nfd() {
-            if c.is_alphanumeric() || is_combining_mark(c) {
-                run.push(c);
-            } else {
-                place_tone(&run, &mut out);
-                run.clear();
-                out.push(c);
+        let mut c: Vec<char> = s.nfc().collect();
+        for i in 1..c.len() {
+            let (p, v) = (c[i - 1], c[i]);
+            let d: Vec<char> = v.nfd().collect();
+            let pair = match (
+                p.to_ascii_lowercase(),
+                d.first().map(|b| b.to_ascii_lowercase()),
+            ) {
+                ('o', Some('a' | 'e')) | ('u', Some('y')) => p.is_ascii(),
+                _ => false,
+            };
+            if !pair || d.len() != 2 || !TONES.contains(&d[1]) {
+                continue;
+            }
+            // A letter after it closes the syllable; "qu" or a vowel before it is another case.
+            if c.get(i + 1)
+                .is_some_and(|n| n.is_alphanumeric() || is_combining(*n))
+            {
+                continue;
+            }
+            if i >= 2 && (matches!(c[i - 2], 'q' | 'Q') || is_vowel(c[i - 2])) {
+                continue;
+            }
+            let first: String = [p, d[1]].into_iter().nfc().collect();
+            let mut first = first.chars();
+            if let (Some(f), None) = (first.next(), first.next()) {
+                c[i - 1] = f;
+                c[i] = d[0];
             }
         }
-        place_tone(&run, &mut out);
-        out.nfc().collect()
+        c.into_iter().collect::<String>().to_lowercase()
     }
 
+    /// Lower case without diacritics: Latin letters fold to their base letter, other
+    /// combining marks (U+0300..U+036F) are dropped, other scripts are only lower-cased.
     pub fn fold(s: &str) -> String {
-        let low: String = s.chars().flat_map(char::to_lowercase).collect();
-        low.nfd()
-            .filter(|c| !is_combining_mark(*c))
-            .map(|c| if c == 'đ' { 'd' } else { c })
-            .nfc()
-            .collect()
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            let cp = c as u32;
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else if c == 'đ' || c == 'Đ' {
+                out.push('d');
+            } else if (0xC0..=0x24F).contains(&cp) || (0x1E00..=0x1EFF).contains(&cp) {
+                let base = c.nfd().next().unwrap_or(c);
+                let mut low = base.to_lowercase();
+                match (low.next(), low.next()) {
+                    (Some(l), None) => out.push(l),
+                    _ => out.extend(c.to_lowercase().filter(|l| !is_combining(*l))),
+                }
+            } else if !is_combining(c) {
+                out.extend(c.to_lowercase().filter(|l| !is_combining(*l)));
+            }
+        }
+        out
     }
 
+    fn is_combining(c: char) -> bool {
+        ('\u{300}'..='\u{36F}').contains(&c)
+    }
+
+    /// A Vietnamese vowel letter (any tone, either case).
     fn is_vowel(c: char) -> bool {
-        matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
-    }
-
-    /// Writes the NFD syllable `w` to `out` with its tone mark on the canonical vowel.
-    ///
-    /// Rule (the common "old" placement, as most Vietnamese text is typed): the vowel with a
-    /// quality mark (ă â ê ô ơ ư, the last one in "ươ"); else the only vowel; else, with a
-    /// final consonant, the last vowel; else the middle of three, or the first of two
-    /// ("hòa", "thủy", "mía"). Anything that is not one Vietnamese syllable with one tone
-    /// is left as it is.
-    fn place_tone(w: &str, out: &mut String) {
-        // Units: a base letter with its non-tone marks.
-        let mut units: Vec<(char, Vec<char>)> = Vec::new();
-        let mut tone = None;
-        for c in w.chars() {
-            if TONES.contains(&c) {
-                if tone.is_some() || units.is_empty() {
-                    out.push_str(w);
-                    return;
-                }
-                tone = Some(c);
-            } else if is_combining_mark(c) {
-                match units.last_mut() {
-                    Some(u) => u.1.push(c),
-                    None => {
-                        out.push_str(w);
-                        return;
-                    }
-                }
-            } else {
-                units.push((c, Vec::new()));
-            }
-        }
-        let Some(tone) = tone else {
-            out.push_str(w);
-            return;
+        let mut d = c.nfd();
+        let Some(base) = d.next() else { return false };
+        let quality: &[char] = match base.to_ascii_lowercase() {
+            'a' => &['\u{306}', '\u{302}'],
+            'e' => &['\u{302}'],
+            'o' => &['\u{302}', '\u{31B}'],
+            'u' => &['\u{31B}'],
+            'i' | 'y' => &[],
+            _ => return false,
         };
-        let bases: Vec<char> = units.iter().map(|u| u.0).collect();
-        let n = bases.len();
-        if !bases.iter().all(|c| c.is_ascii_lowercase() || *c == 'đ') {
-            out.push_str(w);
-            return;
-        }
-        let mut i = 0;
-        while i < n && !is_vowel(bases[i]) {
-            i += 1;
-        }
-        // "qu" and "gi" (before another vowel) are consonants.
-        if i > 0 && i + 1 < n && is_vowel(bases[i + 1]) {
-            let pair = (bases[i - 1], bases[i]);
-            if (pair == ('q', 'u') || pair == ('g', 'i')) && units[i].1.is_empty() {
-                i += 1;
-            }
-        }
-        let mut j = i;
-        while j < n && is_vowel(bases[j]) {
-            j += 1;
-        }
-        if i == j || bases[j..].iter().any(|c| is_vowel(*c)) {
-            out.push_str(w);
-            return;
-        }
-        let pos = if let Some(k) = (i..j).rev().find(|k| !units[*k].1.is_empty()) {
-            k
-        } else if j - i == 1 {
-            i
-        } else if j < n {
-            j - 1
-        } else if j - i == 3 {
-            i + 1
-        } else {
-            i
-        };
-        for (k, (base, marks)) in units.iter().enumerate() {
-            out.push(*base);
-            for m in marks {
-                out.push(*m);
-            }
-            if k == pos {
-                out.push(tone);
-            }
-        }
+        base.is_ascii() && d.all(|m| quality.contains(&m) || TONES.contains(&m))
     }
 }
 
@@ -192,8 +159,10 @@ mod tests {
         assert_eq!(lower("thuỷ"), lower("thủy"));
         assert_eq!(lower("khoẻ"), lower("khỏe"));
         assert_eq!(lower("HOÀ"), lower("hòa"));
-        // Placement never changes a word whose vowel carries a quality mark.
-        for w in ["người", "quyển", "giữ", "thuở", "ngoài", "quý", "già", "gìn", "biến"] {
+        // Closed syllables, triphthongs and "qu" are the same in both placements.
+        for w in [
+            "người", "quyển", "giữ", "thuở", "ngoài", "quý", "già", "hoàng", "biến", "xoáy",
+        ] {
             assert_eq!(lower(w), w, "{w}");
         }
         // Different tones stay different.
@@ -210,6 +179,7 @@ mod tests {
         let nfd: String = "Trường Sa".nfd().collect();
         assert_eq!(fold(&nfd), "truong sa");
         assert_eq!(fold("naïve café"), "naive cafe");
+        assert_eq!(fold("中文"), "中文");
     }
 
     #[test]
@@ -218,7 +188,10 @@ mod tests {
             words("Biển, đảo: “Hoàng Sa”!"),
             vec!["biển", "đảo", "hoàng", "sa"]
         );
-        assert_eq!(words("TP.HCM 3.14"), vec!["tp.hcm", "tp", "hcm", "3.14", "3", "14"]);
+        assert_eq!(
+            words("TP.HCM 3.14"),
+            vec!["tp.hcm", "tp", "hcm", "3.14", "3", "14"]
+        );
         assert_eq!(words("GD&ĐT 53/PGDĐT"), vec!["gd", "đt", "53", "pgdđt"]);
         let nfd: String = "Biển đảo".nfd().collect();
         assert_eq!(words(&nfd), vec!["biển", "đảo"]);
