@@ -235,13 +235,13 @@ impl DeployError {
 
     /// True when running the same command again can help (network trouble, a stop part-way).
     pub fn is_resumable(&self) -> bool {
-        match self {
+        matches!(
+            self,
             DeployError::Stopped { .. }
-            | DeployError::Network { .. }
-            | DeployError::Connect { .. }
-            | DeployError::Interrupted => true,
-            _ => false,
-        }
+                | DeployError::Network { .. }
+                | DeployError::Connect { .. }
+                | DeployError::Interrupted
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::net::{TcpStream, ToSocketAddrs};
 
-use suppaftp::native_tls::TlsConnector;
+use suppaftp::native_tls::{Protocol, TlsConnector};
 use suppaftp::types::FileType;
 use suppaftp::{FtpError, NativeTlsConnector, NativeTlsFtpStream};
 
@@ -92,7 +92,11 @@ impl FtpRemote {
                 Ok(s)
             });
         if target.scheme == Scheme::Ftps {
+            // TLS 1.2 at most: with 1.3 the server's late session tickets sit unread when a
+            // data connection closes, the kernel answers with a reset, and servers such as
+            // vsftpd then report the upload as failed (426).
             let tls = TlsConnector::builder()
+                .max_protocol_version(Some(Protocol::Tlsv12))
                 .danger_accept_invalid_certs(opts.accept_invalid_certs)
                 .danger_accept_invalid_hostnames(opts.accept_invalid_certs)
                 .build()
@@ -163,6 +167,13 @@ impl FtpRemote {
 
 impl Remote for FtpRemote {
     fn read(&mut self, path: &str) -> Result<Option<Vec<u8>>, RemoteError> {
+        // Ask first: on FTPS, suppaftp starts the data connection's TLS handshake before it
+        // reads the reply to RETR, so a missing file would hang until the timeout.
+        if let Err(e) = self.ftp.size(path) {
+            if code_of(&e) == Some(550) {
+                return Ok(None);
+            }
+        }
         match self.ftp.retr_as_buffer(path) {
             Ok(buf) => Ok(Some(buf.into_inner())),
             Err(e) if code_of(&e) == Some(550) => Ok(None),

@@ -177,8 +177,10 @@ mod tests {
 
     #[test]
     fn diff_uploads_new_and_changed_only() {
-        let mut remote = Manifest::default();
-        remote.files = files(&[("index.html", "v1"), ("a.css", "a"), ("old.html", "o")]);
+        let remote = Manifest {
+            files: files(&[("index.html", "v1"), ("a.css", "a"), ("old.html", "o")]),
+            ..Manifest::default()
+        };
         let local = files(&[("index.html", "v2"), ("a.css", "a"), ("b.png", "b")]);
         let plan = diff(&local, &remote, false);
         assert_eq!(plan.upload, paths(&["b.png", "index.html"]));
@@ -189,8 +191,10 @@ mod tests {
 
     #[test]
     fn diff_deletes_only_what_the_manifest_knows() {
-        let mut remote = Manifest::default();
-        remote.files = files(&[("old.html", "o"), ("old.css", "c"), ("keep.html", "k")]);
+        let mut remote = Manifest {
+            files: files(&[("old.html", "o"), ("old.css", "c"), ("keep.html", "k")]),
+            ..Manifest::default()
+        };
         remote.pending_delete.insert("older.html".into());
         remote.pending_delete.insert("back.html".into());
         // `back.html` was being deleted, but the site has it again: upload it, do not delete.

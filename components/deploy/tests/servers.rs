@@ -1,0 +1,493 @@
+//! `bangtin deploy` against real FTP, FTPS and SFTP servers on 127.0.0.1
+//! (start them with `.ci/deploy-servers.sh`). Results are checked on the servers' disk.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Instant;
+
+use common::{give_to_test_user, make_writable, proxy, tree, write, Fixture, Proto, SITE_FILES};
+use deploy::{DeployError, Stage, MANIFEST_NAME};
+use i18n::Lang;
+use unicode_normalization::UnicodeNormalization;
+
+const IMAGE: &str = "tin-tuc/khai-giang/ảnh-trường.jpg";
+const PAGE: &str = "tin-tuc/khai-giang/index.html";
+
+fn first_deploy(proto: Proto) {
+    let Some(fx) = Fixture::new(proto, "first") else {
+        return;
+    };
+    let summary = fx.deploy_ok(&fx.options());
+    assert_eq!(summary.uploaded.len(), SITE_FILES, "{summary:?}");
+    assert_eq!(summary.unchanged, 0);
+    assert!(summary.deleted.is_empty() && !summary.dry_run);
+    assert!(summary.bytes > 80_000);
+    fx.assert_server_matches_site(&[]);
+
+    // Upload order: every asset, then pages, then the home pages, then feeds.
+    let stages: Vec<Stage> = summary
+        .uploaded
+        .iter()
+        .map(|p| deploy::plan::stage(p))
+        .collect();
+    let mut sorted = stages.clone();
+    sorted.sort();
+    assert_eq!(stages, sorted, "upload order {:?}", summary.uploaded);
+    let pos = |p: &str| summary.uploaded.iter().position(|u| u == p).unwrap();
+    assert!(pos(IMAGE) < pos(PAGE));
+    assert!(
+        pos(PAGE) < pos("tin-tuc/index.html"),
+        "deeper pages before listings"
+    );
+    assert!(pos("index.html") < pos("atom.xml"));
+
+    // The Vietnamese name is stored as UTF-8 (NFC) on the server.
+    let nfc: String = IMAGE.nfc().collect();
+    assert!(fx.remote().join(&nfc).is_file());
+
+    // The manifest is cached locally too.
+    let cached = deploy::manifest::read_cache(fx.cache.path(), &fx.target()).expect("no cache");
+    assert_eq!(cached, fx.remote_manifest());
+}
+
+fn edit_one_page(proto: Proto) {
+    let Some(fx) = Fixture::new(proto, "edit") else {
+        return;
+    };
+    fx.deploy_ok(&fx.options());
+    let manifest_before = fx.remote_manifest();
+    write(fx.out(), PAGE, "<p>Lễ khai giảng (đã sửa)</p>".as_bytes());
+    let summary = fx.deploy_ok(&fx.options());
+    assert_eq!(summary.uploaded, [PAGE]);
+    assert_eq!(summary.unchanged, SITE_FILES - 1);
+    fx.assert_server_matches_site(&[]);
+    assert_ne!(manifest_before, fx.remote_manifest());
+
+    // Nothing changed: nothing is sent, and the server says so.
+    let again = fx.deploy_ok(&fx.options());
+    assert!(again.uploaded.is_empty() && again.deleted.is_empty());
+    assert_eq!(again.unchanged, SITE_FILES);
+    assert!(again.message(Lang::En).contains("already up to date"));
+}
+
+fn delete_spares_foreign_files(proto: Proto) {
+    let Some(fx) = Fixture::new(proto, "delete") else {
+        return;
+    };
+    fx.deploy_ok(&fx.options());
+    // The school's own files on the host, unknown to bangtin.
+    for (path, body) in [
+        ("truong-cu.html", "trang cũ của trường"),
+        ("tin-tuc/khai-giang/ghi-chu.txt", "ghi chú"),
+    ] {
+        let p = fx.remote().join(path);
+        fs::write(&p, body).unwrap();
+        give_to_test_user(&p);
+    }
+    let foreign = ["truong-cu.html", "tin-tuc/khai-giang/ghi-chu.txt"];
+    // The site drops a page, its image and the stylesheet.
+    fs::remove_dir_all(fx.out().join("tin-tuc/khai-giang")).unwrap();
+    fs::remove_dir_all(fx.out().join("css")).unwrap();
+
+    // Without --delete the old files stay, and the summary says how to remove them.
+    let kept = fx.deploy_ok(&fx.options());
+    assert!(kept.deleted.is_empty());
+    assert_eq!(kept.stale, ["css/style.css", PAGE, IMAGE]);
+    assert!(kept.message(Lang::Vi).contains("--delete"));
+    assert!(fx.remote().join(PAGE).is_file());
+
+    let mut opts = fx.options();
+    opts.delete = true;
+    let summary = fx.deploy_ok(&opts);
+    assert_eq!(summary.deleted.len(), 3, "{summary:?}");
+    // Pages go before the assets they use.
+    assert_eq!(summary.deleted[0], PAGE);
+    fx.assert_server_matches_site(&foreign);
+    // A folder left empty is removed; one that holds a foreign file stays.
+    assert!(!fx.remote().join("css").exists());
+    assert!(fx.remote().join("tin-tuc/khai-giang/ghi-chu.txt").is_file());
+    assert!(fx.remote_manifest().pending_delete.is_empty());
+
+    // Deleting again finds nothing of ours to delete; the foreign files still survive.
+    let again = fx.deploy_ok(&opts);
+    assert!(again.deleted.is_empty());
+    fx.assert_server_matches_site(&foreign);
+}
+
+/// A folder on the server the account may not write to stops the deploy half-way (home
+/// pages come after the other pages); the re-run uploads only what is missing.
+fn resume_after_refused_folder(proto: Proto) {
+    let Some(fx) = Fixture::new(proto, "resume-perm") else {
+        return;
+    };
+    let blocked = fx.remote().join("en");
+    fs::create_dir_all(&blocked).unwrap();
+    fs::set_permissions(&blocked, fs::Permissions::from_mode(0o555)).unwrap();
+    give_to_test_user(&fx.remote());
+
+    let err = fx
+        .deploy(&fx.options())
+        .expect_err("the upload into en/ must fail");
+    let DeployError::Stopped { done, total, cause } = &err else {
+        panic!("expected a stop, got {err:?}");
+    };
+    assert_eq!(*total, SITE_FILES);
+    assert!(*done > 0 && *done < SITE_FILES, "done {done}");
+    assert!(matches!(**cause, DeployError::Remote { .. }), "{cause:?}");
+    assert!(err.message(Lang::En).contains("Run the command again"));
+    assert!(err.message(Lang::Vi).contains("Chạy lại lệnh"));
+    let partial = fx.assert_manifest_truthful();
+    assert_eq!(partial.files.len(), *done);
+    // The home page and feeds were not published before their pages could be.
+    assert!(!fx.remote().join("index.html").exists());
+    assert!(!fx.remote().join("atom.xml").exists());
+
+    make_writable(&fx.remote());
+    let summary = fx.deploy_ok(&fx.options());
+    let mut expected: Vec<String> = common::tree(fx.out())
+        .into_keys()
+        .filter(|k| !partial.files.contains_key(k))
+        .collect();
+    expected.sort();
+    let mut got = summary.uploaded.clone();
+    got.sort();
+    assert_eq!(got, expected, "only the missing files are uploaded");
+    assert_eq!(summary.unchanged, *done);
+    fx.assert_server_matches_site(&[]);
+}
+
+/// The connection is cut in the middle of the upload and no retry is allowed: the deploy
+/// stops, records what is in place, and the next run sends only the rest.
+fn resume_after_cut_connection(proto: Proto, cut_after: u64) {
+    let Some(fx) = Fixture::new(proto, "resume-cut") else {
+        return;
+    };
+    let relay = proxy(fx.addr, cut_after);
+    let mut opts = fx.options();
+    opts.retries = 0;
+    let err = deploy::deploy(
+        fx.out(),
+        &fx.target_at(relay.addr),
+        &common::password(),
+        &opts,
+    )
+    .expect_err("the cut connection must stop the deploy");
+    let DeployError::Stopped { done, cause, .. } = &err else {
+        panic!("expected a stop, got {err:?}");
+    };
+    assert!(matches!(**cause, DeployError::Network { .. }), "{cause:?}");
+    assert!(
+        *done > 0 && *done < SITE_FILES,
+        "cut too early or too late: done {done}"
+    );
+    let partial = fx.assert_manifest_truthful();
+    assert_eq!(partial.files.len(), *done);
+
+    let summary = fx.deploy_ok(&fx.options());
+    assert_eq!(summary.uploaded.len(), SITE_FILES - done);
+    assert!(summary
+        .uploaded
+        .iter()
+        .all(|p| !partial.files.contains_key(p)));
+    fx.assert_server_matches_site(&[]);
+}
+
+/// The same cut with retries allowed: the deploy reconnects and finishes by itself.
+fn retries_through_a_cut_connection(proto: Proto, cut_after: u64) {
+    let Some(fx) = Fixture::new(proto, "retry-cut") else {
+        return;
+    };
+    let relay = proxy(fx.addr, cut_after);
+    let mut opts = fx.options();
+    opts.retries = 3;
+    let summary = deploy::deploy(
+        fx.out(),
+        &fx.target_at(relay.addr),
+        &common::password(),
+        &opts,
+    )
+    .unwrap_or_else(|e| panic!("deploy through a flaky line failed: {e}"));
+    assert_eq!(summary.uploaded.len(), SITE_FILES);
+    assert!(
+        relay.connections.load(std::sync::atomic::Ordering::SeqCst) >= 2,
+        "the deploy must have reconnected"
+    );
+    fx.assert_server_matches_site(&[]);
+}
+
+fn wrong_password(proto: Proto) {
+    let Some(fx) = Fixture::new(proto, "password") else {
+        return;
+    };
+    fx.deploy_ok(&fx.options());
+    write(fx.out(), "index.html", b"<h1>changed</h1>");
+    let before = tree(&fx.remote());
+    let mut opts = fx.options();
+    opts.retries = 3;
+    let started = Instant::now();
+    let secret = "sai-mat-khau-123";
+    let err = deploy::deploy(fx.out(), &fx.target(), secret, &opts).expect_err("must refuse");
+    assert!(matches!(err, DeployError::Auth { .. }), "{err:?}");
+    // Refused at once, not retried.
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
+    let (vi, en) = (err.message(Lang::Vi), err.message(Lang::En));
+    assert!(
+        vi.contains("mật khẩu") && vi.contains("Không có gì trên máy chủ bị thay đổi"),
+        "{vi}"
+    );
+    assert!(en.contains("wrong user name or password"), "{en}");
+    assert!(!vi.contains(secret) && !en.contains(secret) && !format!("{err:?}").contains(secret));
+    assert_eq!(tree(&fx.remote()), before, "the server changed");
+}
+
+fn dry_run_changes_nothing(proto: Proto) {
+    let Some(fx) = Fixture::new(proto, "dry-run") else {
+        return;
+    };
+    fx.deploy_ok(&fx.options());
+    write(fx.out(), PAGE, b"<p>edited</p>");
+    write(
+        fx.out(),
+        "thong-bao/hop-phu-huynh/index.html",
+        "<p>Họp phụ huynh</p>".as_bytes(),
+    );
+    fs::remove_file(fx.out().join("404.html")).unwrap();
+    let before = tree(&fx.remote());
+    let mut opts = fx.options();
+    opts.dry_run = true;
+    opts.delete = true;
+    let summary = fx.deploy_ok(&opts);
+    assert!(summary.dry_run);
+    assert_eq!(
+        summary.uploaded,
+        ["thong-bao/hop-phu-huynh/index.html", PAGE]
+    );
+    assert_eq!(summary.deleted, ["404.html"]);
+    assert!(summary
+        .message(Lang::En)
+        .contains("+ thong-bao/hop-phu-huynh/index.html"));
+    assert_eq!(tree(&fx.remote()), before, "a dry run changed the server");
+}
+
+fn decomposed_vietnamese_names_arrive_composed(proto: Proto) {
+    let Some(fx) = Fixture::new(proto, "nfd") else {
+        return;
+    };
+    // macOS and some tools write names decomposed (NFD); the server must get NFC.
+    let nfd: String = "tài-liệu/thời-khoá-biểu.pdf".nfd().collect();
+    write(fx.out(), &nfd, b"%PDF-1.4");
+    let summary = fx.deploy_ok(&fx.options());
+    let nfc = "tài-liệu/thời-khoá-biểu.pdf";
+    assert!(
+        summary.uploaded.iter().any(|p| p == nfc),
+        "{:?}",
+        summary.uploaded
+    );
+    assert_eq!(fs::read(fx.remote().join(nfc)).unwrap(), b"%PDF-1.4");
+    assert!(!fx.remote().join(&nfd).exists() || nfd == nfc);
+}
+
+// --- FTP ---------------------------------------------------------------------------------
+
+#[test]
+fn ftp_first_deploy() {
+    first_deploy(Proto::Ftp);
+}
+
+#[test]
+fn ftp_edit_one_page() {
+    edit_one_page(Proto::Ftp);
+}
+
+#[test]
+fn ftp_delete_spares_foreign_files() {
+    delete_spares_foreign_files(Proto::Ftp);
+}
+
+#[test]
+fn ftp_resume_after_refused_folder() {
+    resume_after_refused_folder(Proto::Ftp);
+}
+
+#[test]
+fn ftp_resume_after_cut_connection() {
+    // Only the control connection goes through the relay (~150 bytes of commands per file).
+    resume_after_cut_connection(Proto::Ftp, 700);
+}
+
+#[test]
+fn ftp_retries_through_a_cut_connection() {
+    retries_through_a_cut_connection(Proto::Ftp, 700);
+}
+
+#[test]
+fn ftp_wrong_password() {
+    wrong_password(Proto::Ftp);
+}
+
+#[test]
+fn ftp_dry_run_changes_nothing() {
+    dry_run_changes_nothing(Proto::Ftp);
+}
+
+#[test]
+fn ftp_vietnamese_names() {
+    decomposed_vietnamese_names_arrive_composed(Proto::Ftp);
+}
+
+#[test]
+fn ftp_cancel_before_start_changes_nothing() {
+    let Some(fx) = Fixture::new(Proto::Ftp, "cancel") else {
+        return;
+    };
+    let mut opts = fx.options();
+    opts.cancel = Some(Arc::new(AtomicBool::new(true)));
+    let err = fx.deploy(&opts).expect_err("cancelled");
+    assert!(
+        matches!(&err, DeployError::Stopped { done: 0, cause, .. } if matches!(**cause, DeployError::Interrupted)),
+        "{err:?}"
+    );
+    assert!(!fx.remote().join("index.html").exists());
+}
+
+// --- FTPS (explicit TLS, self-signed certificate) ---------------------------------------
+
+#[test]
+fn ftps_first_deploy() {
+    first_deploy(Proto::Ftps);
+}
+
+#[test]
+fn ftps_edit_one_page() {
+    edit_one_page(Proto::Ftps);
+}
+
+#[test]
+fn ftps_wrong_password() {
+    wrong_password(Proto::Ftps);
+}
+
+#[test]
+fn ftps_refuses_a_self_signed_certificate_unless_allowed() {
+    let Some(fx) = Fixture::new(Proto::Ftps, "cert") else {
+        return;
+    };
+    let mut opts = fx.options();
+    opts.accept_invalid_certs = false;
+    let err = fx.deploy(&opts).expect_err("self-signed must be refused");
+    assert!(matches!(err, DeployError::Tls { .. }), "{err:?}");
+    assert!(err.message(Lang::En).contains("accept_invalid_certs"));
+    assert!(!fx.remote().exists() || tree(&fx.remote()).is_empty());
+}
+
+// --- SFTP --------------------------------------------------------------------------------
+
+#[test]
+fn sftp_first_deploy() {
+    first_deploy(Proto::Sftp);
+}
+
+#[test]
+fn sftp_edit_one_page() {
+    edit_one_page(Proto::Sftp);
+}
+
+#[test]
+fn sftp_delete_spares_foreign_files() {
+    delete_spares_foreign_files(Proto::Sftp);
+}
+
+#[test]
+fn sftp_resume_after_refused_folder() {
+    resume_after_refused_folder(Proto::Sftp);
+}
+
+#[test]
+fn sftp_resume_after_cut_connection() {
+    // The SSH handshake takes a few KB; the first asset is 40 KB: cut inside the second one.
+    resume_after_cut_connection(Proto::Sftp, 60_000);
+}
+
+#[test]
+fn sftp_retries_through_a_cut_connection() {
+    retries_through_a_cut_connection(Proto::Sftp, 60_000);
+}
+
+#[test]
+fn sftp_wrong_password() {
+    wrong_password(Proto::Sftp);
+}
+
+#[test]
+fn sftp_dry_run_changes_nothing() {
+    dry_run_changes_nothing(Proto::Sftp);
+}
+
+#[test]
+fn sftp_vietnamese_names() {
+    decomposed_vietnamese_names_arrive_composed(Proto::Sftp);
+}
+
+#[test]
+fn sftp_refuses_a_changed_host_key() {
+    let Some(fx) = Fixture::new(Proto::Sftp, "hostkey") else {
+        return;
+    };
+    fx.deploy_ok(&fx.options());
+    let known = fx.cache.path().join("known_hosts");
+    let line = fs::read_to_string(&known).expect("the host key was not remembered");
+    assert!(
+        line.contains(&format!("[127.0.0.1]:{}", fx.addr.port())),
+        "{line}"
+    );
+    // Another machine answers at the same address.
+    let host = line.split_whitespace().next().unwrap().to_string();
+    fs::write(
+        &known,
+        format!("{host} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGTJ8ikQ2jbyZPm7w9maXUWAFLItBe0PWGCztQNGIslp\n"),
+    )
+    .unwrap();
+    write(fx.out(), "index.html", b"<h1>changed</h1>");
+    let before = tree(&fx.remote());
+    let err = fx.deploy(&fx.options()).expect_err("must refuse");
+    assert!(matches!(err, DeployError::HostKeyChanged { .. }), "{err:?}");
+    assert_eq!(tree(&fx.remote()), before);
+}
+
+// --- without a server ----------------------------------------------------------------------
+
+#[test]
+fn an_unreachable_server_is_a_clear_error() {
+    let site = tempfile::tempdir().unwrap();
+    common::make_site(site.path());
+    // Port 9 (discard) is not served on this machine's loopback.
+    let target = "ftp://u@127.0.0.1:9/x".parse().unwrap();
+    let opts = deploy::Options {
+        retries: 0,
+        ..Default::default()
+    };
+    let err = deploy::deploy(site.path(), &target, "pw", &opts).expect_err("nothing listens");
+    assert!(matches!(err, DeployError::Connect { .. }), "{err:?}");
+    assert!(err.message(Lang::En).contains("127.0.0.1:9"));
+    assert!(err.is_resumable());
+}
+
+#[test]
+fn the_manifest_name_is_reserved() {
+    // A stray manifest in the output is never uploaded over the real one.
+    let site = tempfile::tempdir().unwrap();
+    common::make_site(site.path());
+    write(site.path(), MANIFEST_NAME, b"{}");
+    let files = deploy::manifest::scan(site.path()).unwrap();
+    assert_eq!(files.len(), SITE_FILES);
+}
