@@ -255,6 +255,8 @@ fn action_name(action: &str, lang: Lang) -> &'static str {
         ("mkdir", Lang::En) => "create the folder",
         ("read", Lang::Vi) => "đọc tệp",
         ("read", Lang::En) => "read the file",
+        ("connect", Lang::Vi) => "mở thư mục đích",
+        ("connect", Lang::En) => "open the target folder",
         (_, Lang::Vi) => "thực hiện thao tác trên",
         (_, Lang::En) => "work on",
     }

@@ -1,11 +1,11 @@
 //! FTP and FTPS (explicit TLS) through suppaftp, in passive mode.
 
-use std::io::Read;
-use std::net::{TcpStream, ToSocketAddrs};
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream, ToSocketAddrs};
 
-use suppaftp::native_tls::{Protocol, TlsConnector};
+use suppaftp::native_tls::{Protocol, TlsConnector, TlsStream};
 use suppaftp::types::FileType;
-use suppaftp::{FtpError, NativeTlsConnector, NativeTlsFtpStream};
+use suppaftp::{FtpError, NativeTlsConnector, NativeTlsFtpStream, Status};
 
 use crate::remote::{
     io_fault, temp_name, ConnectOptions, Fault, Remote, RemoteError, CONNECT_TIMEOUT, IO_TIMEOUT,
@@ -15,6 +15,10 @@ use crate::target::{Scheme, Target};
 /// A logged-in FTP(S) connection sitting in the target folder.
 pub(crate) struct FtpRemote {
     ftp: NativeTlsFtpStream,
+    /// For FTPS: wraps each data connection in TLS (`PROT P`).
+    tls: Option<TlsConnector>,
+    /// The server name checked against its certificate.
+    domain: String,
     /// The target folder as the server names it (from PWD), to come back to after a CWD.
     root: String,
 }
@@ -81,16 +85,8 @@ impl FtpRemote {
         opts: &ConnectOptions,
     ) -> Result<FtpRemote, RemoteError> {
         let tcp = tcp_connect(&target.host, target.port)?;
-        let mut ftp = NativeTlsFtpStream::connect_with_stream(tcp)
-            .map_err(fault)?
-            .passive_stream_builder(|addr| {
-                let s = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)
-                    .map_err(FtpError::ConnectionError)?;
-                s.set_read_timeout(Some(IO_TIMEOUT))
-                    .and_then(|_| s.set_write_timeout(Some(IO_TIMEOUT)))
-                    .map_err(FtpError::ConnectionError)?;
-                Ok(s)
-            });
+        let mut ftp = NativeTlsFtpStream::connect_with_stream(tcp).map_err(fault)?;
+        let mut data_tls = None;
         if target.scheme == Scheme::Ftps {
             // TLS 1.2 at most: with 1.3 the server's late session tickets sit unread when a
             // data connection closes, the kernel answers with a reset, and servers such as
@@ -101,6 +97,7 @@ impl FtpRemote {
                 .danger_accept_invalid_hostnames(opts.accept_invalid_certs)
                 .build()
                 .map_err(|e| RemoteError::new(Fault::Tls, e.to_string()))?;
+            data_tls = Some(tls.clone());
             ftp = ftp
                 .into_secure(NativeTlsConnector::from(tls), &target.host)
                 .map_err(|e| match code_of(&e) {
@@ -121,6 +118,8 @@ impl FtpRemote {
         ftp.transfer_type(FileType::Binary).map_err(fault)?;
         let mut remote = FtpRemote {
             ftp,
+            tls: data_tls,
+            domain: target.host.clone(),
             root: String::new(),
         };
         remote.enter_root(&target.path)?;
@@ -154,6 +153,97 @@ impl FtpRemote {
         Ok(())
     }
 
+    /// Opens a passive data connection for `command` (`STOR x`, `RETR x`).
+    ///
+    /// Done by hand rather than through suppaftp's helpers so that the server's reply is read
+    /// before the TLS handshake: when the server refuses (550, 553) it never answers that
+    /// handshake, which would otherwise hang until the timeout. `None`: the file does not
+    /// exist (only when `missing_ok`).
+    fn open_data(
+        &mut self,
+        command: &str,
+        missing_ok: bool,
+    ) -> Result<Option<DataConn>, RemoteError> {
+        let addr = self.passive_address()?;
+        let tcp = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).map_err(|e| io_fault(&e))?;
+        tcp.set_read_timeout(Some(IO_TIMEOUT))
+            .and_then(|_| tcp.set_write_timeout(Some(IO_TIMEOUT)))
+            .map_err(|e| io_fault(&e))?;
+        if let Err(e) = self
+            .ftp
+            .custom_command(command, &[Status::AlreadyOpen, Status::AboutToSend])
+        {
+            return match code_of(&e) {
+                Some(550) if missing_ok => Ok(None),
+                _ => Err(fault(e)),
+            };
+        }
+        match &self.tls {
+            None => Ok(Some(DataConn::Plain(tcp))),
+            Some(tls) => {
+                let stream = tls.connect(&self.domain, tcp).map_err(|e| {
+                    let text = e.to_string();
+                    if text.contains("certificate") || text.contains("verify") {
+                        RemoteError::new(Fault::Tls, text)
+                    } else {
+                        RemoteError::transient(text)
+                    }
+                })?;
+                Ok(Some(DataConn::Tls(Box::new(stream))))
+            }
+        }
+    }
+
+    /// Where to open the data connection: `EPSV` over IPv6, `PASV` otherwise. A private
+    /// address in the reply from a server reached at a public one (a server behind NAT) is
+    /// replaced by the address of the control connection, as FTP clients commonly do.
+    fn passive_address(&mut self) -> Result<SocketAddr, RemoteError> {
+        let peer = self.ftp.get_ref().peer_addr().map_err(|e| io_fault(&e))?;
+        let bad = |r: &str| RemoteError::transient(format!("unexpected passive reply: {r}"));
+        if peer.is_ipv6() {
+            let resp = self
+                .ftp
+                .custom_command("EPSV", &[Status::ExtendedPassiveMode])
+                .map_err(fault)?;
+            let text = String::from_utf8_lossy(&resp.body).to_string();
+            let port = text
+                .split('|')
+                .filter_map(|p| p.parse::<u16>().ok())
+                .next()
+                .ok_or_else(|| bad(&text))?;
+            return Ok(SocketAddr::new(peer.ip(), port));
+        }
+        let resp = self
+            .ftp
+            .custom_command("PASV", &[Status::PassiveMode])
+            .map_err(fault)?;
+        let text = String::from_utf8_lossy(&resp.body).to_string();
+        let inner = text
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map(|(inner, _)| inner)
+            .ok_or_else(|| bad(&text))?;
+        let n: Vec<u8> = inner
+            .split(',')
+            .map(|x| x.trim().parse::<u8>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| bad(&text))?;
+        if n.len() != 6 {
+            return Err(bad(&text));
+        }
+        let ip = Ipv4Addr::new(n[0], n[1], n[2], n[3]);
+        let port = u16::from(n[4]) << 8 | u16::from(n[5]);
+        let ip = match peer.ip() {
+            IpAddr::V4(p) if !is_local(p) && (is_local(ip) || ip.is_unspecified()) => p,
+            _ if ip.is_unspecified() => match peer.ip() {
+                IpAddr::V4(p) => p,
+                IpAddr::V6(_) => ip,
+            },
+            _ => ip,
+        };
+        Ok(SocketAddr::new(IpAddr::V4(ip), port))
+    }
+
     /// True when `dir` exists (checked by entering it and coming back).
     fn dir_exists(&mut self, dir: &str) -> Result<bool, RemoteError> {
         if self.ftp.cwd(dir).is_err() {
@@ -165,20 +255,63 @@ impl FtpRemote {
     }
 }
 
-impl Remote for FtpRemote {
-    fn read(&mut self, path: &str) -> Result<Option<Vec<u8>>, RemoteError> {
-        // Ask first: on FTPS, suppaftp starts the data connection's TLS handshake before it
-        // reads the reply to RETR, so a missing file would hang until the timeout.
-        if let Err(e) = self.ftp.size(path) {
-            if code_of(&e) == Some(550) {
-                return Ok(None);
+fn is_local(ip: Ipv4Addr) -> bool {
+    ip.is_private() || ip.is_loopback() || ip.is_link_local()
+}
+
+/// A data connection, in TLS for FTPS.
+enum DataConn {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl DataConn {
+    /// Ends the upload cleanly: for TLS, the close_notify servers wait for.
+    fn finish(&mut self) -> std::io::Result<()> {
+        match self {
+            DataConn::Plain(s) => s.flush(),
+            DataConn::Tls(s) => {
+                s.flush()?;
+                s.shutdown()
             }
         }
-        match self.ftp.retr_as_buffer(path) {
-            Ok(buf) => Ok(Some(buf.into_inner())),
-            Err(e) if code_of(&e) == Some(550) => Ok(None),
-            Err(e) => Err(fault(e)),
+    }
+}
+
+impl Read for DataConn {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            DataConn::Plain(s) => s.read(buf),
+            DataConn::Tls(s) => s.read(buf),
         }
+    }
+}
+
+impl Write for DataConn {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            DataConn::Plain(s) => s.write(buf),
+            DataConn::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            DataConn::Plain(s) => s.flush(),
+            DataConn::Tls(s) => s.flush(),
+        }
+    }
+}
+
+impl Remote for FtpRemote {
+    fn read(&mut self, path: &str) -> Result<Option<Vec<u8>>, RemoteError> {
+        let Some(mut stream) = self.open_data(&format!("RETR {path}"), true)? else {
+            return Ok(None);
+        };
+        let mut buf = Vec::new();
+        stream.read_to_end(&mut buf).map_err(|e| io_fault(&e))?;
+        self.ftp.finalize_retr_stream(stream).map_err(fault)?;
+        Ok(Some(buf))
     }
 
     fn mkdir(&mut self, dir: &str) -> Result<(), RemoteError> {
@@ -198,7 +331,11 @@ impl Remote for FtpRemote {
 
     fn put(&mut self, path: &str, mut data: &mut dyn Read) -> Result<(), RemoteError> {
         let tmp = temp_name(path);
-        self.ftp.put_file(&tmp, &mut data).map_err(fault)?;
+        if let Some(mut stream) = self.open_data(&format!("STOR {tmp}"), false)? {
+            std::io::copy(&mut data, &mut stream).map_err(|e| io_fault(&e))?;
+            stream.finish().map_err(|e| io_fault(&e))?;
+            self.ftp.finalize_put_stream(stream).map_err(fault)?;
+        }
         if let Err(e) = self.ftp.rename(tmp.as_str(), path) {
             // Some servers refuse to rename over an existing file: remove it, then rename.
             if code_of(&e).is_some_and(|c| c >= 500) {

@@ -464,6 +464,12 @@ impl<'a> Session<'a> {
                     continue;
                 }
             }
+            // A refusal while connecting is about the target folder, not the file at hand.
+            let path = if what == "connect" {
+                self.target.path.as_str()
+            } else {
+                path
+            };
             return Err(err.into_deploy_error(self.target, what, path, attempt + 1));
         }
     }

@@ -491,3 +491,8 @@ fn the_manifest_name_is_reserved() {
     let files = deploy::manifest::scan(site.path()).unwrap();
     assert_eq!(files.len(), SITE_FILES);
 }
+
+#[test]
+fn ftps_resume_after_refused_folder() {
+    resume_after_refused_folder(Proto::Ftps);
+}
