@@ -188,6 +188,7 @@ fn resume_after_cut_connection(proto: Proto, cut_after: u64) {
     );
     let partial = fx.assert_manifest_truthful();
     assert_eq!(partial.files.len(), *done);
+    eprintln!("{proto:?}: the cut stopped the deploy after {done} of {SITE_FILES} files");
 
     let summary = fx.deploy_ok(&fx.options());
     assert_eq!(summary.uploaded.len(), SITE_FILES - done);
@@ -218,6 +219,52 @@ fn retries_through_a_cut_connection(proto: Proto, cut_after: u64) {
         relay.connections.load(std::sync::atomic::Ordering::SeqCst) >= 2,
         "the deploy must have reconnected"
     );
+    fx.assert_server_matches_site(&[]);
+}
+
+/// The line goes down for good in the middle of a long upload, so not even the final save of
+/// the manifest gets through: the server keeps the last checkpoint (saved every 20 files),
+/// which claims only files that are in place, and the next run sends only the rest.
+fn resume_from_checkpoint(proto: Proto, cut_after: u64) {
+    let Some(fx) = Fixture::new(proto, "checkpoint") else {
+        return;
+    };
+    for i in 0..60 {
+        write(
+            fx.out(),
+            &format!("ds/hoc-sinh-{i:02}.txt"),
+            &common::noise(1000, i + 10),
+        );
+    }
+    let total = SITE_FILES + 60;
+    let relay = common::proxy_dying(fx.addr, cut_after);
+    let mut opts = fx.options();
+    opts.retries = 0;
+    let err = deploy::deploy(
+        fx.out(),
+        &fx.target_at(relay.addr),
+        &common::password(),
+        &opts,
+    )
+    .expect_err("the line went down");
+    let DeployError::Stopped { done, .. } = &err else {
+        panic!("expected a stop, got {err:?}");
+    };
+    let checkpoint = fx.assert_manifest_truthful();
+    let claimed = checkpoint.files.len();
+    eprintln!("{proto:?}: stopped after {done} of {total} files; the checkpoint claims {claimed}");
+    assert!(
+        claimed >= 20 && claimed % 20 == 0,
+        "claimed {claimed}, done {done}"
+    );
+    assert!(
+        claimed <= *done && *done < total,
+        "claimed {claimed}, done {done}"
+    );
+
+    let summary = fx.deploy_ok(&fx.options());
+    assert_eq!(summary.uploaded.len(), total - claimed);
+    assert_eq!(summary.unchanged, claimed);
     fx.assert_server_matches_site(&[]);
 }
 
@@ -331,6 +378,36 @@ fn ftp_retries_through_a_cut_connection() {
 }
 
 #[test]
+fn ftp_resume_from_checkpoint() {
+    // About 100 bytes of commands per file on the control connection.
+    resume_from_checkpoint(Proto::Ftp, 3_500);
+}
+
+#[test]
+fn ftp_dry_run_offline_uses_the_local_manifest_copy() {
+    let Some(fx) = Fixture::new(Proto::Ftp, "offline") else {
+        return;
+    };
+    let relay = proxy(fx.addr, u64::MAX);
+    let target = fx.target_at(relay.addr);
+    let pw = common::password();
+    deploy::deploy(fx.out(), &target, &pw, &fx.options()).unwrap();
+    write(fx.out(), PAGE, b"<p>edited offline</p>");
+    relay.kill();
+    let mut opts = fx.options();
+    opts.retries = 0;
+    // A real deploy cannot happen without the server...
+    let err = deploy::deploy(fx.out(), &target, &pw, &opts).expect_err("server is down");
+    assert!(matches!(err, DeployError::Connect { .. }), "{err:?}");
+    // ...but a dry run can still tell what would be sent.
+    opts.dry_run = true;
+    let summary = deploy::deploy(fx.out(), &target, &pw, &opts).unwrap();
+    assert!(summary.offline && summary.dry_run);
+    assert_eq!(summary.uploaded, [PAGE]);
+    assert!(summary.message(Lang::En).contains("could not be reached"));
+}
+
+#[test]
 fn ftp_wrong_password() {
     wrong_password(Proto::Ftp);
 }
@@ -421,6 +498,12 @@ fn sftp_resume_after_cut_connection() {
 #[test]
 fn sftp_retries_through_a_cut_connection() {
     retries_through_a_cut_connection(Proto::Sftp, 60_000);
+}
+
+#[test]
+fn sftp_resume_from_checkpoint() {
+    // Handshake (a few KB), the 40 KB image, then ~1.3 KB per small file.
+    resume_from_checkpoint(Proto::Sftp, 90_000);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::fs;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -315,34 +315,66 @@ pub fn give_to_test_user(path: &Path) {
 }
 
 /// A TCP relay to a real server that cuts its first connection once the client has sent
-/// `cut_after` bytes: a network failure in the middle of a deploy. Later connections pass.
+/// `cut_after` bytes: a network failure in the middle of a deploy. Later connections pass,
+/// unless the relay is dead (`die_at_cut`, or `kill`): then they are closed at once.
 pub struct Proxy {
     pub addr: SocketAddr,
     pub connections: Arc<AtomicU64>,
+    dead: Arc<AtomicBool>,
+}
+
+impl Proxy {
+    /// From now on every new connection is closed at once, as if the server were down.
+    pub fn kill(&self) {
+        self.dead.store(true, Ordering::SeqCst);
+    }
 }
 
 pub fn proxy(upstream: SocketAddr, cut_after: u64) -> Proxy {
+    relay(upstream, cut_after, false)
+}
+
+/// Like `proxy`, but the line stays down after the cut.
+pub fn proxy_dying(upstream: SocketAddr, cut_after: u64) -> Proxy {
+    relay(upstream, cut_after, true)
+}
+
+fn relay(upstream: SocketAddr, cut_after: u64, die_at_cut: bool) -> Proxy {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let connections = Arc::new(AtomicU64::new(0));
-    let count = connections.clone();
+    let dead = Arc::new(AtomicBool::new(false));
+    let (count, dead2) = (connections.clone(), dead.clone());
     std::thread::spawn(move || {
         for client in listener.incoming() {
             let Ok(client) = client else { return };
+            if dead2.load(Ordering::SeqCst) {
+                let _ = client.shutdown(Shutdown::Both);
+                continue;
+            }
             let Ok(server) = TcpStream::connect(upstream) else {
                 return;
             };
             let first = count.fetch_add(1, Ordering::SeqCst) == 0;
             let limit = if first { cut_after } else { u64::MAX };
+            let on_cut = if first && die_at_cut {
+                Some(dead2.clone())
+            } else {
+                None
+            };
             let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-            std::thread::spawn(move || pipe(client, server, limit));
-            std::thread::spawn(move || pipe(s2, c2, u64::MAX));
+            std::thread::spawn(move || pipe(client, server, limit, on_cut));
+            std::thread::spawn(move || pipe(s2, c2, u64::MAX, None));
         }
     });
-    Proxy { addr, connections }
+    Proxy {
+        addr,
+        connections,
+        dead,
+    }
 }
 
-fn pipe(mut from: TcpStream, mut to: TcpStream, limit: u64) {
+fn pipe(mut from: TcpStream, mut to: TcpStream, limit: u64, on_cut: Option<Arc<AtomicBool>>) {
     let mut sent = 0u64;
     let mut buf = [0u8; 4096];
     loop {
@@ -356,6 +388,9 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, limit: u64) {
         }
         sent += allowed as u64;
         if sent >= limit {
+            if let Some(dead) = on_cut {
+                dead.store(true, Ordering::SeqCst);
+            }
             break;
         }
     }
