@@ -1,1 +1,308 @@
-fn main() {}
+//! bangtin: the command line. Parses arguments, picks the message language, runs one command.
+
+mod scaffold;
+
+use clap::{Parser, Subcommand};
+use i18n::{tr, Lang};
+use site::{Diagnostic, Severity};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Static site generator for Vietnamese school communication microsites.
+#[derive(Parser, Debug)]
+#[command(name = "bangtin", version, about, long_about = None)]
+struct Cli {
+    /// Site folder (holds config.toml).
+    #[arg(long, short = 'r', global = true, default_value = ".")]
+    root: PathBuf,
+    /// Language of messages: vi or en (default: LANG, else vi).
+    #[arg(long, global = true)]
+    lang: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the site into public/.
+    Build {
+        /// Output folder (default: <root>/public).
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+        /// Include pages marked draft = true.
+        #[arg(long)]
+        drafts: bool,
+        /// Include pages dated in the future.
+        #[arg(long)]
+        future: bool,
+        /// Use this base URL instead of config.toml's.
+        #[arg(long, short = 'u')]
+        base_url: Option<String>,
+    },
+    /// Create a new post: bangtin new bien-dao "Tiêu đề bài viết".
+    New {
+        /// Section folder under content/, e.g. bien-dao.
+        section: String,
+        /// Title of the post.
+        title: String,
+    },
+    /// Create a new site folder from the bundled theme.
+    Init {
+        /// Folder to create.
+        dir: PathBuf,
+    },
+    /// Upload the built site to the school's web host (FTP, FTPS, SFTP) or write a zip.
+    Deploy {
+        /// Target URL, e.g. ftp://user@host:21/public_html (overrides [deploy] target).
+        #[arg(long)]
+        target: Option<String>,
+        /// Upload public/ as it is, without building first.
+        #[arg(long)]
+        no_build: bool,
+        /// Delete files on the server that the site no longer has (only files bangtin uploaded).
+        #[arg(long)]
+        delete: bool,
+        /// Show what would change, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write a zip archive for a hosting control panel instead of uploading.
+        #[arg(long)]
+        zip: Option<PathBuf>,
+        /// Accept a self-signed FTPS certificate.
+        #[arg(long)]
+        insecure: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config_lang = std::fs::read_to_string(cli.root.join("config.toml"))
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| {
+            t.get("default_language")
+                .and_then(|v| v.as_str())
+                .and_then(Lang::parse)
+        })
+        .unwrap_or(Lang::Vi);
+    let lang = Lang::detect(cli.lang.as_deref(), config_lang);
+    let result = match cli.command {
+        None => build_cmd(&cli.root, None, false, false, None, lang),
+        Some(Command::Build {
+            output,
+            drafts,
+            future,
+            base_url,
+        }) => build_cmd(&cli.root, output, drafts, future, base_url, lang),
+        Some(Command::New { section, title }) => {
+            scaffold::new_post(&cli.root, &section, &title, lang)
+        }
+        Some(Command::Init { dir }) => scaffold::init(&dir, lang),
+        Some(Command::Deploy {
+            target,
+            no_build,
+            delete,
+            dry_run,
+            zip,
+            insecure,
+        }) => deploy_cmd(
+            &cli.root, target, no_build, delete, dry_run, zip, insecure, lang,
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            if !msg.is_empty() {
+                eprintln!("{msg}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints diagnostics grouped, errors first, a bounded number of warnings.
+fn print_diagnostics(diags: &[Diagnostic], lang: Lang) {
+    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
+    sorted.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then_with(|| a.file.cmp(&b.file))
+            .then(a.line.cmp(&b.line))
+    });
+    let warnings = sorted
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let mut shown_warnings = 0;
+    for d in sorted {
+        if d.severity == Severity::Warning {
+            shown_warnings += 1;
+            if shown_warnings > 20 {
+                continue;
+            }
+        }
+        eprintln!("{}", d.render(lang));
+    }
+    if warnings > 20 {
+        eprintln!(
+            "{}",
+            tr!(
+                lang,
+                "... và {} cảnh báo khác (chạy `bangtin check` để xem hết)",
+                "... and {} more warnings (run `bangtin check` to see all)",
+                warnings - 20
+            )
+        );
+    }
+}
+
+fn spinner() -> indicatif::ProgressBar {
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+fn run_build(
+    root: &Path,
+    output: Option<PathBuf>,
+    drafts: bool,
+    future: bool,
+    base_url: Option<String>,
+    lang: Lang,
+) -> Result<site::Built, String> {
+    let mut opts = site::Options::new(root, lang);
+    opts.output = output;
+    opts.drafts = drafts;
+    opts.future = future;
+    opts.base_url = base_url;
+    let pb = spinner();
+    let progress = |step: &str| pb.set_message(step.to_string());
+    let result = site::build(&opts, &progress);
+    pb.finish_and_clear();
+    match result {
+        Ok(built) => {
+            print_diagnostics(&built.warnings, lang);
+            Ok(built)
+        }
+        Err(site::Failed(diags)) => {
+            print_diagnostics(&diags, lang);
+            let n = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            Err(tr!(
+                lang,
+                "Dựng trang thất bại: {n} lỗi. Thư mục kết quả cũ (nếu có) vẫn giữ nguyên.",
+                "Build failed: {n} error(s). The previous output (if any) was left as it was."
+            ))
+        }
+    }
+}
+
+fn build_cmd(
+    root: &Path,
+    output: Option<PathBuf>,
+    drafts: bool,
+    future: bool,
+    base_url: Option<String>,
+    lang: Lang,
+) -> Result<(), String> {
+    let out_display = output.clone().unwrap_or_else(|| root.join("public"));
+    let built = run_build(root, output, drafts, future, base_url, lang)?;
+    let ms = built.elapsed.as_millis();
+    eprintln!(
+        "{}",
+        tr!(
+            lang,
+            "Xong: {} trang, {} chuyên mục, {} tệp ({} tệp mới/đổi, {} giữ nguyên) vào {} trong {ms} ms.",
+            "Done: {} pages, {} sections, {} files ({} new/changed, {} unchanged) into {} in {ms} ms.",
+            built.pages,
+            built.sections,
+            built.files,
+            built.stats.written,
+            built.stats.unchanged,
+            out_display.display()
+        )
+    );
+    if built.images.0 + built.images.1 > 0 {
+        eprintln!(
+            "{}",
+            tr!(
+                lang,
+                "Ảnh: {} ảnh xử lý mới, {} ảnh lấy từ bộ nhớ đệm.",
+                "Images: {} processed, {} reused from the cache.",
+                built.images.0,
+                built.images.1
+            )
+        );
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn deploy_cmd(
+    root: &Path,
+    target: Option<String>,
+    no_build: bool,
+    delete: bool,
+    dry_run: bool,
+    zip: Option<PathBuf>,
+    insecure: bool,
+    lang: Lang,
+) -> Result<(), String> {
+    let output = root.join("public");
+    if !no_build {
+        run_build(root, None, false, false, None, lang)?;
+    } else if !output.join("index.html").exists() {
+        return Err(tr!(
+            lang,
+            "chưa có {} để tải lên; chạy `bangtin build` trước hoặc bỏ --no-build",
+            "there is no {} to upload; run `bangtin build` first or drop --no-build",
+            output.display()
+        ));
+    }
+    if let Some(zip_path) = zip {
+        let n = deploy::write_zip(&output, &zip_path).map_err(|e| e.message(lang))?;
+        eprintln!("{}", tr!(lang, "Đã ghi {} ({n} tệp). Tải tệp này lên trang quản trị hosting và giải nén vào thư mục web.", "Wrote {} ({n} files). Upload it in the hosting control panel and extract it into the web folder.", zip_path.display()));
+        return Ok(());
+    }
+    let config = site::Config::load(root, lang).map_err(|d| d.render(lang))?;
+    let target_url = target.or(config.deploy.target.clone()).ok_or_else(|| {
+        tr!(lang, "chưa có đích tải lên: thêm [deploy] target = \"ftp://tên@máy-chủ/public_html\" vào config.toml hoặc dùng --target", "no deploy target: add [deploy] target = \"ftp://user@host/public_html\" to config.toml or pass --target")
+    })?;
+    let target: deploy::Target = target_url
+        .parse()
+        .map_err(|e: deploy::DeployError| e.message(lang))?;
+    let password = match deploy::password_from_env() {
+        Some(p) => p,
+        None if dry_run => String::new(),
+        None => rpassword::prompt_password(tr!(
+            lang,
+            "Mật khẩu cho {}: ",
+            "Password for {}: ",
+            target_url
+        ))
+        .map_err(|e| {
+            tr!(
+                lang,
+                "không đọc được mật khẩu ({e}); đặt biến môi trường BANGTIN_DEPLOY_PASSWORD",
+                "cannot read the password ({e}); set BANGTIN_DEPLOY_PASSWORD"
+            )
+        })?,
+    };
+    let opts = deploy::Options {
+        dry_run,
+        delete,
+        lang,
+        progress: true,
+        accept_invalid_certs: insecure || config.deploy.accept_invalid_certs,
+        retries: 3,
+        cache_dir: Some(root.join(".bangtin-cache").join("deploy")),
+        ..Default::default()
+    };
+    let summary =
+        deploy::deploy(&output, &target, &password, &opts).map_err(|e| e.message(lang))?;
+    eprintln!("{}", summary.message(lang));
+    Ok(())
+}

@@ -1,0 +1,4 @@
+// Rebuild when the bundled theme changes, since it is embedded in the binary.
+fn main() {
+    println!("cargo:rerun-if-changed=../../themes/truong");
+}

@@ -1,0 +1,979 @@
+//! The build: load -> model -> render -> write, every step in parallel where it can be.
+
+use crate::config::Config;
+use crate::content::{self, Content, Filter};
+use crate::diag::{Diagnostic, Failed};
+use crate::feeds;
+use crate::functions::{self, Lookup};
+use crate::output::{OutputError, Sink, WriteStats};
+use crate::render::{self, Body, Host, Model};
+use crate::taxonomy::{self, Taxonomy};
+use crate::templates::{StaticSource, Theme};
+use i18n::{tr, Lang};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How to build.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site folder.
+    pub root: PathBuf,
+    /// Output folder (default `<root>/public`); `None` with `memory` keeps files in memory.
+    pub output: Option<PathBuf>,
+    /// Keep the output in memory instead of writing it.
+    pub memory: bool,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include pages dated in the future.
+    pub future: bool,
+    /// Replace config's base_url (e.g. for serve or a preview host).
+    pub base_url: Option<String>,
+    /// Message language.
+    pub lang: Lang,
+    /// HTML to insert before `</body>` of every page (live reload in serve).
+    pub inject: Option<String>,
+    /// Folder for the image cache (default `<root>/.bangtin-cache`).
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Options {
+    /// Defaults for a site folder.
+    pub fn new(root: impl Into<PathBuf>, lang: Lang) -> Self {
+        Options {
+            root: root.into(),
+            output: None,
+            memory: false,
+            drafts: false,
+            future: false,
+            base_url: None,
+            lang,
+            inject: None,
+            cache_dir: None,
+        }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Built {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Sections.
+    pub sections: usize,
+    /// Files in the output.
+    pub files: usize,
+    /// Files written or unchanged.
+    pub stats: WriteStats,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Files kept in memory (memory builds only).
+    pub memory: Option<BTreeMap<String, Vec<u8>>>,
+    /// Images processed and reused from the cache.
+    pub images: (usize, usize),
+    /// Config used.
+    pub config: Config,
+    /// Loaded content (for check).
+    pub content: Content,
+    /// Rendered page bodies (for check).
+    pub page_bodies: Vec<Body>,
+}
+
+fn fail(d: Diagnostic) -> Failed {
+    Failed(vec![d])
+}
+
+/// Builds a site. On error nothing in the output folder changes.
+pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, Failed> {
+    let started = Instant::now();
+    let lang = opts.lang;
+    let root = opts.root.as_path();
+    let mut config = Config::load(root, lang).map_err(fail)?;
+    if let Some(b) = &opts.base_url {
+        config.base_url = b.trim_end_matches('/').to_string();
+    }
+    let filter = Filter {
+        drafts: opts.drafts,
+        future: opts.future,
+        today: Some(chrono::Local::now().date_naive()),
+    };
+    progress(&tr!(lang, "Đọc nội dung", "Reading content"));
+    let (content, theme) = rayon::join(
+        || content::load(root, &config, filter, lang),
+        || Theme::load(root, &config, lang),
+    );
+    let (content, theme) = match (content, theme) {
+        (Ok(c), Ok(t)) => (c, t),
+        (c, t) => {
+            let mut all = c.err().unwrap_or_default();
+            all.extend(t.err().unwrap_or_default());
+            return Err(Failed(all));
+        }
+    };
+    let mut tera = theme.compile(&config, root, lang).map_err(Failed)?;
+    let taxonomies = taxonomy::build(&config, &content);
+
+    let mut links: HashMap<String, String> = HashMap::new();
+    for p in &content.pages {
+        links.insert(p.relative_path.clone(), p.path.clone());
+    }
+    for s in &content.sections {
+        links.insert(s.relative_path.clone(), s.path.clone());
+    }
+
+    // Shortcodes may call get_url/get_page/get_section while Markdown renders: give them the
+    // model without rendered bodies now, and the full model once bodies exist.
+    {
+        let empty_pages = vec![Body::default(); content.pages.len()];
+        let empty_sections = vec![Body::default(); content.sections.len()];
+        let model = Model::new(
+            &config,
+            &content,
+            &empty_pages,
+            &empty_sections,
+            &taxonomies,
+        );
+        let lookup = make_lookup(&config, &model, &links, &theme, root);
+        functions::register(&mut tera, Arc::new(lookup));
+    }
+
+    // Markdown of every page and section, in parallel.
+    progress(&tr!(lang, "Dựng Markdown", "Rendering Markdown"));
+    let cache_dir = opts
+        .cache_dir
+        .clone()
+        .unwrap_or_else(|| root.join(".bangtin-cache"));
+    let processor = config.images.enabled.then(|| {
+        images::Processor::new(
+            cache_dir.join("images"),
+            images::Settings {
+                widths: config.images.widths.clone(),
+                quality: config.images.quality,
+                webp: config.images.webp,
+                strip_metadata: config.images.strip_metadata,
+            },
+        )
+    });
+    let image_files = Mutex::new(Vec::new());
+    let md_opts = markdown::Options {
+        unsafe_html: config.markdown.unsafe_html,
+        highlight: config.markdown.highlight,
+        lang,
+        smart_punctuation: config.markdown.smart_punctuation,
+    };
+    let render_body = |file: &Path,
+                       raw: &str,
+                       body_offset: usize,
+                       bundle: Option<&Path>,
+                       path: &str,
+                       page_lang: &str,
+                       warnings: &mut Vec<Diagnostic>|
+     -> Result<Body, Vec<Diagnostic>> {
+        let warn = Mutex::new(Vec::new());
+        let host = Host {
+            links: &links,
+            tera: &tera,
+            config: &config,
+            root,
+            bundle_dir: bundle,
+            file_dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
+            page_path: path,
+            lang: page_lang,
+            images: processor.as_ref(),
+            image_files: &image_files,
+            warnings: &warn,
+            msg_lang: lang,
+        };
+        let r = markdown::render(&raw[body_offset..], &md_opts, &host).map_err(|errs| {
+            errs.iter()
+                .map(|e| render::md_diag(file, raw, body_offset, e, lang))
+                .collect::<Vec<_>>()
+        })?;
+        for w in warn.into_inner().unwrap_or_default() {
+            warnings.push(Diagnostic::warning(file, 0, 0, w));
+        }
+        Ok(Body {
+            html: r.html,
+            summary: r.summary,
+            toc: r.toc,
+            ids: r.ids,
+            text: r.text,
+            word_count: r.word_count,
+            links: r.links,
+            removed_html: r.removed_html,
+        })
+    };
+    let page_results: Vec<(Result<Body, Vec<Diagnostic>>, Vec<Diagnostic>)> = content
+        .pages
+        .par_iter()
+        .map(|p| {
+            let mut w = Vec::new();
+            let r = render_body(
+                &p.file,
+                &p.raw,
+                p.body_offset,
+                p.bundle_dir.as_deref(),
+                &p.path,
+                &p.lang,
+                &mut w,
+            );
+            (r, w)
+        })
+        .collect();
+    let section_results: Vec<(Result<Body, Vec<Diagnostic>>, Vec<Diagnostic>)> = content
+        .sections
+        .par_iter()
+        .map(|s| {
+            let mut w = Vec::new();
+            let r = render_body(
+                &s.file,
+                &s.raw,
+                s.body_offset,
+                None,
+                &s.path,
+                &s.lang,
+                &mut w,
+            );
+            (r, w)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut warnings = content.warnings.clone();
+    let mut unwrap_all =
+        |results: Vec<(Result<Body, Vec<Diagnostic>>, Vec<Diagnostic>)>| -> Vec<Body> {
+            results
+                .into_iter()
+                .map(|(r, w)| {
+                    warnings.extend(w);
+                    r.unwrap_or_else(|e| {
+                        errors.extend(e);
+                        Body::default()
+                    })
+                })
+                .collect()
+        };
+    let page_bodies = unwrap_all(page_results);
+    let section_bodies = unwrap_all(section_results);
+    check_anchors(
+        &content,
+        &page_bodies,
+        &section_bodies,
+        &links,
+        lang,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(Failed(errors));
+    }
+
+    // Shared values and the site-aware template functions.
+    let model = Model::new(
+        &config,
+        &content,
+        &page_bodies,
+        &section_bodies,
+        &taxonomies,
+    );
+    let lookup = make_lookup(&config, &model, &links, &theme, root);
+    functions::register(&mut tera, Arc::new(lookup));
+
+    // Render and write every output.
+    progress(&tr!(lang, "Dựng trang", "Rendering pages"));
+    let sink = match (&opts.output, opts.memory) {
+        (_, true) => Sink::memory(),
+        (out, false) => {
+            let out = out.clone().unwrap_or_else(|| root.join("public"));
+            Sink::stage(&out).map_err(|e| fail(output_diag(&e, lang)))?
+        }
+    };
+    let result = write_all(&sink, &model, &tera, &theme, root, opts, &image_files);
+    match result {
+        Ok(files) => {
+            let images = processor.as_ref().map(|p| {
+                let s = p.stats();
+                (s.processed, s.reused)
+            });
+            let (stats, memory) = sink.commit().map_err(|e| fail(output_diag(&e, lang)))?;
+            let pages = content.pages.len();
+            let sections = content.sections.len();
+            Ok(Built {
+                pages,
+                sections,
+                files,
+                stats,
+                warnings,
+                elapsed: started.elapsed(),
+                memory,
+                images: images.unwrap_or((0, 0)),
+                config,
+                content,
+                page_bodies,
+            })
+        }
+        Err(errs) => {
+            sink.abort();
+            Err(Failed(errs))
+        }
+    }
+}
+
+fn output_diag(e: &OutputError, lang: Lang) -> Diagnostic {
+    match e {
+        OutputError::Foreign(p) => Diagnostic::error(
+            p,
+            0,
+            0,
+            tr!(
+                lang,
+                "thư mục đầu ra đã có những tệp không do bangtin tạo; để không xóa nhầm, hãy chọn một thư mục trống bằng --output",
+                "the output folder holds files bangtin did not write; to avoid deleting them, choose an empty folder with --output"
+            ),
+        ),
+        OutputError::Io { path, source } => Diagnostic::error(path, 0, 0, tr!(lang, "không ghi được: {source}", "cannot write: {source}")),
+    }
+}
+
+/// Every `@/page.md#anchor` must name an id that exists on that page.
+fn check_anchors(
+    content: &Content,
+    pages: &[Body],
+    sections: &[Body],
+    links: &HashMap<String, String>,
+    lang: Lang,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut ids: HashMap<&str, &[String]> = HashMap::new();
+    for (p, b) in content.pages.iter().zip(pages) {
+        ids.insert(&p.relative_path, &b.ids);
+    }
+    for (s, b) in content.sections.iter().zip(sections) {
+        ids.insert(&s.relative_path, &b.ids);
+    }
+    let sources = content
+        .pages
+        .iter()
+        .map(|p| (&p.file, &p.raw, p.body_offset))
+        .zip(pages)
+        .chain(
+            content
+                .sections
+                .iter()
+                .map(|s| (&s.file, &s.raw, s.body_offset))
+                .zip(sections),
+        );
+    for ((file, raw, off), body) in sources {
+        for l in &body.links {
+            let Some(anchor) = &l.anchor else { continue };
+            let target = l.target.trim_start_matches('/');
+            if !links.contains_key(target) {
+                continue;
+            }
+            let ok = ids
+                .get(target)
+                .map(|list| list.iter().any(|i| i == anchor))
+                .unwrap_or(false);
+            if !ok {
+                let (line, col) = crate::diag::line_col(raw, off + l.offset);
+                errors.push(Diagnostic::error(
+                    file,
+                    line,
+                    col,
+                    tr!(
+                        lang,
+                        "liên kết @/{target}#{anchor}: trang đó không có mục (tiêu đề) nào mang mã #{anchor}",
+                        "link @/{target}#{anchor}: that page has no heading or element with id #{anchor}"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn make_lookup(
+    config: &Config,
+    model: &Model<'_>,
+    links: &HashMap<String, String>,
+    theme: &Theme,
+    root: &Path,
+) -> Lookup {
+    let content = model.content;
+    let pages = content
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.relative_path.clone(), model.listings[i].clone()))
+        .collect();
+    let sections = content
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.relative_path.clone(), model.section_value(i, &s.pages)))
+        .collect();
+    let taxonomies = model
+        .taxonomies
+        .iter()
+        .map(|t| ((t.name.clone(), t.lang.clone()), taxonomy_value(config, t)))
+        .collect();
+    let hashes = theme
+        .statics
+        .iter()
+        .filter(|(rel, _)| rel.ends_with(".css") || rel.ends_with(".js"))
+        .filter_map(|(rel, src)| {
+            let bytes = match src {
+                StaticSource::Disk(p) => std::fs::read(p).ok()?,
+                StaticSource::Bundled(b) => b.to_vec(),
+            };
+            Some((rel.clone(), blake3::hash(&bytes).to_hex()[..10].to_string()))
+        })
+        .collect();
+    let _ = root;
+    Lookup {
+        base_url: config.base_url.clone(),
+        default_language: config.default_language.clone(),
+        links: links.clone(),
+        pages,
+        sections,
+        taxonomies,
+        hashes,
+    }
+}
+
+fn term_value(config: &Config, t: &Taxonomy, term: &taxonomy::Term) -> Value {
+    json!({"name": term.name, "slug": term.slug, "permalink": config.absolute(&t.term_path(term)), "pages_count": term.pages.len()})
+}
+
+fn taxonomy_value(config: &Config, t: &Taxonomy) -> Value {
+    let title = config
+        .taxonomy(&t.name)
+        .and_then(|c| c.title.clone())
+        .unwrap_or_else(|| t.name.clone());
+    json!({
+        "taxonomy": {"name": t.name, "slug": t.slug, "title": title, "lang": t.lang, "permalink": config.absolute(&t.path)},
+        "terms": t.terms.iter().map(|term| term_value(config, t, term)).collect::<Vec<_>>(),
+    })
+}
+
+/// One thing to render: kept small so the list is cheap to build and split across threads.
+enum Job {
+    Page(usize),
+    Section(usize, usize),
+    TaxonomyList(usize),
+    Term(usize, usize, usize),
+}
+
+fn inject(html: String, snippet: &Option<String>) -> String {
+    match snippet {
+        Some(s) => match html.rfind("</body>") {
+            Some(i) => format!("{}{}{}", &html[..i], s, &html[i..]),
+            None => html + s,
+        },
+        None => html,
+    }
+}
+
+fn io_diag(rel: &str, e: std::io::Error, lang: Lang) -> Diagnostic {
+    Diagnostic::error(
+        rel,
+        0,
+        0,
+        tr!(
+            lang,
+            "không ghi được tệp đầu ra: {e}",
+            "cannot write the output file: {e}"
+        ),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_all(
+    sink: &Sink,
+    model: &Model<'_>,
+    tera: &tera::Tera,
+    theme: &Theme,
+    root: &Path,
+    opts: &Options,
+    image_files: &Mutex<Vec<(String, PathBuf)>>,
+) -> Result<usize, Vec<Diagnostic>> {
+    let config = model.config;
+    let content = model.content;
+    let lang = opts.lang;
+    let mut jobs = Vec::new();
+    for i in 0..content.pages.len() {
+        jobs.push(Job::Page(i));
+    }
+    for (i, s) in content.sections.iter().enumerate() {
+        if !s.front.render {
+            continue;
+        }
+        let pagers = if s.front.paginate_by > 0 {
+            s.pages.len().div_ceil(s.front.paginate_by).max(1)
+        } else {
+            1
+        };
+        for k in 0..pagers {
+            jobs.push(Job::Section(i, k));
+        }
+    }
+    for (t, tax) in model.taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyList(t));
+        let per = config
+            .taxonomy(&tax.name)
+            .map(|c| c.paginate_by)
+            .unwrap_or(0);
+        for (k, term) in tax.terms.iter().enumerate() {
+            let pagers = if per > 0 {
+                term.pages.len().div_ceil(per).max(1)
+            } else {
+                1
+            };
+            for n in 0..pagers {
+                jobs.push(Job::Term(t, k, n));
+            }
+        }
+    }
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink.write(rel, bytes).map_err(|e| io_diag(rel, e, lang))
+    };
+    let errors: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|job| render_job(job, model, tera, &write, opts).err())
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut errors = Vec::new();
+    let mut push = |r: Result<(), Diagnostic>| {
+        if let Err(e) = r {
+            errors.push(e);
+        }
+    };
+
+    // Aliases, feeds, sitemap, robots, 404, search, styles.
+    for p in &content.pages {
+        for a in &p.front.aliases {
+            let a = format!("/{}/", a.trim_matches('/'));
+            push(write(
+                &render::file_for(&a),
+                feeds::redirect(&config.absolute(&p.path)).as_bytes(),
+            ));
+        }
+    }
+    for (i, s) in content.sections.iter().enumerate() {
+        if s.front.paginate_by > 0 && s.front.render {
+            push(write(
+                &render::file_for(&format!("{}page/1/", s.path)),
+                feeds::redirect(&config.absolute(&s.path)).as_bytes(),
+            ));
+        }
+        if s.front.generate_feeds {
+            let entries: Vec<usize> = s.pages.iter().copied().take(config.feed_limit).collect();
+            push(write_feeds(
+                &write,
+                model,
+                &s.path,
+                &s.title,
+                &s.description,
+                &s.lang,
+                &entries,
+            ));
+        }
+        let _ = i;
+    }
+    for lang_code in config.all_languages() {
+        let prefix = config.lang_prefix(&lang_code);
+        if config.generate_feeds {
+            let mut list: Vec<usize> = (0..content.pages.len())
+                .filter(|&i| content.pages[i].lang == lang_code)
+                .collect();
+            content::sort_pages(&mut list, &content.pages, crate::frontmatter::SortBy::Date);
+            list.truncate(config.feed_limit);
+            push(write_feeds(
+                &write,
+                model,
+                &format!("{prefix}/"),
+                config.title_in(&lang_code),
+                config.description_in(&lang_code),
+                &lang_code,
+                &list,
+            ));
+        }
+        if tera.get_template_names().any(|n| n == "404.html") {
+            let path = format!("{prefix}/404.html");
+            let ctx = model.base_context(&lang_code, &path);
+            match render::render_template(tera, "404.html", &ctx, Path::new("404.html"), lang) {
+                Ok(html) => push(write(
+                    &render::file_for(&path),
+                    inject(html, &opts.inject).as_bytes(),
+                )),
+                Err(d) => push(Err(d)),
+            }
+        }
+        if config.search.enabled {
+            let docs: Vec<search::Doc> = content
+                .pages
+                .iter()
+                .zip(model.page_bodies)
+                .filter(|(p, _)| p.lang == lang_code)
+                .filter(|(p, _)| {
+                    config.search.sections.is_empty()
+                        || config.search.sections.iter().any(|s| {
+                            p.relative_path
+                                .starts_with(&format!("{}/", s.trim_matches('/')))
+                        })
+                })
+                .map(|(p, b)| search::Doc {
+                    url: p.path.clone(),
+                    title: p.title.clone(),
+                    date: p.date.map(|d| {
+                        if lang_code == "vi" {
+                            vi::date::long_vi(d)
+                        } else {
+                            vi::date::long_en(d)
+                        }
+                    }),
+                    section: content.sections[p.section].title.clone(),
+                    body: b.text.clone(),
+                })
+                .collect();
+            for (rel, bytes) in search::build(&lang_code, &docs, &search::Options::default()) {
+                push(write(&rel, &bytes));
+            }
+        }
+    }
+    for (t, tax) in model.taxonomies.iter().enumerate() {
+        if config.taxonomy(&tax.name).map(|c| c.feed).unwrap_or(false) {
+            for term in &tax.terms {
+                let list: Vec<usize> = term.pages.iter().copied().take(config.feed_limit).collect();
+                push(write_feeds(
+                    &write,
+                    model,
+                    &tax.term_path(term),
+                    &term.name,
+                    "",
+                    &tax.lang,
+                    &list,
+                ));
+            }
+        }
+        let _ = t;
+    }
+    if config.search.enabled {
+        push(write("search.js", search::SCRIPT.as_bytes()));
+    }
+    push(write("syntax.css", markdown::highlight_css().as_bytes()));
+    push(write("sitemap.xml", sitemap(model).as_bytes()));
+    push(write(
+        "robots.txt",
+        feeds::robots(&config.base_url).as_bytes(),
+    ));
+
+    // Static files, page bundle assets, processed images.
+    let mut copies: BTreeMap<String, StaticSource> = BTreeMap::new();
+    for (rel, src) in &theme.statics {
+        copies.insert(rel.clone(), src.clone());
+    }
+    for p in &content.pages {
+        for a in &p.assets {
+            let name = a
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bundle = p
+                .bundle_dir
+                .as_deref()
+                .map(|b| root.join(b))
+                .unwrap_or_default();
+            let sub = root
+                .join(a)
+                .strip_prefix(&bundle)
+                .map(|r| {
+                    r.components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .unwrap_or(name);
+            copies.insert(
+                format!("{}{}", p.path.trim_start_matches('/'), sub),
+                StaticSource::Disk(root.join(a)),
+            );
+        }
+    }
+    for s in &content.sections {
+        for a in &s.assets {
+            let name = a
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            copies.insert(
+                format!("{}{}", s.path.trim_start_matches('/'), name),
+                StaticSource::Disk(root.join(a)),
+            );
+        }
+    }
+    for (rel, cached) in image_files.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        copies.insert(rel.clone(), StaticSource::Disk(cached.clone()));
+    }
+    let copy_errors: Vec<Diagnostic> = copies
+        .par_iter()
+        .filter_map(|(rel, src)| {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let r = match src {
+                StaticSource::Disk(p) => sink.copy(rel, p),
+                StaticSource::Bundled(b) => sink.write(rel, b),
+            };
+            r.err().map(|e| io_diag(rel, e, lang))
+        })
+        .collect();
+    errors.extend(copy_errors);
+    if errors.is_empty() {
+        Ok(count.into_inner())
+    } else {
+        Err(errors)
+    }
+}
+
+fn write_feeds(
+    write: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync),
+    model: &Model<'_>,
+    path: &str,
+    title: &str,
+    description: &str,
+    lang: &str,
+    pages: &[usize],
+) -> Result<(), Diagnostic> {
+    let config = model.config;
+    let entries: Vec<feeds::Entry<'_>> = pages
+        .iter()
+        .map(|&i| {
+            let p = &model.content.pages[i];
+            let b = &model.page_bodies[i];
+            feeds::Entry {
+                title: &p.title,
+                url: config.absolute(&p.path),
+                date: p.date,
+                updated: p.updated,
+                summary: b.summary.as_deref().filter(|s| !s.is_empty()).unwrap_or(
+                    if p.description.is_empty() {
+                        ""
+                    } else {
+                        &p.description
+                    },
+                ),
+            }
+        })
+        .collect();
+    let ch = |file: &str| feeds::Channel {
+        title,
+        description,
+        link: config.absolute(path),
+        self_url: config.absolute(&format!("{path}{file}")),
+        lang,
+    };
+    write(
+        &format!("{}atom.xml", path.trim_start_matches('/')),
+        feeds::atom(&ch("atom.xml"), &entries).as_bytes(),
+    )?;
+    write(
+        &format!("{}rss.xml", path.trim_start_matches('/')),
+        feeds::rss(&ch("rss.xml"), &entries).as_bytes(),
+    )
+}
+
+fn sitemap(model: &Model<'_>) -> String {
+    let config = model.config;
+    let content = model.content;
+    let mut urls = Vec::new();
+    for (i, p) in content.pages.iter().enumerate() {
+        let list = model
+            .translations
+            .get(p.key.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let alternates = if list.len() > 1 {
+            list.iter()
+                .map(|&j| {
+                    (
+                        content.pages[j].lang.clone(),
+                        config.absolute(&content.pages[j].path),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        urls.push(feeds::SitemapUrl {
+            loc: config.absolute(&p.path),
+            lastmod: p.updated.or(p.date),
+            alternates,
+        });
+        let _ = i;
+    }
+    for s in content.sections.iter().filter(|s| s.front.render) {
+        let list = model
+            .section_translations
+            .get(s.key.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let alternates = if list.len() > 1 {
+            list.iter()
+                .map(|&j| {
+                    (
+                        content.sections[j].lang.clone(),
+                        config.absolute(&content.sections[j].path),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        urls.push(feeds::SitemapUrl {
+            loc: config.absolute(&s.path),
+            lastmod: None,
+            alternates,
+        });
+    }
+    for t in model.taxonomies {
+        urls.push(feeds::SitemapUrl {
+            loc: config.absolute(&t.path),
+            lastmod: None,
+            alternates: Vec::new(),
+        });
+        for term in &t.terms {
+            urls.push(feeds::SitemapUrl {
+                loc: config.absolute(&t.term_path(term)),
+                lastmod: None,
+                alternates: Vec::new(),
+            });
+        }
+    }
+    urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+    feeds::sitemap(&urls)
+}
+
+fn render_job(
+    job: &Job,
+    model: &Model<'_>,
+    tera: &tera::Tera,
+    write: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync),
+    opts: &Options,
+) -> Result<(), Diagnostic> {
+    let config = model.config;
+    let content = model.content;
+    let lang = opts.lang;
+    match *job {
+        Job::Page(i) => {
+            let p = &content.pages[i];
+            let mut ctx = model.base_context(&p.lang, &p.path);
+            ctx.insert("page", &model.page_value(i));
+            let template = render::page_template(content, p);
+            let html = render::render_template(tera, &template, &ctx, &p.file, lang)?;
+            write(
+                &render::file_for(&p.path),
+                inject(html, &opts.inject).as_bytes(),
+            )
+        }
+        Job::Section(i, k) => {
+            let s = &content.sections[i];
+            let per = s.front.paginate_by;
+            let (slice, total) = if per > 0 {
+                let start = (k * per).min(s.pages.len());
+                let end = ((k + 1) * per).min(s.pages.len());
+                (&s.pages[start..end], s.pages.len().div_ceil(per).max(1))
+            } else {
+                (&s.pages[..], 1)
+            };
+            let path = render::pager_path(&s.path, k);
+            let mut ctx = model.base_context(&s.lang, &path);
+            let value = model.section_value(i, slice);
+            if per > 0 {
+                ctx.insert(
+                    "paginator",
+                    &render::paginator(
+                        config,
+                        &s.path,
+                        value["pages"].clone(),
+                        k,
+                        total,
+                        per,
+                        s.pages.len(),
+                    ),
+                );
+            }
+            ctx.insert("section", &value);
+            let template = render::section_template(s);
+            let html = render::render_template(tera, &template, &ctx, &s.file, lang)?;
+            write(
+                &render::file_for(&path),
+                inject(html, &opts.inject).as_bytes(),
+            )
+        }
+        Job::TaxonomyList(t) => {
+            let tax = &model.taxonomies[t];
+            let mut ctx = model.base_context(&tax.lang, &tax.path);
+            let v = taxonomy_value(config, tax);
+            ctx.insert("taxonomy", &v["taxonomy"]);
+            ctx.insert("terms", &v["terms"]);
+            let html = render::render_template(
+                tera,
+                "taxonomy_list.html",
+                &ctx,
+                Path::new("taxonomy_list.html"),
+                lang,
+            )?;
+            write(
+                &render::file_for(&tax.path),
+                inject(html, &opts.inject).as_bytes(),
+            )
+        }
+        Job::Term(t, k, n) => {
+            let tax = &model.taxonomies[t];
+            let term = &tax.terms[k];
+            let per = config
+                .taxonomy(&tax.name)
+                .map(|c| c.paginate_by)
+                .unwrap_or(0);
+            let base = tax.term_path(term);
+            let (slice, total) = if per > 0 {
+                let start = (n * per).min(term.pages.len());
+                let end = ((n + 1) * per).min(term.pages.len());
+                (
+                    &term.pages[start..end],
+                    term.pages.len().div_ceil(per).max(1),
+                )
+            } else {
+                (&term.pages[..], 1)
+            };
+            let path = render::pager_path(&base, n);
+            let pages = Value::Array(slice.iter().map(|&j| model.listings[j].clone()).collect());
+            let mut ctx = model.base_context(&tax.lang, &path);
+            let v = taxonomy_value(config, tax);
+            ctx.insert("taxonomy", &v["taxonomy"]);
+            let mut tv = term_value(config, tax, term);
+            tv["pages"] = pages.clone();
+            ctx.insert("term", &tv);
+            ctx.insert(
+                "paginator",
+                &render::paginator(config, &base, pages, n, total, per.max(1), term.pages.len()),
+            );
+            let html = render::render_template(
+                tera,
+                "taxonomy_single.html",
+                &ctx,
+                Path::new("taxonomy_single.html"),
+                lang,
+            )?;
+            write(
+                &render::file_for(&path),
+                inject(html, &opts.inject).as_bytes(),
+            )
+        }
+    }
+}

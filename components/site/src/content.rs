@@ -1,0 +1,809 @@
+//! Walks `content/` and builds the model: sections, pages, translations, bundles.
+
+use crate::config::Config;
+use crate::diag::{line_col, Diagnostic};
+use crate::frontmatter::{self, PageFront, SectionFront, SortBy};
+use chrono::NaiveDate;
+use i18n::{tr, Lang};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// One Markdown page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path of the file relative to the site root (for messages).
+    pub file: PathBuf,
+    /// Path relative to `content/` with `/`, e.g. `bien-dao/hoang-sa.en.md`.
+    pub relative_path: String,
+    /// Same for every translation of the page, e.g. `bien-dao/hoang-sa.md`.
+    pub key: String,
+    /// Language code.
+    pub lang: String,
+    /// Front matter as written.
+    pub front: PageFront,
+    /// Title (NFC).
+    pub title: String,
+    /// Description (NFC), may be empty.
+    pub description: String,
+    /// Publication date.
+    pub date: Option<NaiveDate>,
+    /// Last update.
+    pub updated: Option<NaiveDate>,
+    /// Last URL segment.
+    pub slug: String,
+    /// URL path, e.g. `/bien-dao/hoang-sa/`.
+    pub path: String,
+    /// Whole file text (NFC), kept for error positions.
+    pub raw: String,
+    /// Byte offset of the Markdown body in `raw`.
+    pub body_offset: usize,
+    /// Index of the section that lists it.
+    pub section: usize,
+    /// Files of a page bundle (relative to the site root), copied beside the page.
+    pub assets: Vec<PathBuf>,
+    /// Folder of the page bundle, relative to the site root.
+    pub bundle_dir: Option<PathBuf>,
+}
+
+impl Page {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.raw[self.body_offset..]
+    }
+}
+
+/// One section (`_index.md`).
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Path of the file relative to the site root (may not exist for an implied home).
+    pub file: PathBuf,
+    /// Path relative to `content/`, e.g. `bien-dao/_index.md`.
+    pub relative_path: String,
+    /// Same for every translation, e.g. `bien-dao/_index.md`.
+    pub key: String,
+    /// Language code.
+    pub lang: String,
+    /// Front matter.
+    pub front: SectionFront,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// URL path, e.g. `/en/bien-dao/`.
+    pub path: String,
+    /// Whole text.
+    pub raw: String,
+    /// Byte offset of the body.
+    pub body_offset: usize,
+    /// Folder relative to `content/` (`""` for the home).
+    pub dir: String,
+    /// Parent section.
+    pub parent: Option<usize>,
+    /// Pages listed here, in the section's order.
+    pub pages: Vec<usize>,
+    /// Child sections, by weight then title.
+    pub subsections: Vec<usize>,
+    /// Non-Markdown files of the section folder.
+    pub assets: Vec<PathBuf>,
+}
+
+impl Section {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.raw[self.body_offset..]
+    }
+}
+
+/// What the build includes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    /// Include `draft = true` pages.
+    pub drafts: bool,
+    /// Include pages dated after today.
+    pub future: bool,
+    /// Today, for scheduled publishing.
+    pub today: Option<NaiveDate>,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// All pages that are part of the build.
+    pub pages: Vec<Page>,
+    /// All sections.
+    pub sections: Vec<Section>,
+    /// Pages left out because they are drafts or scheduled (relative paths), for `check`.
+    pub skipped: Vec<(String, Skipped)>,
+    /// Non-fatal findings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a page was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skipped {
+    /// `draft = true`.
+    Draft,
+    /// Dated in the future.
+    Future,
+}
+
+/// Files an editor leaves behind; never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with(".#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+        || name == "Thumbs.db"
+        || name == "desktop.ini"
+}
+
+/// Reads a user file as NFC text; non-UTF-8 is an error with the position of the bad byte.
+pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Diagnostic> {
+    let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(
+            &rel,
+            0,
+            0,
+            tr!(lang, "không đọc được tệp: {e}", "cannot read the file: {e}"),
+        )
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(vi::nfc(&s)),
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
+            let (l, c) = line_col(&prefix, prefix.len());
+            Err(Diagnostic::error(
+                rel,
+                l,
+                c,
+                tr!(
+                    lang,
+                    "tệp không phải văn bản UTF-8. Mở tệp và lưu lại với bảng mã UTF-8 (trong Notepad: Lưu thành... > Mã hóa: UTF-8)",
+                    "the file is not UTF-8 text. Open it and save it again as UTF-8 (Notepad: Save as... > Encoding: UTF-8)"
+                ),
+            ))
+        }
+    }
+}
+
+/// Splits `name.en.md` into (`name`, Some("en")) when `en` is a language of the site.
+fn lang_of_file<'a>(stem: &'a str, config: &Config) -> Result<(&'a str, Option<&'a str>), &'a str> {
+    if let Some((base, code)) = stem.rsplit_once('.') {
+        if config.has_language(code) {
+            return Ok((base, Some(code)));
+        }
+        if code.len() == 2 && code.chars().all(|c| c.is_ascii_lowercase()) {
+            return Err(code);
+        }
+    }
+    Ok((stem, None))
+}
+
+/// Relative path with `/` separators.
+fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// URL path of a folder relative to `content/`: every component slugified.
+pub fn dir_url(config: &Config, lang: &str, dir: &str) -> String {
+    let mut out = config.lang_prefix(lang);
+    out.push('/');
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        out.push_str(&vi::slugify(part));
+        out.push('/');
+    }
+    out
+}
+
+/// Normalizes a user-given `path` front matter value to `/a/b/`.
+fn user_path(config: &Config, lang: &str, p: &str) -> String {
+    let trimmed = p.trim_matches('/');
+    let mut out = config.lang_prefix(lang);
+    out.push('/');
+    if !trimmed.is_empty() {
+        out.push_str(trimmed);
+        out.push('/');
+    }
+    out
+}
+
+/// Loads `content/` of a site folder.
+pub fn load(
+    root: &Path,
+    config: &Config,
+    filter: Filter,
+    lang: Lang,
+) -> Result<Content, Vec<Diagnostic>> {
+    let content_dir = root.join("content");
+    let mut errors = Vec::new();
+    let mut content = Content::default();
+    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+
+    // First pass: list files, folders that are sections, folders that are bundles.
+    let mut md_files: Vec<PathBuf> = Vec::new();
+    let mut other_files: Vec<PathBuf> = Vec::new();
+    if content_dir.is_dir() {
+        for entry in WalkDir::new(&content_dir)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+        {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let p = e
+                        .path()
+                        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
+                    errors.push(Diagnostic::error(
+                        p.unwrap_or_else(|| "content".into()),
+                        0,
+                        0,
+                        tr!(lang, "không đọc được: {e}", "cannot read: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            let path = entry.path().to_path_buf();
+            if entry.path_is_symlink() {
+                let inside = path
+                    .canonicalize()
+                    .map(|t| t.starts_with(&canon_root))
+                    .unwrap_or(false);
+                if !inside {
+                    errors.push(Diagnostic::error(
+                        path.strip_prefix(root).unwrap_or(&path),
+                        0,
+                        0,
+                        tr!(
+                            lang,
+                            "liên kết tượng trưng (symlink) trỏ ra ngoài thư mục trang web; hãy chép tệp vào trong thư mục trang web",
+                            "this symbolic link points outside the site folder; copy the file into the site folder instead"
+                        ),
+                    ));
+                    continue;
+                }
+                if path.is_dir() {
+                    continue;
+                }
+            } else if entry.file_type().is_dir() {
+                continue;
+            }
+            if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(|e| e.eq_ignore_ascii_case("md"))
+                == Some(true)
+            {
+                md_files.push(path);
+            } else {
+                other_files.push(path);
+            }
+        }
+    }
+
+    // Bundles: folders holding index.md (or index.<lang>.md).
+    let mut bundle_dirs: HashMap<PathBuf, ()> = HashMap::new();
+    for f in &md_files {
+        let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if stem == "index" || stem.starts_with("index.") {
+            if let Some(d) = f.parent() {
+                bundle_dirs.insert(d.to_path_buf(), ());
+            }
+        }
+    }
+
+    // Sections per (lang, dir).
+    let mut section_index: HashMap<(String, String), usize> = HashMap::new();
+    for f in &md_files {
+        let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if stem != "_index" && !stem.starts_with("_index.") {
+            continue;
+        }
+        let rel_file = f.strip_prefix(root).unwrap_or(f).to_path_buf();
+        let (_, code) = match lang_of_file(stem, config) {
+            Ok(x) => x,
+            Err(code) => {
+                errors.push(unknown_lang(&rel_file, code, lang));
+                continue;
+            }
+        };
+        let page_lang = code.unwrap_or(&config.default_language).to_string();
+        let rel_content = f.strip_prefix(&content_dir).unwrap_or(f);
+        let dir = rel_content.parent().map(slash_path).unwrap_or_default();
+        let raw = match read_text(root, f, lang) {
+            Ok(t) => t,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        let (raw, warn) = fix_legacy(raw, &rel_file, lang);
+        content.warnings.extend(warn);
+        let split = match frontmatter::split(&raw, lang) {
+            Ok(s) => s,
+            Err(e) => {
+                let (l, c) = line_col(&raw, e.offset);
+                errors.push(Diagnostic::error(&rel_file, l, c, e.message));
+                continue;
+            }
+        };
+        let front: SectionFront = match frontmatter::parse(&split, lang) {
+            Ok(f) => f,
+            Err(e) => {
+                let (l, c) = frontmatter::position(&raw, split.front_offset, &e);
+                errors.push(Diagnostic::error(&rel_file, l, c, e.message));
+                continue;
+            }
+        };
+        let body_offset = split.body_offset;
+        let key = if dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{dir}/_index.md")
+        };
+        let title = front.title.clone().unwrap_or_default();
+        let description = front.description.clone().unwrap_or_default();
+        let path = dir_url(config, &page_lang, &dir);
+        section_index.insert((page_lang.clone(), dir.clone()), content.sections.len());
+        content.sections.push(Section {
+            file: rel_file,
+            relative_path: slash_path(rel_content),
+            key,
+            lang: page_lang,
+            front,
+            title,
+            description,
+            path,
+            raw,
+            body_offset,
+            dir,
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            assets: Vec::new(),
+        });
+    }
+    // Every language has a home section, written or implied.
+    for code in config.all_languages() {
+        if !section_index.contains_key(&(code.clone(), String::new())) {
+            section_index.insert((code.clone(), String::new()), content.sections.len());
+            let rel = if code == config.default_language {
+                "_index.md".to_string()
+            } else {
+                format!("_index.{code}.md")
+            };
+            content.sections.push(Section {
+                file: PathBuf::from("content").join(&rel),
+                relative_path: rel,
+                key: "_index.md".into(),
+                lang: code.clone(),
+                front: SectionFront {
+                    render: true,
+                    ..SectionFront::default()
+                },
+                title: config.title_in(&code).to_string(),
+                description: config.description_in(&code).to_string(),
+                path: dir_url(config, &code, ""),
+                raw: String::new(),
+                body_offset: 0,
+                dir: String::new(),
+                parent: None,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                assets: Vec::new(),
+            });
+        }
+    }
+    // Parents of sections: nearest ancestor folder with a section of the same language.
+    let nearest = |lang_code: &str, mut dir: &str, include_self: bool| -> Option<usize> {
+        if include_self {
+            if let Some(&i) = section_index.get(&(lang_code.to_string(), dir.to_string())) {
+                return Some(i);
+            }
+        }
+        loop {
+            if dir.is_empty() {
+                return None;
+            }
+            dir = dir.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
+            if let Some(&i) = section_index.get(&(lang_code.to_string(), dir.to_string())) {
+                return Some(i);
+            }
+        }
+    };
+    for i in 0..content.sections.len() {
+        let (l, d) = (
+            content.sections[i].lang.clone(),
+            content.sections[i].dir.clone(),
+        );
+        let parent = nearest(&l, &d, false);
+        content.sections[i].parent = parent;
+        if let Some(p) = parent {
+            content.sections[p].subsections.push(i);
+        }
+    }
+
+    // Pages.
+    for f in &md_files {
+        let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if stem == "_index" || stem.starts_with("_index.") {
+            continue;
+        }
+        let rel_file = f.strip_prefix(root).unwrap_or(f).to_path_buf();
+        let (base, code) = match lang_of_file(stem, config) {
+            Ok(x) => x,
+            Err(code) => {
+                errors.push(unknown_lang(&rel_file, code, lang));
+                continue;
+            }
+        };
+        let page_lang = code.unwrap_or(&config.default_language).to_string();
+        let rel_content = f.strip_prefix(&content_dir).unwrap_or(f);
+        let is_bundle = base == "index";
+        let file_dir = rel_content.parent().map(slash_path).unwrap_or_default();
+        // A bundle's page lives in its folder's parent; its slug is the folder name.
+        let (dir, name) = if is_bundle {
+            match file_dir.rsplit_once('/') {
+                Some((d, n)) => (d.to_string(), n.to_string()),
+                None => (String::new(), file_dir.clone()),
+            }
+        } else {
+            (file_dir.clone(), base.to_string())
+        };
+        let raw = match read_text(root, f, lang) {
+            Ok(t) => t,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        let (raw, warn) = fix_legacy(raw, &rel_file, lang);
+        content.warnings.extend(warn);
+        let split = match frontmatter::split(&raw, lang) {
+            Ok(s) => s,
+            Err(e) => {
+                let (l, c) = line_col(&raw, e.offset);
+                errors.push(Diagnostic::error(&rel_file, l, c, e.message));
+                continue;
+            }
+        };
+        let mut front: PageFront = match frontmatter::parse(&split, lang) {
+            Ok(f) => f,
+            Err(e) => {
+                let (l, c) = frontmatter::position(&raw, split.front_offset, &e);
+                errors.push(Diagnostic::error(&rel_file, l, c, e.message));
+                continue;
+            }
+        };
+        let field_pos = |field: &str| -> (usize, usize) {
+            let front_text = split.front;
+            let off = front_text
+                .lines()
+                .scan(0usize, |acc, l| {
+                    let start = *acc;
+                    *acc += l.len() + 1;
+                    Some((start, l))
+                })
+                .find(|(_, l)| l.trim_start().starts_with(field))
+                .map(|(s, _)| s)
+                .unwrap_or(0);
+            line_col(&raw, split.front_offset + off)
+        };
+        let mut bad_date = |field: &str, v: &Option<toml::Value>| -> Option<NaiveDate> {
+            let v = v.as_ref()?;
+            let d = frontmatter::date_of(v);
+            if d.is_none() {
+                let (l, c) = field_pos(field);
+                errors.push(Diagnostic::error(
+                    &rel_file,
+                    l,
+                    c,
+                    tr!(
+                        lang,
+                        "{field} = {v} không phải ngày hợp lệ; viết theo dạng năm-tháng-ngày, ví dụ {field} = 2024-01-16",
+                        "{field} = {v} is not a valid date; write it as year-month-day, for example {field} = 2024-01-16"
+                    ),
+                ));
+            }
+            d
+        };
+        let date = bad_date("date", &front.date);
+        let updated = bad_date("updated", &front.updated);
+        // Taxonomy names must be configured.
+        for name in front.taxonomies.keys() {
+            if config.taxonomy(name).is_none() {
+                let (l, c) = field_pos(name);
+                let known: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+                errors.push(Diagnostic::error(
+                    &rel_file,
+                    l,
+                    c,
+                    tr!(
+                        lang,
+                        "phân loại \"{name}\" chưa khai báo trong config.toml; thêm [[taxonomies]] name = \"{name}\" hoặc dùng một trong: {}",
+                        "taxonomy \"{name}\" is not declared in config.toml; add [[taxonomies]] name = \"{name}\" or use one of: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        for terms in front.taxonomies.values_mut() {
+            for t in terms.iter_mut() {
+                *t = t.trim().to_string();
+            }
+            terms.retain(|t| !t.is_empty());
+        }
+        if front.draft && !filter.drafts {
+            content
+                .skipped
+                .push((slash_path(rel_content), Skipped::Draft));
+            continue;
+        }
+        if let (Some(d), Some(today), false) = (date, filter.today, filter.future) {
+            if d > today {
+                content
+                    .skipped
+                    .push((slash_path(rel_content), Skipped::Future));
+                continue;
+            }
+        }
+        let slug = match &front.slug {
+            Some(s) => vi::slugify(s),
+            None => vi::slugify(&name),
+        };
+        let path = match &front.path {
+            Some(p) => user_path(config, &page_lang, p),
+            None => {
+                let mut p = dir_url(config, &page_lang, &dir);
+                if !slug.is_empty() {
+                    p.push_str(&slug);
+                    p.push('/');
+                }
+                p
+            }
+        };
+        let section = match nearest(&page_lang, &dir, true) {
+            Some(s) => s,
+            None => {
+                errors.push(Diagnostic::error(
+                    &rel_file,
+                    0,
+                    0,
+                    tr!(
+                        lang,
+                        "không tìm thấy chuyên mục cho trang này",
+                        "no section found for this page"
+                    ),
+                ));
+                continue;
+            }
+        };
+        let key_file = if is_bundle {
+            "index.md".to_string()
+        } else {
+            format!("{base}.md")
+        };
+        let key = if file_dir.is_empty() {
+            key_file
+        } else {
+            format!("{file_dir}/{key_file}")
+        };
+        let title = front.title.clone().unwrap_or_default();
+        let description = front.description.clone().unwrap_or_default();
+        let bundle_dir = if is_bundle {
+            f.parent()
+                .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+        } else {
+            None
+        };
+        let body_offset = split.body_offset;
+        content.pages.push(Page {
+            file: rel_file,
+            relative_path: slash_path(rel_content),
+            key,
+            lang: page_lang,
+            front,
+            title,
+            description,
+            date,
+            updated,
+            slug,
+            path,
+            raw: raw.clone(),
+            body_offset,
+            section,
+            assets: Vec::new(),
+            bundle_dir,
+        });
+    }
+
+    // Non-Markdown files: bundle assets or section assets.
+    let bundle_page: HashMap<PathBuf, Vec<usize>> = {
+        let mut m: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+        for (i, p) in content.pages.iter().enumerate() {
+            if let Some(d) = &p.bundle_dir {
+                m.entry(root.join(d)).or_default().push(i);
+            }
+        }
+        m
+    };
+    for f in other_files {
+        let rel = f.strip_prefix(root).unwrap_or(&f).to_path_buf();
+        let parent = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        // The nearest bundle folder above the file, if any (bundles may have sub-folders).
+        let mut dir = parent.clone();
+        let mut owner = None;
+        while dir.starts_with(&content_dir) {
+            if bundle_dirs.contains_key(&dir) {
+                owner = Some(dir.clone());
+                break;
+            }
+            if !dir.pop() {
+                break;
+            }
+        }
+        match owner {
+            Some(b) => {
+                if let Some(ids) = bundle_page.get(&b) {
+                    for &i in ids {
+                        content.pages[i].assets.push(rel.clone());
+                    }
+                }
+            }
+            None => {
+                let rel_dir = parent
+                    .strip_prefix(&content_dir)
+                    .map(slash_path)
+                    .unwrap_or_default();
+                if let Some(s) = nearest(&config.default_language, &rel_dir, true) {
+                    content.sections[s].assets.push(rel);
+                }
+            }
+        }
+    }
+
+    // Section listings.
+    for (i, p) in content.pages.iter().enumerate() {
+        let mut s = p.section;
+        // Transparent sections pass their pages up too.
+        content.sections[s].pages.push(i);
+        while content.sections[s].front.transparent {
+            match content.sections[s].parent {
+                Some(parent) => {
+                    content.sections[parent].pages.push(i);
+                    s = parent;
+                }
+                None => break,
+            }
+        }
+    }
+    let pages = &content.pages;
+    for s in content.sections.iter_mut() {
+        sort_pages(&mut s.pages, pages, s.front.sort_by);
+    }
+    let snapshot: Vec<(Option<i64>, String)> = content
+        .sections
+        .iter()
+        .map(|s| (s.front.weight, s.title.clone()))
+        .collect();
+    for s in content.sections.iter_mut() {
+        s.subsections.sort_by(|&a, &b| {
+            let (wa, ta) = &snapshot[a];
+            let (wb, tb) = &snapshot[b];
+            wa.unwrap_or(i64::MAX)
+                .cmp(&wb.unwrap_or(i64::MAX))
+                .then_with(|| vi::compare(ta, tb))
+        });
+    }
+
+    // Two files may not claim the same URL.
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for p in &content.pages {
+        if let Some(other) = seen.insert(&p.path, &p.file) {
+            errors.push(Diagnostic::error(
+                &p.file,
+                0,
+                0,
+                tr!(
+                    lang,
+                    "trang này có cùng địa chỉ {} với {}; đổi tên tệp hoặc đặt slug khác",
+                    "this page has the same URL {} as {}; rename the file or set another slug",
+                    p.path,
+                    crate::diag::display_path(other)
+                ),
+            ));
+        }
+    }
+    for s in &content.sections {
+        if let Some(other) = seen.get(s.path.as_str()) {
+            errors.push(Diagnostic::error(
+                &s.file,
+                0,
+                0,
+                tr!(
+                    lang,
+                    "chuyên mục này có cùng địa chỉ {} với {}",
+                    "this section has the same URL {} as {}",
+                    s.path,
+                    crate::diag::display_path(other)
+                ),
+            ));
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(content)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Orders a listing as the section says; ties broken by title, then path, so output is stable.
+pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+    let by_title =
+        |a: &Page, b: &Page| vi::compare(&a.title, &b.title).then_with(|| a.path.cmp(&b.path));
+    match by {
+        SortBy::Date => list.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a], &pages[b]);
+            pb.date.cmp(&pa.date).then_with(|| by_title(pa, pb))
+        }),
+        SortBy::Weight => list.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a], &pages[b]);
+            pa.front
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&pb.front.weight.unwrap_or(i64::MAX))
+                .then_with(|| by_title(pa, pb))
+        }),
+        SortBy::Title => list.sort_by(|&a, &b| by_title(&pages[a], &pages[b])),
+        SortBy::None => list.sort_by(|&a, &b| pages[a].relative_path.cmp(&pages[b].relative_path)),
+    }
+}
+
+fn unknown_lang(file: &Path, code: &str, lang: Lang) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        0,
+        0,
+        tr!(
+            lang,
+            "tên tệp có đuôi ngôn ngữ \"{code}\" nhưng config.toml không có [languages.{code}]; thêm ngôn ngữ đó hoặc đổi tên tệp",
+            "the file name has the language suffix \"{code}\" but config.toml has no [languages.{code}]; add that language or rename the file"
+        ),
+    )
+}
+
+/// Converts text typed with legacy TCVN3/VNI fonts, with a warning naming the file.
+fn fix_legacy(raw: String, file: &Path, lang: Lang) -> (String, Option<Diagnostic>) {
+    let (fixed, enc) = vi::legacy::fix(&raw);
+    match enc {
+        None => (raw, None),
+        Some(enc) => {
+            let name = match enc {
+                vi::legacy::Encoding::Tcvn3 => "TCVN3 (.VnTime)",
+                vi::legacy::Encoding::Vni => "VNI",
+            };
+            let w = Diagnostic::warning(
+                file,
+                0,
+                0,
+                tr!(
+                    lang,
+                    "văn bản gõ bằng bảng mã cũ {name} đã được chuyển sang Unicode khi dựng trang; nên lưu lại tệp ở dạng Unicode",
+                    "text typed in the legacy {name} encoding was converted to Unicode for the build; consider saving the file as Unicode"
+                ),
+            );
+            (fixed, Some(w))
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! Writes the output atomically: stage everything, then swap it in; unchanged files keep their mtime.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Name of the marker file that tells a folder was written by bangtin (and may be replaced).
+pub const MARKER: &str = ".bangtin-build";
+
+/// Where rendered files go: a staged folder, or memory (for `serve` and `check`).
+pub enum Sink {
+    /// A staging folder next to the output folder, swapped in on commit.
+    Dir(DirSink),
+    /// A map from relative path to bytes.
+    Memory(Mutex<BTreeMap<String, Vec<u8>>>),
+}
+
+/// Counters of what the write did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WriteStats {
+    /// Files whose bytes changed or are new.
+    pub written: usize,
+    /// Files identical to the previous build (kept, mtime preserved).
+    pub unchanged: usize,
+}
+
+/// A staging folder beside the output.
+pub struct DirSink {
+    output: PathBuf,
+    staging: PathBuf,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+}
+
+/// Why the output folder cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The folder holds files bangtin did not write.
+    #[error("{0}")]
+    Foreign(PathBuf),
+    /// A file system error.
+    #[error("{path}: {source}")]
+    Io {
+        /// Path involved.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl Sink {
+    /// An in-memory sink.
+    pub fn memory() -> Sink {
+        Sink::Memory(Mutex::new(BTreeMap::new()))
+    }
+
+    /// Stages a build of `output`. Refuses a non-empty folder that bangtin did not write.
+    pub fn stage(output: &Path) -> Result<Sink, OutputError> {
+        if output.exists() {
+            let empty = fs::read_dir(output)
+                .map_err(io_err(output))?
+                .next()
+                .is_none();
+            if !empty && !output.join(MARKER).exists() {
+                return Err(OutputError::Foreign(output.to_path_buf()));
+            }
+        }
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
+        }
+        fs::create_dir_all(&staging).map_err(io_err(&staging))?;
+        Ok(Sink::Dir(DirSink {
+            output: output.to_path_buf(),
+            staging,
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+        }))
+    }
+
+    /// Writes one file (`rel` uses `/`).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            Sink::Memory(m) => {
+                m.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(rel.to_string(), bytes.to_vec());
+                Ok(())
+            }
+            Sink::Dir(d) => d.write(rel, bytes),
+        }
+    }
+
+    /// Copies a file from disk into the output.
+    pub fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
+        match self {
+            Sink::Memory(_) => {
+                let bytes = fs::read(src)?;
+                self.write(rel, &bytes)
+            }
+            Sink::Dir(d) => d.copy(rel, src),
+        }
+    }
+
+    /// Whether a file was already written in this build.
+    pub fn contains(&self, rel: &str) -> bool {
+        match self {
+            Sink::Memory(m) => m
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains_key(rel),
+            Sink::Dir(d) => d.staging.join(rel).exists(),
+        }
+    }
+
+    /// Swaps the staged output in. For memory sinks, returns the files.
+    pub fn commit(self) -> Result<(WriteStats, Option<BTreeMap<String, Vec<u8>>>), OutputError> {
+        match self {
+            Sink::Memory(m) => {
+                let files = m.into_inner().unwrap_or_else(|e| e.into_inner());
+                Ok((
+                    WriteStats {
+                        written: files.len(),
+                        unchanged: 0,
+                    },
+                    Some(files),
+                ))
+            }
+            Sink::Dir(d) => d.commit().map(|s| (s, None)),
+        }
+    }
+
+    /// Throws the staged output away; the previous output stays as it was.
+    pub fn abort(self) {
+        if let Sink::Dir(d) = self {
+            let _ = fs::remove_dir_all(&d.staging);
+        }
+    }
+}
+
+impl DirSink {
+    fn target(&self, rel: &str) -> io::Result<PathBuf> {
+        let mut p = self.staging.clone();
+        for part in rel.split('/').filter(|s| !s.is_empty()) {
+            if part == ".." || part == "." || part.contains('\\') || part.contains(':') {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("unsafe output path {rel}"),
+                ));
+            }
+            p.push(part);
+        }
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        Ok(p)
+    }
+
+    fn previous(&self, rel: &str) -> PathBuf {
+        let mut p = self.output.clone();
+        p.extend(rel.split('/').filter(|s| !s.is_empty()));
+        p
+    }
+
+    /// Reuses the previous file (same inode, same mtime) when its bytes are equal.
+    fn reuse(&self, prev: &Path, target: &Path) -> bool {
+        if fs::hard_link(prev, target).is_ok() {
+            return true;
+        }
+        fs::copy(prev, target).is_ok()
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.target(rel)?;
+        let prev = self.previous(rel);
+        if let Ok(meta) = fs::metadata(&prev) {
+            if meta.len() == bytes.len() as u64
+                && fs::read(&prev).map(|b| b == bytes).unwrap_or(false)
+            {
+                let _ = fs::remove_file(&target);
+                if self.reuse(&prev, &target) {
+                    self.unchanged.fetch_add(1, Ordering::Relaxed);
+                    return Ok(());
+                }
+            }
+        }
+        let _ = fs::remove_file(&target);
+        fs::write(&target, bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
+        let target = self.target(rel)?;
+        let prev = self.previous(rel);
+        let _ = fs::remove_file(&target);
+        if let (Ok(a), Ok(b)) = (fs::metadata(&prev), fs::metadata(src)) {
+            if a.len() == b.len() && same_bytes(&prev, src)? && self.reuse(&prev, &target) {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+        fs::copy(src, &target)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn commit(self) -> Result<WriteStats, OutputError> {
+        fs::write(self.staging.join(MARKER), "bangtin\n").map_err(io_err(&self.staging))?;
+        let stats = WriteStats {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        };
+        if self.output.exists() {
+            let mut old = self.staging.clone();
+            old.set_extension("old");
+            if old.exists() {
+                fs::remove_dir_all(&old).map_err(io_err(&old))?;
+            }
+            fs::rename(&self.output, &old).map_err(io_err(&self.output))?;
+            if let Err(e) = fs::rename(&self.staging, &self.output) {
+                // Put the previous output back so the site is never left without one.
+                let _ = fs::rename(&old, &self.output);
+                return Err(OutputError::Io {
+                    path: self.output.clone(),
+                    source: e,
+                });
+            }
+            fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        } else {
+            fs::rename(&self.staging, &self.output).map_err(io_err(&self.output))?;
+        }
+        Ok(stats)
+    }
+}
+
+fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
+    let (mut fa, mut fb) = (fs::File::open(a)?, fs::File::open(b)?);
+    let (mut ba, mut bb) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let na = read_full(&mut fa, &mut ba)?;
+        let nb = read_full(&mut fb, &mut bb)?;
+        if na != nb || ba[..na] != bb[..nb] {
+            return Ok(false);
+        }
+        if na == 0 {
+            return Ok(true);
+        }
+    }
+}
+
+fn read_full(f: &mut fs::File, buf: &mut [u8]) -> io::Result<usize> {
+    use std::io::Read;
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unchanged_files_keep_their_inode_and_mtime() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Sink::stage(&out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.write("b.html", b"two").unwrap();
+        s.commit().unwrap();
+        let m1 = fs::metadata(out.join("a/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let s = Sink::stage(&out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.write("b.html", b"changed").unwrap();
+        let (stats, _) = s.commit().unwrap();
+        assert_eq!((stats.written, stats.unchanged), (1, 1));
+        let m2 = fs::metadata(out.join("a/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(m1, m2);
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"changed");
+    }
+
+    #[test]
+    fn abort_leaves_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Sink::stage(&out).unwrap();
+        s.write("index.html", b"good").unwrap();
+        s.commit().unwrap();
+        let s = Sink::stage(&out).unwrap();
+        s.write("index.html", b"bad").unwrap();
+        s.abort();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"good");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no staging left behind"
+        );
+    }
+
+    #[test]
+    fn refuses_foreign_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("thesis.docx"), b"x").unwrap();
+        assert!(matches!(
+            Sink::stage(dir.path()),
+            Err(OutputError::Foreign(_))
+        ));
+    }
+
+    #[test]
+    fn rejects_path_escape() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Sink::stage(&dir.path().join("out")).unwrap();
+        assert!(s.write("../evil.html", b"x").is_err());
+        s.abort();
+    }
+}

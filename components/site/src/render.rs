@@ -1,0 +1,652 @@
+//! Turns the model into template contexts and renders every output with Tera.
+
+use crate::config::Config;
+use crate::content::{Content, Page, Section};
+use crate::diag::{line_col, Diagnostic};
+use crate::taxonomy::Taxonomy;
+use i18n::{tr, Lang};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tera::{Context, Tera};
+
+/// Markdown rendered for one page or section.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// HTML.
+    pub html: String,
+    /// HTML before `<!-- more -->`.
+    pub summary: Option<String>,
+    /// Table of contents.
+    pub toc: Vec<markdown::Heading>,
+    /// Every id of the body.
+    pub ids: Vec<String>,
+    /// Plain text, for search.
+    pub text: String,
+    /// Words.
+    pub word_count: usize,
+    /// Internal links to check once every page is rendered.
+    pub links: Vec<markdown::InternalLink>,
+    /// What the sanitizer removed.
+    pub removed_html: Vec<markdown::Removed>,
+}
+
+/// Renders Markdown from a template filter: no shortcodes, no internal links.
+pub fn markdown_plain(src: &str) -> String {
+    struct Plain;
+    impl markdown::Host for Plain {
+        fn resolve_link(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn shortcode(
+            &self,
+            name: &str,
+            _: &Map<String, Value>,
+            _: Option<&str>,
+        ) -> Result<String, String> {
+            Err(format!("shortcode {name} is not available here"))
+        }
+        fn image(&self, _: &str, _: &str, _: &str, _: usize) -> Result<Option<String>, String> {
+            Ok(None)
+        }
+    }
+    let opts = markdown::Options {
+        unsafe_html: false,
+        highlight: true,
+        lang: Lang::Vi,
+        smart_punctuation: false,
+    };
+    markdown::render(src, &opts, &Plain)
+        .map(|r| r.html)
+        .unwrap_or_else(|_| String::new())
+}
+
+/// What Markdown rendering needs from the site: links, shortcodes, images.
+pub struct Host<'a> {
+    /// Relative content path -> URL path.
+    pub links: &'a HashMap<String, String>,
+    /// Templates for shortcodes.
+    pub tera: &'a Tera,
+    /// The site config.
+    pub config: &'a Config,
+    /// The site folder.
+    pub root: &'a Path,
+    /// Bundle folder of the page (relative to root), if any.
+    pub bundle_dir: Option<&'a Path>,
+    /// Folder of the Markdown file, relative to root.
+    pub file_dir: PathBuf,
+    /// URL path of the page.
+    pub page_path: &'a str,
+    /// Language of the page.
+    pub lang: &'a str,
+    /// The image processor, when enabled.
+    pub images: Option<&'a images::Processor>,
+    /// Processed image files to publish: (output relative path, cached file).
+    pub image_files: &'a Mutex<Vec<(String, PathBuf)>>,
+    /// Warnings (missing images...).
+    pub warnings: &'a Mutex<Vec<String>>,
+    /// Message language.
+    pub msg_lang: Lang,
+}
+
+impl markdown::Host for Host<'_> {
+    fn resolve_link(&self, target: &str) -> Option<String> {
+        self.links
+            .get(target.trim_start_matches('/'))
+            .map(|p| self.config.absolute(p))
+    }
+
+    fn shortcode(
+        &self,
+        name: &str,
+        args: &Map<String, Value>,
+        body: Option<&str>,
+    ) -> Result<String, String> {
+        let template = format!("shortcodes/{name}.html");
+        if !self.tera.get_template_names().any(|n| n == template) {
+            let known: Vec<String> = self
+                .tera
+                .get_template_names()
+                .filter_map(|n| {
+                    n.strip_prefix("shortcodes/")
+                        .and_then(|n| n.strip_suffix(".html"))
+                        .map(String::from)
+                })
+                .collect();
+            return Err(tr!(
+                self.msg_lang,
+                "không có shortcode `{name}` (cần tệp templates/shortcodes/{name}.html). Các shortcode có sẵn: {}",
+                "there is no shortcode `{name}` (it needs templates/shortcodes/{name}.html). Available: {}",
+                known.join(", ")
+            ));
+        }
+        let mut ctx = Context::new();
+        for (k, v) in args {
+            ctx.insert(k, v);
+        }
+        if let Some(b) = body {
+            ctx.insert("body", b);
+        }
+        ctx.insert("page_path", self.page_path);
+        ctx.insert("lang", self.lang);
+        ctx.insert("config", &self.config.extra);
+        self.tera
+            .render(&template, &ctx)
+            .map_err(|e| crate::templates::error_chain(&e))
+    }
+
+    fn image(
+        &self,
+        src: &str,
+        alt: &str,
+        title: &str,
+        index: usize,
+    ) -> Result<Option<String>, String> {
+        let Some(processor) = self.images else {
+            return Ok(None);
+        };
+        if src.contains("://") || src.starts_with("data:") || src.starts_with("//") {
+            return Ok(None);
+        }
+        let clean = src.split(['?', '#']).next().unwrap_or(src);
+        let clean = percent_decode(clean);
+        let (file, url_dir) = if let Some(abs) = clean.strip_prefix('/') {
+            let url_dir = match abs.rfind('/') {
+                Some(i) => format!("/{}/", &abs[..i]),
+                None => "/".to_string(),
+            };
+            (self.root.join("static").join(abs), url_dir)
+        } else {
+            let base = self
+                .bundle_dir
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| self.file_dir.clone());
+            let url_dir = match clean.rfind('/') {
+                Some(i) => format!("{}{}/", self.page_path, &clean[..i]),
+                None => self.page_path.to_string(),
+            };
+            (self.root.join(base).join(&clean), url_dir)
+        };
+        if clean.split('/').any(|p| p == "..")
+            || !images::is_image(&file)
+            || file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("gif"))
+        {
+            return Ok(None);
+        }
+        if !file.is_file() {
+            self.warnings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(tr!(
+                    self.msg_lang,
+                    "không tìm thấy ảnh `{src}`",
+                    "image `{src}` not found"
+                ));
+            return Ok(None);
+        }
+        let processed = processor
+            .process(&file)
+            .map_err(|e| e.message(self.msg_lang))?;
+        {
+            let mut files = self.image_files.lock().unwrap_or_else(|e| e.into_inner());
+            for v in &processed.variants {
+                files.push((
+                    format!("{}{}", url_dir.trim_start_matches('/'), v.file_name),
+                    v.cache_path.clone(),
+                ));
+            }
+        }
+        let title = if title.is_empty() { None } else { Some(title) };
+        Ok(Some(images::picture_html(
+            &processed,
+            &url_dir,
+            alt,
+            title,
+            index > 0,
+            "(min-width: 50rem) 46rem, 100vw",
+        )))
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Converts a Markdown error to a diagnostic at its place in the file.
+pub fn md_diag(
+    file: &Path,
+    raw: &str,
+    body_offset: usize,
+    e: &markdown::MdError,
+    lang: Lang,
+) -> Diagnostic {
+    let (l, c) = line_col(raw, body_offset + e.offset);
+    Diagnostic::error(file, l, c, e.message(lang))
+}
+
+/// Everything needed to build template contexts.
+pub struct Model<'a> {
+    /// Config.
+    pub config: &'a Config,
+    /// Content.
+    pub content: &'a Content,
+    /// Rendered page bodies (same order as pages).
+    pub page_bodies: &'a [Body],
+    /// Rendered section bodies.
+    pub section_bodies: &'a [Body],
+    /// Taxonomies.
+    pub taxonomies: &'a [Taxonomy],
+    /// Pages sharing a translation key.
+    pub translations: HashMap<&'a str, Vec<usize>>,
+    /// Sections sharing a translation key.
+    pub section_translations: HashMap<&'a str, Vec<usize>>,
+    /// Listing values of pages (no content).
+    pub listings: Vec<Value>,
+    /// Config value per language.
+    pub config_values: HashMap<String, Value>,
+    /// Latest pages per language.
+    pub latest: HashMap<String, Value>,
+}
+
+fn date_str(d: Option<chrono::NaiveDate>) -> Value {
+    d.map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
+        .unwrap_or(Value::Null)
+}
+
+fn toc_value(config: &Config, path: &str, toc: &[markdown::Heading]) -> Value {
+    Value::Array(
+        toc.iter()
+            .map(|h| {
+                json!({
+                    "level": h.level, "id": h.id, "title": h.title,
+                    "permalink": format!("{}#{}", config.absolute(path), h.id),
+                    "children": toc_value(config, path, &h.children),
+                })
+            })
+            .collect(),
+    )
+}
+
+impl<'a> Model<'a> {
+    /// Builds the shared values once.
+    pub fn new(
+        config: &'a Config,
+        content: &'a Content,
+        page_bodies: &'a [Body],
+        section_bodies: &'a [Body],
+        taxonomies: &'a [Taxonomy],
+    ) -> Self {
+        let mut translations: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in content.pages.iter().enumerate() {
+            translations.entry(p.key.as_str()).or_default().push(i);
+        }
+        let mut section_translations: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, s) in content.sections.iter().enumerate() {
+            section_translations
+                .entry(s.key.as_str())
+                .or_default()
+                .push(i);
+        }
+        let mut m = Model {
+            config,
+            content,
+            page_bodies,
+            section_bodies,
+            taxonomies,
+            translations,
+            section_translations,
+            listings: Vec::new(),
+            config_values: HashMap::new(),
+            latest: HashMap::new(),
+        };
+        m.listings = (0..content.pages.len())
+            .map(|i| m.page_listing(i))
+            .collect();
+        let base = serde_json::to_value(config).unwrap_or(Value::Null);
+        for lang in config.all_languages() {
+            let mut v = base.clone();
+            if let Value::Object(o) = &mut v {
+                o.insert("title".into(), json!(config.title_in(&lang)));
+                o.insert("description".into(), json!(config.description_in(&lang)));
+                o.insert("search_enabled".into(), json!(config.search.enabled));
+                let langs: Map<String, Value> = config
+                    .all_languages()
+                    .iter()
+                    .map(|l| (l.clone(), json!({"title": config.title_in(l), "description": config.description_in(l), "path": format!("{}/", config.lang_prefix(l))})))
+                    .collect();
+                o.insert("languages".into(), Value::Object(langs));
+            }
+            m.config_values.insert(lang.clone(), v);
+            let mut dated: Vec<usize> = (0..content.pages.len())
+                .filter(|&i| content.pages[i].lang == lang)
+                .collect();
+            crate::content::sort_pages(
+                &mut dated,
+                &content.pages,
+                crate::frontmatter::SortBy::Date,
+            );
+            dated.truncate(10);
+            m.latest.insert(
+                lang,
+                Value::Array(dated.iter().map(|&i| m.listings[i].clone()).collect()),
+            );
+        }
+        m
+    }
+
+    fn page_translations(&self, i: usize) -> Value {
+        let p = &self.content.pages[i];
+        let list = self
+            .translations
+            .get(p.key.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        Value::Array(
+            list.iter()
+                .filter(|&&j| j != i)
+                .map(|&j| {
+                    let t = &self.content.pages[j];
+                    json!({"lang": t.lang, "title": t.title, "permalink": self.config.absolute(&t.path), "path": t.path})
+                })
+                .collect(),
+        )
+    }
+
+    fn section_translations_value(&self, i: usize) -> Value {
+        let s = &self.content.sections[i];
+        let list = self
+            .section_translations
+            .get(s.key.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        Value::Array(
+            list.iter()
+                .filter(|&&j| j != i)
+                .map(|&j| {
+                    let t = &self.content.sections[j];
+                    json!({"lang": t.lang, "title": t.title, "permalink": self.config.absolute(&t.path), "path": t.path})
+                })
+                .collect(),
+        )
+    }
+
+    /// A page as listings show it (no content).
+    fn page_listing(&self, i: usize) -> Value {
+        let p = &self.content.pages[i];
+        let b = &self.page_bodies[i];
+        let mut terms = Map::new();
+        for (name, list) in &p.front.taxonomies {
+            let Some(tc) = self.config.taxonomy(name) else {
+                continue;
+            };
+            let prefix = self.config.lang_prefix(&p.lang);
+            let v: Vec<Value> = list
+                .iter()
+                .map(|t| {
+                    let slug = vi::slugify(&vi::canonical(t));
+                    json!({"name": t, "slug": slug, "permalink": self.config.absolute(&format!("{prefix}/{}/{slug}/", tc.slug))})
+                })
+                .collect();
+            terms.insert(name.clone(), Value::Array(v));
+        }
+        let section = &self.content.sections[p.section];
+        json!({
+            "title": p.title,
+            "description": p.description,
+            "date": date_str(p.date),
+            "updated": date_str(p.updated),
+            "slug": p.slug,
+            "path": p.path,
+            "permalink": self.config.absolute(&p.path),
+            "summary": b.summary,
+            "word_count": b.word_count,
+            "reading_time": b.word_count.div_ceil(200).max(1),
+            "taxonomies": p.front.taxonomies,
+            "terms": terms,
+            "extra": p.front.extra,
+            "authors": p.front.authors,
+            "draft": p.front.draft,
+            "lang": p.lang,
+            "translations": self.page_translations(i),
+            "section_path": section.path,
+            "section_title": section.title,
+            "relative_path": p.relative_path,
+            "weight": p.front.weight,
+        })
+    }
+
+    fn ancestors(&self, mut s: Option<usize>) -> Value {
+        let mut chain = Vec::new();
+        while let Some(i) = s {
+            let sec = &self.content.sections[i];
+            chain.push(json!({"title": sec.title, "permalink": self.config.absolute(&sec.path), "path": sec.path}));
+            s = sec.parent;
+        }
+        chain.reverse();
+        Value::Array(chain)
+    }
+
+    fn neighbour(&self, i: Option<usize>) -> Value {
+        match i {
+            Some(j) => {
+                let p = &self.content.pages[j];
+                json!({"title": p.title, "permalink": self.config.absolute(&p.path), "path": p.path})
+            }
+            None => Value::Null,
+        }
+    }
+
+    /// A page with its content, for page.html.
+    pub fn page_value(&self, i: usize) -> Value {
+        let p = &self.content.pages[i];
+        let b = &self.page_bodies[i];
+        let mut v = self.listings[i].clone();
+        let list = &self.content.sections[p.section].pages;
+        let pos = list.iter().position(|&j| j == i);
+        let lower = pos.and_then(|k| list.get(k + 1).copied());
+        let higher = pos
+            .and_then(|k| k.checked_sub(1))
+            .and_then(|k| list.get(k).copied());
+        let assets: Vec<String> = p
+            .assets
+            .iter()
+            .filter_map(|a| a.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        if let Value::Object(o) = &mut v {
+            o.insert("content".into(), json!(b.html));
+            o.insert("toc".into(), toc_value(self.config, &p.path, &b.toc));
+            o.insert("ancestors".into(), self.ancestors(Some(p.section)));
+            o.insert("lower".into(), self.neighbour(lower));
+            o.insert("higher".into(), self.neighbour(higher));
+            o.insert("assets".into(), json!(assets));
+        }
+        v
+    }
+
+    /// A section, with `pages` limited to the given list.
+    pub fn section_value(&self, i: usize, pages: &[usize]) -> Value {
+        let s = &self.content.sections[i];
+        let b = &self.section_bodies[i];
+        let subsections: Vec<Value> = s
+            .subsections
+            .iter()
+            .map(|&j| {
+                let c = &self.content.sections[j];
+                json!({"title": c.title, "permalink": self.config.absolute(&c.path), "path": c.path, "description": c.description, "pages_count": c.pages.len(), "extra": c.front.extra})
+            })
+            .collect();
+        json!({
+            "title": s.title,
+            "description": s.description,
+            "path": s.path,
+            "permalink": self.config.absolute(&s.path),
+            "content": b.html,
+            "toc": toc_value(self.config, &s.path, &b.toc),
+            "extra": s.front.extra,
+            "lang": s.lang,
+            "pages": pages.iter().map(|&j| self.listings[j].clone()).collect::<Vec<_>>(),
+            "pages_count": s.pages.len(),
+            "subsections": subsections,
+            "ancestors": self.ancestors(s.parent),
+            "translations": self.section_translations_value(i),
+            "relative_path": s.relative_path,
+        })
+    }
+
+    /// The context every template gets.
+    pub fn base_context(&self, lang: &str, path: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert(
+            "config",
+            self.config_values.get(lang).unwrap_or(&Value::Null),
+        );
+        ctx.insert("lang", lang);
+        ctx.insert("current_path", path);
+        ctx.insert("current_url", &self.config.absolute(path));
+        ctx.insert("base_url", &self.config.base_url);
+        ctx.insert(
+            "latest_pages",
+            self.latest.get(lang).unwrap_or(&Value::Null),
+        );
+        ctx
+    }
+}
+
+/// Paginator value for pager `index` (0-based) of `total` pagers.
+pub fn paginator(
+    config: &Config,
+    base: &str,
+    pages: Value,
+    index: usize,
+    total: usize,
+    per: usize,
+    total_pages: usize,
+) -> Value {
+    let url = |k: usize| -> String {
+        if k == 0 {
+            config.absolute(base)
+        } else {
+            config.absolute(&format!("{base}page/{}/", k + 1))
+        }
+    };
+    json!({
+        "pages": pages,
+        "current_index": index + 1,
+        "number_pagers": total,
+        "paginate_by": per,
+        "first": url(0),
+        "last": url(total.saturating_sub(1)),
+        "previous": if index > 0 { Value::String(url(index - 1)) } else { Value::Null },
+        "next": if index + 1 < total { Value::String(url(index + 1)) } else { Value::Null },
+        "total_pages": total_pages,
+    })
+}
+
+/// URL path of pager `index` (0-based).
+pub fn pager_path(base: &str, index: usize) -> String {
+    if index == 0 {
+        base.to_string()
+    } else {
+        format!("{base}page/{}/", index + 1)
+    }
+}
+
+/// The output file for a URL path: `/a/b/` -> `a/b/index.html`.
+pub fn file_for(path: &str) -> String {
+    let p = path.trim_start_matches('/');
+    if p.is_empty() || p.ends_with('/') {
+        format!("{p}index.html")
+    } else if p.rsplit('/').next().is_some_and(|last| last.contains('.')) {
+        p.to_string()
+    } else {
+        format!("{p}/index.html")
+    }
+}
+
+/// Renders one template, with the template's and the content file's names in the error.
+pub fn render_template(
+    tera: &Tera,
+    template: &str,
+    ctx: &Context,
+    for_file: &Path,
+    lang: Lang,
+) -> Result<String, Diagnostic> {
+    tera.render(template, ctx).map_err(|e| {
+        Diagnostic::error(
+            for_file,
+            0,
+            0,
+            tr!(
+                lang,
+                "lỗi khi dựng bằng mẫu {template}: {}",
+                "error while rendering with template {template}: {}",
+                crate::templates::error_chain(&e)
+            ),
+        )
+    })
+}
+
+/// Template for a page: its own, its section's `page_template` (nearest ancestor), or page.html.
+pub fn page_template(content: &Content, p: &Page) -> String {
+    if let Some(t) = &p.front.template {
+        return t.clone();
+    }
+    let mut s = Some(p.section);
+    while let Some(i) = s {
+        if let Some(t) = &content.sections[i].front.page_template {
+            return t.clone();
+        }
+        s = content.sections[i].parent;
+    }
+    "page.html".into()
+}
+
+/// Template for a section.
+pub fn section_template(s: &Section) -> String {
+    if let Some(t) = &s.front.template {
+        return t.clone();
+    }
+    if s.dir.is_empty() {
+        "index.html".into()
+    } else {
+        "section.html".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_files_for_paths() {
+        assert_eq!(file_for("/"), "index.html");
+        assert_eq!(file_for("/bien-dao/"), "bien-dao/index.html");
+        assert_eq!(file_for("/404.html"), "404.html");
+        assert_eq!(pager_path("/a/", 2), "/a/page/3/");
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b.jpg"), "a b.jpg");
+        assert_eq!(percent_decode("%E1%BA%A3nh.jpg"), "ảnh.jpg");
+        assert_eq!(percent_decode("x%"), "x%");
+    }
+}

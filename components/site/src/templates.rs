@@ -1,0 +1,432 @@
+//! Tera: loads theme and site templates, registers the filters and functions themes use.
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use i18n::{tr, Lang};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tera::Tera;
+use walkdir::WalkDir;
+
+/// The theme bundled in the binary, so `init` and a site without `themes/` still work.
+pub static BUNDLED_THEME: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/../../themes/truong");
+
+/// Name of the bundled theme.
+pub const BUNDLED_THEME_NAME: &str = "truong";
+
+/// Where a template came from, for error messages.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// File path relative to the site root, or `(bundled theme)/...`.
+    pub file: PathBuf,
+}
+
+/// Templates, i18n strings and static folders of the theme and the site.
+pub struct Theme {
+    /// Template name -> (source, origin). Site templates replace theme ones.
+    pub templates: BTreeMap<String, (String, Origin)>,
+    /// lang -> key -> string.
+    pub strings: HashMap<String, toml::Table>,
+    /// Static files: (relative output path, source on disk or bundled bytes).
+    pub statics: Vec<(String, StaticSource)>,
+}
+
+/// A static file from disk or from the bundled theme.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    /// On disk.
+    Disk(PathBuf),
+    /// Inside the binary.
+    Bundled(&'static [u8]),
+}
+
+fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_type().is_file()
+                && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
+        })
+        .map(|e| {
+            (
+                slash(e.path().strip_prefix(dir).unwrap_or(e.path())),
+                e.path().to_path_buf(),
+            )
+        })
+        .collect()
+}
+
+fn bundled_files(dir: &'static include_dir::Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
+    for f in dir.files() {
+        out.push((slash(f.path()), f.contents()));
+    }
+    for d in dir.dirs() {
+        bundled_files(d, out);
+    }
+}
+
+impl Theme {
+    /// Collects templates, strings and static files of the theme and the site.
+    pub fn load(root: &Path, config: &Config, lang: Lang) -> Result<Theme, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let mut templates = BTreeMap::new();
+        let mut strings: HashMap<String, toml::Table> = HashMap::new();
+        let mut statics = Vec::new();
+        let mut add_strings =
+            |code: String, text: &str, file: PathBuf, errors: &mut Vec<Diagnostic>| {
+                match toml::from_str::<toml::Table>(text) {
+                    Ok(t) => strings.entry(code).or_default().extend(t),
+                    Err(e) => {
+                        let (l, c) = e
+                            .span()
+                            .map(|s| crate::diag::line_col(text, s.start))
+                            .unwrap_or((0, 0));
+                        errors.push(Diagnostic::error(file, l, c, e.message().to_string()));
+                    }
+                }
+            };
+        if let Some(name) = &config.theme {
+            let theme_dir = root.join("themes").join(name);
+            if theme_dir.is_dir() {
+                for (rel, path) in read_dir_files(&theme_dir.join("templates")) {
+                    match crate::content::read_text(root, &path, lang) {
+                        Ok(t) => {
+                            let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                            templates.insert(rel, (t, Origin { file }));
+                        }
+                        Err(d) => errors.push(d),
+                    }
+                }
+                for (rel, path) in read_dir_files(&theme_dir.join("i18n")) {
+                    if let Some(code) = rel.strip_suffix(".toml") {
+                        match crate::content::read_text(root, &path, lang) {
+                            Ok(t) => add_strings(
+                                code.to_string(),
+                                &t,
+                                path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+                                &mut errors,
+                            ),
+                            Err(d) => errors.push(d),
+                        }
+                    }
+                }
+                for (rel, path) in read_dir_files(&theme_dir.join("static")) {
+                    statics.push((rel, StaticSource::Disk(path)));
+                }
+            } else if name == BUNDLED_THEME_NAME {
+                let mut files = Vec::new();
+                bundled_files(&BUNDLED_THEME, &mut files);
+                for (rel, bytes) in files {
+                    let origin = Origin {
+                        file: PathBuf::from("(bangtin)/themes/truong").join(&rel),
+                    };
+                    if let Some(t) = rel.strip_prefix("templates/") {
+                        templates.insert(
+                            t.to_string(),
+                            (String::from_utf8_lossy(bytes).into_owned(), origin),
+                        );
+                    } else if let Some(code) = rel
+                        .strip_prefix("i18n/")
+                        .and_then(|r| r.strip_suffix(".toml"))
+                    {
+                        add_strings(
+                            code.to_string(),
+                            &String::from_utf8_lossy(bytes),
+                            origin.file,
+                            &mut errors,
+                        );
+                    } else if let Some(s) = rel.strip_prefix("static/") {
+                        statics.push((s.to_string(), StaticSource::Bundled(bytes)));
+                    }
+                }
+            } else {
+                errors.push(Diagnostic::error(
+                    "config.toml",
+                    0,
+                    0,
+                    tr!(
+                        lang,
+                        "không tìm thấy giao diện themes/{name}/; kiểm tra theme = \"{name}\" trong config.toml",
+                        "theme folder themes/{name}/ not found; check theme = \"{name}\" in config.toml"
+                    ),
+                ));
+            }
+        }
+        for (rel, path) in read_dir_files(&root.join("templates")) {
+            match crate::content::read_text(root, &path, lang) {
+                Ok(t) => {
+                    let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                    templates.insert(rel, (t, Origin { file }));
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        for (rel, path) in read_dir_files(&root.join("i18n")) {
+            if let Some(code) = rel.strip_suffix(".toml") {
+                match crate::content::read_text(root, &path, lang) {
+                    Ok(t) => add_strings(
+                        code.to_string(),
+                        &t,
+                        path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+                        &mut errors,
+                    ),
+                    Err(d) => errors.push(d),
+                }
+            }
+        }
+        // Site static files come after the theme's and so replace them.
+        for (rel, path) in read_dir_files(&root.join("static")) {
+            statics.push((rel, StaticSource::Disk(path)));
+        }
+        if errors.is_empty() {
+            Ok(Theme {
+                templates,
+                strings,
+                statics,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Compiles every template once into a Tera instance with bangtin's filters.
+    pub fn compile(
+        &self,
+        config: &Config,
+        root: &Path,
+        lang: Lang,
+    ) -> Result<Tera, Vec<Diagnostic>> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut errors = Vec::new();
+        // Parse one by one first, to name the file and line of a syntax error.
+        for (name, (src, origin)) in &self.templates {
+            if let Err(e) = tera::Template::new(name, None, src) {
+                errors.push(tera_diag(&e, origin, lang));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let list: Vec<(&str, &str)> = self
+            .templates
+            .iter()
+            .map(|(n, (s, _))| (n.as_str(), s.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(list) {
+            return Err(vec![Diagnostic::error("templates", 0, 0, error_chain(&e))]);
+        }
+        tera.register_filter("date_vi", DateFilter { lang: "vi" });
+        tera.register_filter("date_en", DateFilter { lang: "en" });
+        tera.register_filter("date_local", DateFilter { lang: "" });
+        tera.register_filter("slugify", |v: &Value, _: &HashMap<String, Value>| {
+            Ok(Value::String(vi::slugify(v.as_str().unwrap_or_default())))
+        });
+        tera.register_filter("markdown", |v: &Value, _: &HashMap<String, Value>| {
+            Ok(Value::String(crate::render::markdown_plain(
+                v.as_str().unwrap_or_default(),
+            )))
+        });
+        tera.register_function(
+            "trans",
+            Trans {
+                strings: Arc::new(self.strings.clone()),
+                default: config.default_language.clone(),
+            },
+        );
+        tera.register_function(
+            "load_data",
+            LoadData {
+                root: root.to_path_buf(),
+            },
+        );
+        Ok(tera)
+    }
+}
+
+/// The full message of a Tera error, causes included.
+pub fn error_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+/// A template syntax error with the line and column Tera's parser reports.
+fn tera_diag(e: &tera::Error, origin: &Origin, lang: Lang) -> Diagnostic {
+    let msg = error_chain(e);
+    // Tera's parser writes " --> line:col" in its message.
+    let (mut line, mut col) = (0, 0);
+    if let Some(i) = msg.find("--> ") {
+        let rest = &msg[i + 4..];
+        let mut it = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        line = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+        col = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    }
+    Diagnostic::error(
+        origin.file.clone(),
+        line,
+        col,
+        tr!(
+            lang,
+            "lỗi cú pháp trong mẫu giao diện: {msg}",
+            "syntax error in template: {msg}"
+        ),
+    )
+}
+
+struct DateFilter {
+    lang: &'static str,
+}
+
+impl tera::Filter for DateFilter {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let Some(s) = value.as_str() else {
+            return Ok(Value::String(String::new()));
+        };
+        let Some(d) = vi::date::parse(s) else {
+            return Err(tera::Error::msg(format!(
+                "`{s}` is not a date (expected 2024-01-16)"
+            )));
+        };
+        let style = args.get("format").and_then(Value::as_str).unwrap_or("long");
+        let lang = if self.lang.is_empty() {
+            args.get("lang").and_then(Value::as_str).unwrap_or("vi")
+        } else {
+            self.lang
+        };
+        let lang = if lang == "vi" { "vi" } else { "en" };
+        vi::date::format(d, lang, style)
+            .map(Value::String)
+            .ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "unknown date format `{style}`: use long, weekday or short"
+                ))
+            })
+    }
+}
+
+struct Trans {
+    strings: Arc<HashMap<String, toml::Table>>,
+    default: String,
+}
+
+impl tera::Function for Trans {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let key = args
+            .get("key")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("trans() needs key=\"...\""))?;
+        let lang = args
+            .get("lang")
+            .and_then(Value::as_str)
+            .unwrap_or(&self.default);
+        let found = self
+            .strings
+            .get(lang)
+            .and_then(|t| t.get(key))
+            .or_else(|| self.strings.get(&self.default).and_then(|t| t.get(key)));
+        match found {
+            Some(toml::Value::String(s)) => Ok(Value::String(s.clone())),
+            Some(other) => Ok(json!(other.to_string())),
+            None => Err(tera::Error::msg(format!(
+                "no translation for key `{key}` in i18n/{lang}.toml"
+            ))),
+        }
+    }
+
+    fn is_safe(&self) -> bool {
+        false
+    }
+}
+
+struct LoadData {
+    root: PathBuf,
+}
+
+impl tera::Function for LoadData {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let rel = args
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("load_data() needs path=\"data/...\""))?;
+        load_data(&self.root, rel).map_err(tera::Error::msg)
+    }
+}
+
+/// Reads a data file under the site folder: TOML, YAML, JSON or CSV.
+pub fn load_data(root: &Path, rel: &str) -> Result<Value, String> {
+    let rel_path = Path::new(rel);
+    if rel_path.is_absolute()
+        || rel_path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!(
+            "load_data: `{rel}` must be a path inside the site folder"
+        ));
+    }
+    let path = root.join(rel_path);
+    let canon_root = root.canonicalize().map_err(|e| e.to_string())?;
+    let canon = path
+        .canonicalize()
+        .map_err(|e| format!("load_data: cannot read `{rel}`: {e}"))?;
+    if !canon.starts_with(&canon_root) {
+        return Err(format!("load_data: `{rel}` leads outside the site folder"));
+    }
+    let text = std::fs::read_to_string(&canon)
+        .map_err(|e| format!("load_data: cannot read `{rel}`: {e}"))?;
+    let text = vi::nfc(&text);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "toml" => toml::from_str::<toml::Value>(&text)
+            .map_err(|e| format!("{rel}: {}", e.message()))
+            .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string())),
+        "yaml" | "yml" => serde_yaml_ng::from_str(&text).map_err(|e| format!("{rel}: {e}")),
+        "json" => serde_json::from_str(&text).map_err(|e| format!("{rel}: {e}")),
+        "csv" => {
+            let mut rdr = csv::Reader::from_reader(text.as_bytes());
+            let headers: Vec<String> = rdr
+                .headers()
+                .map_err(|e| format!("{rel}: {e}"))?
+                .iter()
+                .map(String::from)
+                .collect();
+            let mut records = Vec::new();
+            for r in rdr.records() {
+                let r = r.map_err(|e| format!("{rel}: {e}"))?;
+                records.push(r.iter().map(String::from).collect::<Vec<_>>());
+            }
+            Ok(json!({ "headers": headers, "records": records }))
+        }
+        _ => Err(format!(
+            "load_data: `{rel}` must end in .toml, .yaml, .json or .csv"
+        )),
+    }
+}

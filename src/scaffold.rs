@@ -1,0 +1,211 @@
+//! `bangtin new` and `bangtin init`: create files for the user, never over existing ones.
+
+use i18n::{tr, Lang};
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+/// Writes a file only if it does not exist yet.
+fn create_new(path: &Path, text: &str, lang: Lang) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| {
+            tr!(
+                lang,
+                "không tạo được thư mục {}: {e}",
+                "cannot create folder {}: {e}",
+                parent.display()
+            )
+        })?;
+    }
+    let mut f = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            tr!(lang, "{} đã có; bangtin không ghi đè. Hãy chọn tiêu đề/tên khác hoặc sửa tệp đó.", "{} already exists; bangtin does not overwrite it. Choose another title/name or edit that file.", path.display())
+        } else {
+            tr!(lang, "không tạo được {}: {e}", "cannot create {}: {e}", path.display())
+        }
+    })?;
+    f.write_all(text.as_bytes()).map_err(|e| {
+        tr!(
+            lang,
+            "không ghi được {}: {e}",
+            "cannot write {}: {e}",
+            path.display()
+        )
+    })
+}
+
+/// The front matter template of a new post, commented for teachers.
+pub fn post_template(title: &str, date: chrono::NaiveDate) -> String {
+    let title = title.replace('\\', "\\\\").replace('"', "\\\"");
+    format!(
+        r#"+++
+title = "{title}"
+date = {date}
+# Một câu tóm tắt, hiện khi chia sẻ lên Zalo/Facebook (A one-sentence summary for sharing):
+description = ""
+# Bỏ dòng dưới (hoặc đặt false) khi bài đã sẵn sàng đăng (remove when ready to publish):
+draft = true
+
+[taxonomies]
+tags = []
+# chuyen_de = ["Biển đảo"]
++++
+
+Viết đoạn mở đầu ở đây. Phần trước dòng `<!-- more -->` là tóm tắt hiện ở trang danh sách.
+
+<!-- more -->
+
+## Nội dung
+
+Ảnh: chép ảnh vào cùng thư mục và ghi mô tả ảnh (alt) cho người khiếm thị:
+`![Học sinh chào cờ đầu tuần](anh-chao-co.jpg)`
+"#,
+        date = date.format("%Y-%m-%d")
+    )
+}
+
+/// `bangtin new SECTION "TITLE"`: content/SECTION/<slug>.md with today's date.
+pub fn new_post(root: &Path, section: &str, title: &str, lang: Lang) -> Result<(), String> {
+    let title = vi::nfc(title.trim());
+    let slug = vi::slugify(&title);
+    if slug.is_empty() {
+        return Err(tr!(
+            lang,
+            "tiêu đề trống; ví dụ: bangtin new bien-dao \"Em yêu biển đảo quê hương\"",
+            "the title is empty; for example: bangtin new bien-dao \"Our seas and islands\""
+        ));
+    }
+    let section = section.trim_matches(|c| c == '/' || c == '\\');
+    if section
+        .split(['/', '\\'])
+        .any(|p| p == ".." || p.is_empty())
+    {
+        return Err(tr!(
+            lang,
+            "tên chuyên mục không hợp lệ: {section}",
+            "invalid section name: {section}"
+        ));
+    }
+    let content = root.join("content");
+    let dir = content.join(section);
+    if !dir.join("_index.md").exists() {
+        let mut known: Vec<String> = fs::read_dir(&content)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.path().join("_index.md").exists())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        known.sort();
+        return Err(tr!(
+            lang,
+            "không có chuyên mục content/{section}/ (thiếu _index.md). Các chuyên mục hiện có: {}",
+            "there is no section content/{section}/ (no _index.md). Existing sections: {}",
+            known.join(", ")
+        ));
+    }
+    let path = dir.join(format!("{slug}.md"));
+    let today = chrono::Local::now().date_naive();
+    create_new(&path, &post_template(&title, today), lang)?;
+    println!("{}", path.display());
+    eprintln!(
+        "{}",
+        tr!(
+            lang,
+            "Đã tạo bài mới (đang là bản nháp: draft = true). Xem thử: bangtin serve --drafts",
+            "Created a new post (a draft: draft = true). Preview: bangtin serve --drafts"
+        )
+    );
+    Ok(())
+}
+
+fn copy_bundled(dir: &include_dir::Dir<'_>, to: &Path, lang: Lang) -> Result<(), String> {
+    for f in dir.files() {
+        let target = to.join(f.path());
+        create_new(&target, "", lang)?;
+        fs::write(&target, f.contents()).map_err(|e| {
+            tr!(
+                lang,
+                "không ghi được {}: {e}",
+                "cannot write {}: {e}",
+                target.display()
+            )
+        })?;
+    }
+    for d in dir.dirs() {
+        copy_bundled(d, to, lang)?;
+    }
+    Ok(())
+}
+
+/// `bangtin init DIR`: a working site with the bundled theme, in a new or empty folder.
+pub fn init(dir: &Path, lang: Lang) -> Result<(), String> {
+    if dir.exists()
+        && fs::read_dir(dir)
+            .map(|mut r| r.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(tr!(
+            lang,
+            "{} đã có và không trống; chọn một thư mục mới để không ghi đè lên tệp của bạn",
+            "{} exists and is not empty; choose a new folder so none of your files are overwritten",
+            dir.display()
+        ));
+    }
+    let theme_dir = dir.join("themes").join(site::templates::BUNDLED_THEME_NAME);
+    copy_bundled(&site::templates::BUNDLED_THEME, &theme_dir, lang)?;
+    create_new(
+        &dir.join("config.toml"),
+        r#"# Cấu hình trang web (site settings). Đổi base_url thành địa chỉ thật của trường.
+title = "Trường Tiểu học"
+description = "Trang thông tin của nhà trường"
+base_url = "https://example.edu.vn"
+default_language = "vi"
+theme = "truong"
+
+[languages.en]
+title = "Primary School"
+description = "News from our school"
+
+[[taxonomies]]
+name = "tags"
+
+[[taxonomies]]
+name = "chuyen_de"
+
+[search]
+enabled = true
+
+[extra]
+school_name = "Trường Tiểu học"
+"#,
+        lang,
+    )?;
+    create_new(&dir.join("content/_index.md"), "+++\ntitle = \"Trang chủ\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n\nChào mừng đến với trang thông tin của nhà trường.\n", lang)?;
+    create_new(&dir.join("content/_index.en.md"), "+++\ntitle = \"Home\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n\nWelcome to our school's news site.\n", lang)?;
+    create_new(
+        &dir.join("content/tin-tuc/_index.md"),
+        "+++\ntitle = \"Tin tức\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n",
+        lang,
+    )?;
+    let today = chrono::Local::now().date_naive();
+    let first = post_template("Bài viết đầu tiên", today).replace("draft = true\n", "");
+    create_new(
+        &dir.join("content/tin-tuc/bai-viet-dau-tien.md"),
+        &first,
+        lang,
+    )?;
+    fs::create_dir_all(dir.join("static")).map_err(|e| e.to_string())?;
+    eprintln!(
+        "{}",
+        tr!(
+            lang,
+            "Đã tạo trang web mới trong {}. Tiếp theo: cd {} && bangtin serve",
+            "Created a new site in {}. Next: cd {} && bangtin serve",
+            dir.display(),
+            dir.display()
+        )
+    );
+    Ok(())
+}
