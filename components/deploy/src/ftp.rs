@@ -21,6 +21,8 @@ pub(crate) struct FtpRemote {
     domain: String,
     /// The target folder as the server names it (from PWD), to come back to after a CWD.
     root: String,
+    /// The target folder does not exist (dry run): there is nothing to read.
+    missing_root: bool,
 }
 
 /// Opens a TCP connection with timeouts, so a dead network fails instead of hanging.
@@ -121,14 +123,19 @@ impl FtpRemote {
             tls: data_tls,
             domain: target.host.clone(),
             root: String::new(),
+            missing_root: false,
         };
-        remote.enter_root(&target.path)?;
+        remote.enter_root(&target.path, opts.create_root)?;
         Ok(remote)
     }
 
     /// Goes into the target folder, creating each missing level.
-    fn enter_root(&mut self, path: &str) -> Result<(), RemoteError> {
+    fn enter_root(&mut self, path: &str, create: bool) -> Result<(), RemoteError> {
         if !path.is_empty() && self.ftp.cwd(path).is_err() {
+            if !create {
+                self.missing_root = true;
+                return Ok(());
+            }
             let (mut prefix, rest) = match path.strip_prefix('/') {
                 Some(rest) => ("/".to_string(), rest),
                 None => (String::new(), path),
@@ -305,6 +312,9 @@ impl Write for DataConn {
 
 impl Remote for FtpRemote {
     fn read(&mut self, path: &str) -> Result<Option<Vec<u8>>, RemoteError> {
+        if self.missing_root {
+            return Ok(None);
+        }
         let Some(mut stream) = self.open_data(&format!("RETR {path}"), true)? else {
             return Ok(None);
         };

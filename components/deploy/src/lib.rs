@@ -204,12 +204,13 @@ pub fn deploy(
     let mut run = Run {
         session,
         state: remote_manifest.clone(),
+        saved: remote_manifest.clone(),
         known_dirs: BTreeSet::new(),
         uploaded: Vec::new(),
         total: plan.upload.len(),
         bar,
     };
-    let result = run.execute(&plan, &local, &remote_manifest);
+    let result = run.execute(&plan, &local);
     run.bar.finish_and_clear();
     let deleted = result?;
     Ok(Summary {
@@ -241,6 +242,8 @@ struct Run<'a> {
     session: Session<'a>,
     /// The manifest as it should be on the server right now: claims only files in place.
     state: Manifest,
+    /// The manifest as last read from or written to the server.
+    saved: Manifest,
     known_dirs: BTreeSet<String>,
     uploaded: Vec<String>,
     total: usize,
@@ -253,7 +256,6 @@ impl Run<'_> {
         &mut self,
         plan: &Plan,
         local: &BTreeMap<String, manifest::LocalFile>,
-        before: &Manifest,
     ) -> Result<Vec<String>, DeployError> {
         // Files about to be replaced stop being claimed before their upload begins: if the
         // deploy dies half-way, the next one uploads them again instead of trusting them.
@@ -261,9 +263,7 @@ impl Run<'_> {
             self.state.files.remove(path);
             self.state.pending_delete.remove(path);
         }
-        if self.state != *before {
-            self.session.save_manifest(&self.state)?;
-        }
+        self.save()?;
         self.known_dirs = self.state.known_dirs();
         self.known_dirs.insert(String::new());
 
@@ -281,7 +281,7 @@ impl Run<'_> {
             }
             since_save += 1;
             if since_save >= CHECKPOINT_FILES || last_save.elapsed() >= CHECKPOINT_EVERY {
-                if let Err(e) = self.session.save_manifest(&self.state) {
+                if let Err(e) = self.save() {
                     return Err(self.stop(e));
                 }
                 since_save = 0;
@@ -298,7 +298,7 @@ impl Run<'_> {
                     self.state.pending_delete.insert(path.clone());
                 }
             }
-            if let Err(e) = self.session.save_manifest(&self.state) {
+            if let Err(e) = self.save() {
                 return Err(self.stop(e));
             }
             for path in &plan.delete {
@@ -314,11 +314,12 @@ impl Run<'_> {
             }
             self.remove_empty_dirs(&deleted, local);
         }
-        if self.state != *before || since_save > 0 {
-            if let Err(e) = self.session.save_manifest(&self.state) {
+        if self.state != self.saved {
+            if let Err(e) = self.save() {
                 return Err(self.stop(e));
             }
         } else {
+            // Nothing changed on the server; keep the local copy in step with it.
             self.session.save_cache(&self.state);
         }
         self.session.close();
@@ -396,9 +397,18 @@ impl Run<'_> {
         }
     }
 
+    /// Saves the manifest on the server if it differs from the last saved one.
+    fn save(&mut self) -> Result<(), DeployError> {
+        if self.state != self.saved {
+            self.session.save_manifest(&self.state)?;
+            self.saved = self.state.clone();
+        }
+        Ok(())
+    }
+
     /// Records what was done before a failure (best effort), and wraps the failure.
     fn stop(&mut self, cause: DeployError) -> DeployError {
-        if !matches!(cause, DeployError::Auth { .. }) {
+        if self.state != self.saved && !matches!(cause, DeployError::Auth { .. }) {
             self.session.save_manifest_last_chance(&self.state);
         }
         DeployError::Stopped {
@@ -427,6 +437,7 @@ impl<'a> Session<'a> {
             connect_opts: ConnectOptions {
                 accept_invalid_certs: opts.accept_invalid_certs,
                 known_hosts: opts.cache_dir.as_ref().map(|d| d.join("known_hosts")),
+                create_root: !opts.dry_run,
             },
             remote: None,
         }

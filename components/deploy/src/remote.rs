@@ -109,9 +109,12 @@ pub(crate) struct ConnectOptions {
     pub accept_invalid_certs: bool,
     /// Where SFTP host keys are remembered (trust on first use).
     pub known_hosts: Option<PathBuf>,
+    /// Create the target folder when it is missing (not for a dry run, which only reads).
+    pub create_root: bool,
 }
 
-/// Connects, logs in and goes to (creating if needed) the target folder.
+/// Connects, logs in and goes to the target folder (creating it if allowed). When the folder
+/// is missing and may not be created, every read answers "no such file".
 pub(crate) fn connect(
     target: &Target,
     password: &str,

@@ -98,7 +98,9 @@ impl SftpRemote {
             _session: session,
             root,
         };
-        remote.make_root()?;
+        if opts.create_root {
+            remote.make_root()?;
+        }
         Ok(remote)
     }
 

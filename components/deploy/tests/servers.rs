@@ -23,7 +23,9 @@ fn first_deploy(proto: Proto) {
     let Some(fx) = Fixture::new(proto, "first") else {
         return;
     };
-    let summary = fx.deploy_ok(&fx.options());
+    let mut opts = fx.options();
+    opts.progress = true; // drawn only on a terminal, but the code path runs
+    let summary = fx.deploy_ok(&opts);
     assert_eq!(summary.uploaded.len(), SITE_FILES, "{summary:?}");
     assert_eq!(summary.unchanged, 0);
     assert!(summary.deleted.is_empty() && !summary.dry_run);
@@ -301,6 +303,14 @@ fn dry_run_changes_nothing(proto: Proto) {
     let Some(fx) = Fixture::new(proto, "dry-run") else {
         return;
     };
+    let mut opts = fx.options();
+    opts.dry_run = true;
+    opts.delete = true;
+    // Before the first deploy: everything would be sent, and not even the folder is created.
+    let first = fx.deploy_ok(&opts);
+    assert_eq!(first.uploaded.len(), SITE_FILES);
+    assert!(!fx.remote().exists(), "a dry run created the target folder");
+
     fx.deploy_ok(&fx.options());
     write(fx.out(), PAGE, b"<p>edited</p>");
     write(
@@ -310,9 +320,6 @@ fn dry_run_changes_nothing(proto: Proto) {
     );
     fs::remove_file(fx.out().join("404.html")).unwrap();
     let before = tree(&fx.remote());
-    let mut opts = fx.options();
-    opts.dry_run = true;
-    opts.delete = true;
     let summary = fx.deploy_ok(&opts);
     assert!(summary.dry_run);
     assert_eq!(
@@ -434,7 +441,8 @@ fn ftp_cancel_before_start_changes_nothing() {
         matches!(&err, DeployError::Stopped { done: 0, cause, .. } if matches!(**cause, DeployError::Interrupted)),
         "{err:?}"
     );
-    assert!(!fx.remote().join("index.html").exists());
+    // Only the (empty) target folder was made; no file, not even a manifest.
+    assert!(tree(&fx.remote()).is_empty());
 }
 
 // --- FTPS (explicit TLS, self-signed certificate) ---------------------------------------
