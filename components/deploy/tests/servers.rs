@@ -270,6 +270,34 @@ fn resume_from_checkpoint(proto: Proto, cut_after: u64) {
     fx.assert_server_matches_site(&[]);
 }
 
+/// When the manifest cannot be written, no changed file may be replaced: otherwise the old
+/// manifest would vouch for content the server no longer has (and a later deploy of that old
+/// content would skip it). The manifest write is blocked by a folder squatting on its
+/// temporary name.
+fn unwritable_manifest_blocks_replacing(proto: Proto) {
+    let Some(fx) = Fixture::new(proto, "manifest-blocked") else {
+        return;
+    };
+    fx.deploy_ok(&fx.options());
+    let v1 = fs::read(fx.out().join(PAGE)).unwrap();
+    write(fx.out(), PAGE, b"<p>v2</p>");
+    let squatter = fx.remote().join(format!(".{MANIFEST_NAME}.bangtin-tmp"));
+    fs::create_dir(&squatter).unwrap();
+    fs::write(squatter.join("x"), b"x").unwrap();
+
+    let err = fx
+        .deploy(&fx.options())
+        .expect_err("the manifest cannot be written");
+    assert!(matches!(err, DeployError::Remote { .. }), "{err:?}");
+    fx.assert_manifest_truthful();
+
+    // Back to v1 locally: the next deploy must leave v1 on the server.
+    fs::remove_dir_all(&squatter).unwrap();
+    fs::write(fx.out().join(PAGE), &v1).unwrap();
+    fx.deploy_ok(&fx.options());
+    fx.assert_server_matches_site(&[]);
+}
+
 fn wrong_password(proto: Proto) {
     let Some(fx) = Fixture::new(proto, "password") else {
         return;
@@ -415,6 +443,11 @@ fn ftp_dry_run_offline_uses_the_local_manifest_copy() {
 }
 
 #[test]
+fn ftp_unwritable_manifest_blocks_replacing() {
+    unwritable_manifest_blocks_replacing(Proto::Ftp);
+}
+
+#[test]
 fn ftp_wrong_password() {
     wrong_password(Proto::Ftp);
 }
@@ -512,6 +545,11 @@ fn sftp_retries_through_a_cut_connection() {
 fn sftp_resume_from_checkpoint() {
     // Handshake (a few KB), the 40 KB image, then ~1.3 KB per small file.
     resume_from_checkpoint(Proto::Sftp, 90_000);
+}
+
+#[test]
+fn sftp_unwritable_manifest_blocks_replacing() {
+    unwritable_manifest_blocks_replacing(Proto::Sftp);
 }
 
 #[test]
