@@ -60,7 +60,13 @@ fn fault(e: FtpError) -> RemoteError {
         }
         FtpError::UnexpectedResponse(resp) => {
             let code = resp.status.code();
-            let text = format!("{code} {}", String::from_utf8_lossy(&resp.body).trim_end());
+            // The reply text normally starts with its code already.
+            let body = String::from_utf8_lossy(&resp.body).trim_end().to_string();
+            let text = if body.starts_with(&code.to_string()) {
+                body
+            } else {
+                format!("{code} {body}")
+            };
             match code {
                 400..=499 => RemoteError::transient(text),
                 _ => RemoteError::refused(text),
