@@ -39,6 +39,33 @@ enum Command {
         #[arg(long, short = 'u')]
         base_url: Option<String>,
     },
+    /// Preview the site at http://127.0.0.1:1111 with live reload (the default command).
+    Serve {
+        /// Port (the next free one is used when taken).
+        #[arg(long, short = 'p', default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but 127.0.0.1 makes the preview visible to others.
+        #[arg(long, short = 'b', default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include pages marked draft = true.
+        #[arg(long)]
+        drafts: bool,
+        /// Include pages dated in the future.
+        #[arg(long)]
+        future: bool,
+    },
+    /// Check links, images, front matter and page weight before publishing.
+    Check {
+        /// Also check links to other websites (slower, needs the Internet).
+        #[arg(long)]
+        external: bool,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Output format: text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
     /// Create a new post: bangtin new bien-dao "Tiêu đề bài viết".
     New {
         /// Section folder under content/, e.g. bien-dao.
@@ -87,7 +114,25 @@ fn main() -> ExitCode {
         .unwrap_or(Lang::Vi);
     let lang = Lang::detect(cli.lang.as_deref(), config_lang);
     let result = match cli.command {
-        None => build_cmd(&cli.root, None, false, false, None, lang),
+        None => serve_cmd(
+            &cli.root,
+            1111,
+            std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            false,
+            false,
+            lang,
+        ),
+        Some(Command::Serve {
+            port,
+            bind,
+            drafts,
+            future,
+        }) => serve_cmd(&cli.root, port, bind, drafts, future, lang),
+        Some(Command::Check {
+            external,
+            drafts,
+            format,
+        }) => check_cmd(&cli.root, external, drafts, &format, lang),
         Some(Command::Build {
             output,
             drafts,
@@ -238,6 +283,54 @@ fn build_cmd(
         );
     }
     Ok(())
+}
+
+fn serve_cmd(
+    root: &Path,
+    port: u16,
+    bind: std::net::IpAddr,
+    drafts: bool,
+    future: bool,
+    lang: Lang,
+) -> Result<(), String> {
+    let mut opts = serve::Options::new(root.to_path_buf(), lang);
+    opts.port = port;
+    opts.bind = bind;
+    opts.drafts = drafts;
+    opts.future = future;
+    serve::run(opts).map_err(|e| e.message(lang))
+}
+
+fn check_cmd(
+    root: &Path,
+    external: bool,
+    drafts: bool,
+    format: &str,
+    lang: Lang,
+) -> Result<(), String> {
+    let opts = check::Options {
+        root: root.to_path_buf(),
+        lang,
+        external,
+        drafts,
+    };
+    let report = check::run(&opts);
+    match format {
+        "json" => println!("{}", report.render_json()),
+        "text" => print!("{}", report.render_text(lang)),
+        other => {
+            return Err(tr!(
+                lang,
+                "định dạng không hỗ trợ: {other} (dùng text hoặc json)",
+                "unsupported format: {other} (use text or json)"
+            ))
+        }
+    }
+    if report.has_errors() {
+        Err(String::new())
+    } else {
+        Ok(())
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
