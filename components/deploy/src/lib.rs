@@ -91,7 +91,8 @@ pub struct Summary {
     pub dry_run: bool,
     /// Files of earlier deploys the site no longer has, left on the server (no `--delete`).
     pub stale: Vec<String>,
-    /// A dry run that could not reach the server and compared with the local manifest copy.
+    /// A dry run that compared with the local copy of the manifest instead of the server's
+    /// (the server could not be reached, or no password was given).
     pub offline: bool,
 }
 
@@ -110,8 +111,8 @@ impl Summary {
                 s.push(' ');
                 s.push_str(&tr!(
                     lang,
-                    "(Không kết nối được máy chủ: đã so với bản sao manifest của lần triển khai trước.)",
-                    "(The server could not be reached: compared with the local copy of the last deploy's manifest.)",
+                    "(Không hỏi máy chủ: đã so với bản sao danh sách tệp của lần triển khai trước, lưu trên máy này.)",
+                    "(The server was not asked: compared with this computer's copy of the file list from the last deploy.)",
                 ));
             }
             for p in &self.uploaded {
@@ -166,24 +167,40 @@ pub fn deploy(
         .collect();
     let mut session = Session::new(target, password, opts);
 
+    let cached = || {
+        opts.cache_dir
+            .as_deref()
+            .and_then(|d| manifest::read_cache(d, target))
+    };
     let mut offline = false;
-    let remote_manifest = match session.run("read", MANIFEST_NAME, |r| r.read(MANIFEST_NAME)) {
-        // A manifest we cannot read proves nothing: then everything is uploaded again.
-        Ok(bytes) => bytes.and_then(|b| Manifest::parse(&b)).unwrap_or_default(),
-        Err(e @ (DeployError::Connect { .. } | DeployError::Network { .. })) if opts.dry_run => {
-            match opts
-                .cache_dir
-                .as_deref()
-                .and_then(|d| manifest::read_cache(d, target))
-            {
-                Some(cached) => {
-                    offline = true;
-                    cached
-                }
-                None => return Err(e),
-            }
+    // A dry run without a password compares with the local copy of the manifest when there
+    // is one, without connecting.
+    let offline_copy = if opts.dry_run && password.is_empty() {
+        cached()
+    } else {
+        None
+    };
+    let remote_manifest = match offline_copy {
+        Some(copy) => {
+            offline = true;
+            copy
         }
-        Err(e) => return Err(e),
+        None => match session.run("read", MANIFEST_NAME, |r| r.read(MANIFEST_NAME)) {
+            // A manifest we cannot read proves nothing: then everything is uploaded again.
+            Ok(bytes) => bytes.and_then(|b| Manifest::parse(&b)).unwrap_or_default(),
+            Err(e @ (DeployError::Connect { .. } | DeployError::Network { .. }))
+                if opts.dry_run =>
+            {
+                match cached() {
+                    Some(copy) => {
+                        offline = true;
+                        copy
+                    }
+                    None => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        },
     };
     let plan = plan::diff(&entries, &remote_manifest, opts.delete);
     let upload_bytes: u64 = plan.upload.iter().map(|p| entries[p].size).sum();

@@ -439,7 +439,11 @@ fn ftp_dry_run_offline_uses_the_local_manifest_copy() {
     let summary = deploy::deploy(fx.out(), &target, &pw, &opts).unwrap();
     assert!(summary.offline && summary.dry_run);
     assert_eq!(summary.uploaded, [PAGE]);
-    assert!(summary.message(Lang::En).contains("could not be reached"));
+    assert!(summary.message(Lang::En).contains("was not asked"));
+    // Without a password, a dry run uses the local copy without connecting.
+    let summary = deploy::deploy(fx.out(), &target, "", &opts).unwrap();
+    assert!(summary.offline);
+    assert_eq!(summary.uploaded, [PAGE]);
 }
 
 #[test]
