@@ -163,7 +163,10 @@ mod tests {
         assert!(html.contains("src=\"/a/anh.300.png\""), "{html}");
         assert!(html.contains("srcset=\"/a/anh.300.webp 300w\""), "{html}");
         assert!(html.contains("sizes=\"100vw\""), "{html}");
-        assert!(html.contains("alt=\"\""), "decorative image keeps an empty alt: {html}");
+        assert!(
+            html.contains("alt=\"\""),
+            "decorative image keeps an empty alt: {html}"
+        );
         assert!(!html.contains("title="), "{html}");
     }
 
@@ -178,6 +181,9 @@ mod tests {
         let p = processed(Format::WebP, &[480, 800], false);
         let html = picture_html(&p, "/x/", "a", None, true, "50vw");
         assert!(!html.contains("<picture>"), "{html}");
-        assert!(html.contains("srcset=\"/x/anh.480.webp 480w, /x/anh.800.webp 800w\""), "{html}");
+        assert!(
+            html.contains("srcset=\"/x/anh.480.webp 480w, /x/anh.800.webp 800w\""),
+            "{html}"
+        );
     }
 }

@@ -20,6 +20,7 @@ pub use html::picture_html;
 
 use fast_image_resize as fir;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -387,7 +388,7 @@ impl Processor {
         }
 
         let decoded = decode(source, bytes, format, !self.settings.strip_metadata)?;
-        let img = decoded.image;
+        let img = &decoded.image;
         let (w0, h0) = (img.width(), img.height());
         let mut widths: Vec<u32> = self
             .settings
@@ -397,41 +398,57 @@ impl Processor {
             .collect();
         widths.push(w0);
 
-        let mut files = Vec::new();
-        let mut resizer = fir::Resizer::new();
-        for &w in &widths {
+        let mut formats = Vec::new();
+        if format != Format::WebP {
+            formats.push(format);
+        }
+        if self.settings.webp || format == Format::WebP {
+            formats.push(Format::WebP);
+        }
+        // Called from outside a rayon pool (one photo added while `serve` runs), widths and
+        // formats are encoded in parallel to use every core. Inside the pool (a parallel build)
+        // the outer loop already fills the cores, and staying sequential matters: a pool thread
+        // waiting on nested work may pick up another `process` of the same photo, which would
+        // then wait on the per-photo lock this thread holds.
+        let inside_pool = rayon::current_thread_index().is_some();
+        let encode_width = |&w: &u32| -> Result<Vec<EntryFile>, ImageError> {
             let h = scaled_height(w0, h0, w);
             let resized;
             let out: &DynamicImage = if w == w0 {
-                &img
+                img
             } else {
-                resized = resize(&mut resizer, &img, w, h).map_err(|detail| {
-                    ImageError::Encode {
-                        path: source.to_path_buf(),
-                        detail,
-                    }
+                resized = resize(img, w, h).map_err(|detail| ImageError::Encode {
+                    path: source.to_path_buf(),
+                    detail,
                 })?;
                 &resized
             };
-            let mut formats = Vec::new();
-            if format != Format::WebP {
-                formats.push(format);
-            }
-            if self.settings.webp || format == Format::WebP {
-                formats.push(Format::WebP);
-            }
-            for f in formats {
+            let encode_one = |&f: &Format| -> Result<EntryFile, ImageError> {
                 let data = self.encode(source, out, f, format, &decoded.icc, &decoded.exif)?;
                 let name = format!("{w}.{}", f.extension());
                 self.write_file(source, entry_dir, &name, &data)?;
-                files.push(EntryFile {
+                Ok(EntryFile {
                     width: w,
                     height: h,
                     format: f,
                     file: name,
-                });
+                })
+            };
+            if inside_pool {
+                formats.iter().map(encode_one).collect()
+            } else {
+                formats.par_iter().map(encode_one).collect()
             }
-        }
+        };
+        let per_width: Vec<Vec<EntryFile>> = if inside_pool {
+            widths.iter().map(encode_width).collect::<Result<_, _>>()?
+        } else {
+            widths
+                .par_iter()
+                .map(encode_width)
+                .collect::<Result<_, _>>()?
+        };
+        let files = per_width.into_iter().flatten().collect();
         let meta = EntryMeta {
             pipeline: PIPELINE_VERSION,
             width: w0,
@@ -467,8 +484,13 @@ impl Processor {
                 } else {
                     img
                 };
-                enc.write_image(img.as_bytes(), img.width(), img.height(), img.color().into())
-                    .map_err(enc_err)?;
+                enc.write_image(
+                    img.as_bytes(),
+                    img.width(),
+                    img.height(),
+                    img.color().into(),
+                )
+                .map_err(enc_err)?;
             }
             Format::Png => {
                 let mut enc = image::codecs::png::PngEncoder::new_with_quality(
@@ -477,8 +499,13 @@ impl Processor {
                     image::codecs::png::FilterType::Adaptive,
                 );
                 set_metadata(&mut enc, icc, exif);
-                enc.write_image(img.as_bytes(), img.width(), img.height(), img.color().into())
-                    .map_err(enc_err)?;
+                enc.write_image(
+                    img.as_bytes(),
+                    img.width(),
+                    img.height(),
+                    img.color().into(),
+                )
+                .map_err(enc_err)?;
             }
             Format::WebP => {
                 let (w, h) = (img.width(), img.height());
@@ -566,7 +593,8 @@ fn write_atomic(dir: &Path, name: &str, data: &[u8]) -> Result<(), (PathBuf, std
         .map_err(|e| (dir.to_path_buf(), e))?;
     tmp.write_all(data).map_err(|e| (target.clone(), e))?;
     tmp.as_file().sync_all().map_err(|e| (target.clone(), e))?;
-    tmp.persist(&target).map_err(|e| (target.clone(), e.error))?;
+    tmp.persist(&target)
+        .map_err(|e| (target.clone(), e.error))?;
     Ok(())
 }
 
@@ -638,7 +666,17 @@ fn sniff_or_fail(source: &Path, bytes: &[u8]) -> Result<Format, ImageError> {
 fn describe_unknown(bytes: &[u8]) -> String {
     if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
         let brand = &bytes[8..12];
-        if [&b"heic"[..], b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"].contains(&brand) {
+        if [
+            &b"heic"[..],
+            b"heix",
+            b"hevc",
+            b"heim",
+            b"heis",
+            b"mif1",
+            b"msf1",
+        ]
+        .contains(&brand)
+        {
             return "HEIC/HEIF (iPhone)".into();
         }
         if brand == b"avif" || brand == b"avis" {
@@ -658,7 +696,16 @@ fn decode(
     keep_exif: bool,
 ) -> Result<Decoded, ImageError> {
     let err = |e| ImageError::from_image(source, e);
-    let reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format.image_format());
+    if format == Format::Jpeg && !jpeg_is_complete(bytes) {
+        // The JPEG decoder fills a cut-off photo with grey instead of failing; a photo copied
+        // half-way from a phone must not be published like that.
+        return Err(ImageError::Corrupt {
+            path: source.to_path_buf(),
+            detail: "file is cut off (no end marker)".into(),
+        });
+    }
+    let reader =
+        image::ImageReader::with_format(std::io::Cursor::new(bytes), format.image_format());
     let mut decoder = reader.into_decoder().map_err(err)?;
     // A broken EXIF block must not stop the photo from being published: treat it as upright.
     let orientation = decoder
@@ -680,6 +727,33 @@ fn decode(
         icc,
         exif,
     })
+}
+
+/// Whether a JPEG has its end-of-image marker after the image data. Walks the header segments
+/// (so an EXIF thumbnail's own end marker does not count) to the first scan, then looks for
+/// FF D9, which cannot occur inside entropy-coded data (FF is always stuffed there). Data after
+/// the end marker (e.g. a motion-photo video) is allowed.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let mut pos = 2;
+    while pos + 4 <= bytes.len() {
+        if bytes[pos] != 0xFF {
+            return false;
+        }
+        let marker = bytes[pos + 1];
+        if marker == 0xFF {
+            pos += 1; // fill byte
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]));
+        let next = pos + 2 + len;
+        if marker == 0xDA {
+            return bytes
+                .get(next..)
+                .is_some_and(|data| data.windows(2).any(|w| w == [0xFF, 0xD9]));
+        }
+        pos = next;
+    }
+    false
 }
 
 /// Brings every image to 8-bit L, LA, RGB or RGBA (what web encoders take), dropping an alpha
@@ -707,12 +781,7 @@ fn scaled_height(w0: u32, h0: u32, w: u32) -> u32 {
 /// Lanczos3 resize with SIMD (fast_image_resize): ~20 ms from 12 MP to 1600 px, against ~300 ms
 /// with `image`'s own resize, so every width is taken straight from the full image (sharper
 /// than resizing a resized copy).
-fn resize(
-    resizer: &mut fir::Resizer,
-    src: &DynamicImage,
-    w: u32,
-    h: u32,
-) -> Result<DynamicImage, String> {
+fn resize(src: &DynamicImage, w: u32, h: u32) -> Result<DynamicImage, String> {
     let mut dst = match src {
         DynamicImage::ImageLuma8(_) => DynamicImage::new_luma8(w, h),
         DynamicImage::ImageLumaA8(_) => DynamicImage::new_luma_a8(w, h),
@@ -721,7 +790,7 @@ fn resize(
     };
     let options = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
-    resizer
+    fir::Resizer::new()
         .resize(src, &mut dst, &options)
         .map_err(|e| e.to_string())?;
     Ok(dst)
@@ -857,8 +926,14 @@ mod tests {
 
     #[test]
     fn slug_of_vietnamese_names() {
-        assert_eq!(file_stem_slug(Path::new("Ảnh lễ chào cờ.JPG")), "anh-le-chao-co");
-        assert_eq!(file_stem_slug(Path::new("Đội_tuyển  2024!.png")), "doi_tuyen-2024");
+        assert_eq!(
+            file_stem_slug(Path::new("Ảnh lễ chào cờ.JPG")),
+            "anh-le-chao-co"
+        );
+        assert_eq!(
+            file_stem_slug(Path::new("Đội_tuyển  2024!.png")),
+            "doi_tuyen-2024"
+        );
         // NFD input (macOS) gives the same slug.
         let nfd: String = "Biển đảo".nfd().collect();
         assert_eq!(file_stem_slug(Path::new(&format!("{nfd}.jpg"))), "bien-dao");
@@ -880,7 +955,11 @@ mod tests {
         let a = Settings::default();
         let mut b = a.clone();
         b.widths = vec![1600, 480, 960, 960];
-        assert_eq!(a.fingerprint(), b.fingerprint(), "order and duplicates do not matter");
+        assert_eq!(
+            a.fingerprint(),
+            b.fingerprint(),
+            "order and duplicates do not matter"
+        );
         b.quality = 70;
         assert_ne!(a.fingerprint(), b.fingerprint());
         let c = Settings {
@@ -895,6 +974,25 @@ mod tests {
         assert_eq!(scaled_height(2000, 3000, 480), 720);
         assert_eq!(scaled_height(3000, 2000, 1600), 1067);
         assert_eq!(scaled_height(5000, 2, 480), 1);
+    }
+
+    #[test]
+    fn jpeg_end_marker_is_found_after_the_scan_only() {
+        let mut jpg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut jpg)
+            .encode_image(&image::RgbImage::new(40, 30))
+            .unwrap();
+        assert!(jpeg_is_complete(&jpg));
+        // A motion photo appends a video after the end marker: still complete.
+        let mut trailer = jpg.clone();
+        trailer.extend_from_slice(b"\0\0\0\x18ftypmp42 video data");
+        assert!(jpeg_is_complete(&trailer));
+        // An APP1 holding a thumbnail with its own FF D9, and the main image cut off.
+        let mut cut = vec![0xFF, 0xD8, 0xFF, 0xE1, 0, 8, b'E', b'x', 0xFF, 0xD9];
+        cut.extend_from_slice(&jpg[2..jpg.len() - 40]);
+        assert!(!jpeg_is_complete(&cut));
+        assert!(!jpeg_is_complete(&jpg[..jpg.len() - 2]));
+        assert!(!jpeg_is_complete(&[0xFF, 0xD8]));
     }
 
     #[test]

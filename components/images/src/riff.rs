@@ -129,7 +129,8 @@ mod tests {
 
     #[test]
     fn adds_icc_and_exif_and_keeps_the_image_decodable() {
-        let img = image::RgbImage::from_fn(33, 17, |x, y| image::Rgb([x as u8 * 7, y as u8 * 13, 90]));
+        let img =
+            image::RgbImage::from_fn(33, 17, |x, y| image::Rgb([x as u8 * 7, y as u8 * 13, 90]));
         let plain = webp::Encoder::from_rgb(&img, 33, 17).encode(80.0).to_vec();
         let icc = vec![7u8; 131]; // odd length: exercises the padding byte
         let out = with_metadata(plain.clone(), 33, 17, Some(&icc), Some(b"MM\0*exif"));
