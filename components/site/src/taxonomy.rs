@@ -57,8 +57,7 @@ pub fn build(config: &Config, content: &Content) -> Vec<Taxonomy> {
                     continue;
                 };
                 for name in names {
-                    let name = vi::canonical(name);
-                    let slug = vi::slugify(&name);
+                    let slug = vi::slugify(&vi::canonical(name));
                     if slug.is_empty() {
                         continue;
                     }

@@ -214,6 +214,8 @@ impl Theme {
     ) -> Result<Tera, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Escape only what HTML needs; Tera's default also escapes '/', which bloats every URL.
+        tera.set_escape_fn(escape_html);
         let mut errors = Vec::new();
         // Parse one by one first, to name the file and line of a syntax error.
         for (name, (src, origin)) in &self.templates {
@@ -258,6 +260,22 @@ impl Theme {
         );
         Ok(tera)
     }
+}
+
+/// Escapes `& < > " '` for HTML text and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The full message of a Tera error, causes included.
