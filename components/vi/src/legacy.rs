@@ -160,8 +160,17 @@ pub fn detect(s: &str) -> Option<Encoding> {
     let tcvn3 = Evidence::gather(s, Encoding::Tcvn3);
     let vni = Evidence::gather(s, Encoding::Vni);
     match (tcvn3.convincing(), vni.convincing()) {
-        (true, true) if vni.legacy > tcvn3.legacy => Some(Encoding::Vni),
-        (true, _) => Some(Encoding::Tcvn3),
+        (true, true) => {
+            // Both readings make words: the one with more (and better-cased) words wins;
+            // a draw ("tö" is VNI "tư" and TCVN3 "tử") leaves the text alone.
+            let (t, v) = ((tcvn3.legacy, tcvn3.cased), (vni.legacy, vni.cased));
+            match t.cmp(&v) {
+                std::cmp::Ordering::Greater => Some(Encoding::Tcvn3),
+                std::cmp::Ordering::Less => Some(Encoding::Vni),
+                std::cmp::Ordering::Equal => None,
+            }
+        }
+        (true, false) => Some(Encoding::Tcvn3),
         (false, true) => Some(Encoding::Vni),
         (false, false) => None,
     }
@@ -372,6 +381,9 @@ struct Evidence {
     words: usize,
     /// Not a syllable as it stands, a syllable once converted.
     legacy: usize,
+    /// Legacy words whose conversion is cased like a word ("học", "Học", "HỌC"): breaks
+    /// ties, as VNI "HOAØ" is "HOÀ" but reads as TCVN3 "HOAỉ".
+    cased: usize,
     /// A syllable as it stands (not once converted), or holding letters legacy text lacks.
     native: usize,
     /// A syllable both ways ("cã" is "có" in TCVN3 and a syllable itself).
@@ -428,15 +440,18 @@ impl Evidence {
             }
             let before = is_syllable(word);
             let after = is_syllable(&converted);
-            // An unchanged word is evidence against TCVN3 (its letters have no TCVN3
-            // code), but not against VNI, whose ì and í are the Unicode letters.
+            // An unchanged syllable made of code chars ("lý" in TCVN3, "kì" in VNI, where
+            // these codes are the Unicode letters) fits both readings.
             let unchanged = converted == word;
-            if unchanged && before && enc == Encoding::Vni {
+            if unchanged && before && word.chars().all(|c| c.is_ascii() || is_code(c, enc)) {
                 e.ambiguous += 1;
                 continue;
             }
             match (before, after && !unchanged) {
-                (false, true) => e.legacy += 1,
+                (false, true) => {
+                    e.legacy += 1;
+                    e.cased += usize::from(well_cased(&converted));
+                }
                 (true, true) => e.ambiguous += 1,
                 (true, false) => e.native += 1,
                 (false, false) => e.foreign += 1,
@@ -452,6 +467,34 @@ impl Evidence {
             && self.legacy >= 4 * self.native
             && self.legacy >= 3 * self.foreign
             && 5 * (self.legacy + self.ambiguous) >= self.words
+    }
+}
+
+/// Whether `c` is a char that text in `enc` uses for a Vietnamese letter or mark.
+fn is_code(c: char, enc: Encoding) -> bool {
+    match enc {
+        Encoding::Tcvn3 => tcvn3_char(c).is_some(),
+        Encoding::Vni => {
+            vni_letter(c).is_some() || vni_mark(c).is_some() || matches!(c, 'ì' | 'í' | 'Ì' | 'Í')
+        }
+    }
+}
+
+/// All small letters, all capitals, or one capital then small letters.
+fn well_cased(word: &str) -> bool {
+    let mut rest = word.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = rest.next() else {
+        return true;
+    };
+    let (mut upper, mut lower) = (false, false);
+    for c in rest {
+        upper |= c.is_uppercase();
+        lower |= c.is_lowercase();
+    }
+    if first.is_lowercase() {
+        !upper
+    } else {
+        !(upper && lower)
     }
 }
 
@@ -679,6 +722,36 @@ mod tests {
         // Nor on NFD Vietnamese.
         let nfd: String = unicode_normalization::UnicodeNormalization::nfd(SEED).collect();
         assert_eq!(detect(&nfd), None);
+    }
+
+    #[test]
+    fn short_snippets_of_the_plan() {
+        let words: Vec<&str> = SEED.split_whitespace().collect();
+        for n in 1..=4 {
+            let (mut total, mut tcvn3_hits, mut vni_hits) = (0, 0, 0);
+            for w in words.windows(n) {
+                let text = w.join(" ");
+                total += 1;
+                assert_eq!(detect(&text), None, "Unicode {text:?}");
+                let t = detect(&to_tcvn3(&text));
+                // One word can be a word in both ("tö" is VNI "tư" and TCVN3 "tử").
+                if n > 1 {
+                    assert_ne!(t, Some(Encoding::Vni), "TCVN3 {text:?}");
+                }
+                tcvn3_hits += usize::from(t.is_some());
+                let v = detect(&to_vni(&text));
+                if n > 1 {
+                    assert_ne!(v, Some(Encoding::Tcvn3), "VNI {text:?}");
+                }
+                vni_hits += usize::from(v.is_some());
+            }
+            // Most syllables carry a mark, so even short snippets are mostly recognised.
+            let want = [0.7, 0.9, 0.95, 0.97][n - 1];
+            for (enc, hits) in [("TCVN3", tcvn3_hits), ("VNI", vni_hits)] {
+                let rate = hits as f64 / total as f64;
+                assert!(rate >= want, "{enc}, {n} words: {hits}/{total} detected");
+            }
+        }
     }
 
     #[test]

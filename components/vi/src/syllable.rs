@@ -14,7 +14,7 @@ const INITIALS: [&str; 27] = [
 const FINALS: [&str; 8] = ["c", "ch", "m", "n", "ng", "nh", "p", "t"];
 
 /// Vowel groups that need a final consonant.
-const CLOSED_ONLY: [&str; 10] = ["ă", "â", "iê", "yê", "uô", "ươ", "oă", "uâ", "uyê", "oo"];
+const CLOSED_ONLY: [&str; 9] = ["ă", "â", "iê", "yê", "uô", "ươ", "oă", "uâ", "uyê"];
 
 /// Vowel groups that may or may not take a final consonant.
 const OPEN_OR_CLOSED: [&str; 14] = [
@@ -39,6 +39,7 @@ pub(crate) fn is_syllable(word: &str) -> bool {
     let mut bases = [' '; MAX_LEN];
     let mut n = 0;
     let mut tone = NONE;
+    let mut tone_at = 0;
     for c in word.chars() {
         if n == MAX_LEN {
             return false;
@@ -49,6 +50,7 @@ pub(crate) fn is_syllable(word: &str) -> bool {
                     return false;
                 }
                 tone = v.tone;
+                tone_at = n;
             }
             vowel::compose(v.base, NONE, false)
         } else if c.is_ascii_alphabetic() {
@@ -112,7 +114,57 @@ pub(crate) fn is_syllable(word: &str) -> bool {
     if matches!(fin, "c" | "ch" | "p" | "t") && !matches!(tone, ACUTE | DOT) {
         return false;
     }
-    true
+    let nuc = &bases[start..start + vowel_len];
+    // "nh" and "ch" close only front vowels: "anh", "ênh", "inh", "oanh", "uynh", "ach".
+    if matches!(fin, "nh" | "ch") && !matches!(nuc.last(), Some('a' | 'ê' | 'i' | 'y')) {
+        return false;
+    }
+    if tone != NONE && !tone_in_place(nuc, nucleus, !fin.is_empty(), tone_at.wrapping_sub(start)) {
+        return false;
+    }
+    spelling_ok(initial, nuc)
+}
+
+/// Whether the tone sits where Vietnamese spelling puts it in the vowel group `nuc`
+/// (`at` is its index in the group): on the last vowel with a shape mark (ươ -> ơ);
+/// else on the last vowel before a final consonant; else on the first of two vowels
+/// (either one for oa, oe, uy, whose placement changed over time) or the middle of three.
+fn tone_in_place(nuc: &[char], nucleus: &str, closed: bool, at: usize) -> bool {
+    let shaped = |c: &char| matches!(c, 'ă' | 'â' | 'ê' | 'ô' | 'ơ' | 'ư');
+    if let Some(p) = nuc.iter().rposition(shaped) {
+        return at == p;
+    }
+    if closed {
+        return at + 1 == nuc.len();
+    }
+    match nuc.len() {
+        1 => at == 0,
+        2 if matches!(nucleus, "oa" | "oe" | "uy") => at <= 1,
+        2 => at == 0,
+        _ => at == 1,
+    }
+}
+
+/// Spelling rules between the initial and the vowels: "k", "gh", "ngh" only before
+/// e, ê, i, y; "c", "g", "ng" never there; /kw/ is written "qu", never "co"/"cu" + vowel.
+fn spelling_ok(initial: &str, nuc: &[char]) -> bool {
+    let front = matches!(nuc.first(), Some('e' | 'ê' | 'i' | 'y'));
+    match initial {
+        "k" => front,
+        "gh" | "ngh" => front && nuc.first() != Some(&'y'),
+        // "gìn" is gi + n, parsed as g + ìn: the one front vowel "g" may take.
+        "g" => !front || nuc == ['i'],
+        "ng" => !front,
+        "c" => {
+            // "cua", "cúi", "của", "cuộc", "cười" are fine; "coa", "cuy", "cuê" are not.
+            let glide = nuc.len() > 1
+                && matches!(nuc[0], 'o' | 'u')
+                && !matches!(nuc[1], 'i' | 'ô' | 'ơ' | 'u')
+                && nuc != ['u', 'a'];
+            !front && !glide
+        }
+        _ => true,
+    }
 }
 
 #[cfg(test)]
@@ -123,8 +175,10 @@ mod tests {
     fn accepts_real_syllables() {
         let words = "Trường Tiểu học Bình An kế hoạch triển khai hoạt động thông tin đối ngoại \
             năm căn cứ số của phòng giáo dục và đào tạo ban hành ngành nghiêng giữ gìn quốc \
-            quyết khuya khuỷu ngoài xoong hòa hoà thủy thuỷ khỏe khoẻ người ươu hươu yêu \
-            oai oải quý ý ở ừ ạ gì giếng giường nghĩa Việt NAM ĐỘC LẬP huỳnh huỵch xoáy";
+            quyết khuya khuỷu ngoài hòa hoà thủy thuỷ khỏe khoẻ người ươu hươu yêu \
+            oai oải quý ý ở ừ ạ gì giếng giường nghĩa Việt NAM ĐỘC LẬP huỳnh huỵch xoáy \
+            kẻo héo mùa kìa lửa rượu hữu tuần hoặc thuế khuỷu ngoẻo toán khuynh của cúi cuộc \
+            cửa cười gìn ghế nghề kỹ kiến";
         for w in words.split_whitespace() {
             assert!(is_syllable(w), "{w} is a syllable");
         }
@@ -155,6 +209,19 @@ mod tests {
             "",
             "nghiêngg",
             "strength",
+            "keỏ",
+            "cuỷa",
+            "họang",
+            "muà",
+            "rươụ",
+            "ki\u{300}a",
+            "cuy",
+            "coa",
+            "kan",
+            "ghan",
+            "nge",
+            "ci",
+            "qùy",
         ];
         for w in words {
             assert!(!is_syllable(w), "{w:?} is not a syllable");
