@@ -125,6 +125,16 @@ pub fn scan(output_dir: &Path) -> Result<BTreeMap<String, LocalFile>, DeployErro
             continue;
         }
         let rel = relative_name(output_dir, entry.path())?;
+        // A line break in a name would smuggle a second command into an FTP session.
+        if rel.chars().any(char::is_control) {
+            return Err(DeployError::Local {
+                path: entry.path().to_path_buf(),
+                source: io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the file name contains a control character; rename the file",
+                ),
+            });
+        }
         if rel == MANIFEST_NAME || rel.ends_with(TEMP_SUFFIX) {
             continue;
         }
@@ -232,6 +242,8 @@ mod tests {
         let names: Vec<_> = files.keys().cloned().collect();
         assert_eq!(names, ["img/ảnh-trường.jpg", "index.html"]);
         assert_eq!(files["index.html"].entry, Entry::of(b"<html>"));
+        fs::write(dir.path().join("a\r\nDELE index.html"), b"x").unwrap();
+        assert!(matches!(scan(dir.path()), Err(DeployError::Local { .. })));
         assert!(matches!(
             scan(&dir.path().join("missing")),
             Err(DeployError::NoOutput { .. })
