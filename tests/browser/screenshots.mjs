@@ -2,8 +2,10 @@
 // the home page, a section, an article and the plan's task table.
 //
 //   node screenshots.mjs <public dir> <out dir>
-//   SHOTS="name=/path/ ..." overrides the list (a "#id" suffix shoots that element).
+//   SHOTS="name=/path/ ..." overrides the list (a "#id" suffix shoots from that element down).
+// When pngquant (Debian package) is installed, the PNGs are quantized to keep them small.
 
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openBrowser, publicDirArg } from './lib.mjs';
@@ -36,10 +38,12 @@ for (const [label, width, height] of [['390', 390, 844], ['1280', 1280, 900]]) {
         const box = await page.locator(`#${id}`).boundingBox();
         const full = await page.evaluate(() => document.documentElement.scrollHeight);
         const y = Math.max(0, Math.floor(box.y) - 16);
-        await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y, width, height: Math.min(full - y, height * 2) } });
+        const h = Math.min(full - y, width < 600 ? height * 2 : height);
+        await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y, width, height: h } });
       } else {
         await page.screenshot({ path: file });
       }
+      spawnSync('pngquant', ['--force', '--skip-if-larger', '--quality', '60-90', '--ext', '.png', file]);
       console.log(file);
     }
   } finally {
