@@ -379,6 +379,30 @@ fn decomposed_vietnamese_names_arrive_composed(proto: Proto) {
     assert!(!fx.remote().join(&nfd).exists() || nfd == nfc);
 }
 
+/// `scheme://user@host//abs/path` names an absolute folder; missing levels (here with
+/// Vietnamese names) are created.
+fn absolute_vietnamese_target_folder(proto: Proto) {
+    let Some(fx) = Fixture::new(proto, "abs") else {
+        return;
+    };
+    let folder = fx.remote().join("trường").join("web");
+    let url = format!(
+        "{}://{}@{}/{}",
+        proto.scheme(),
+        common::user(),
+        fx.addr,
+        folder.display()
+    );
+    assert!(url.contains(&format!("{}//", fx.addr)), "{url}");
+    let target: deploy::Target = url.parse().unwrap();
+    assert!(target.path.starts_with('/'));
+    let summary = deploy::deploy(fx.out(), &target, &common::password(), &fx.options())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(summary.uploaded.len(), SITE_FILES);
+    assert_eq!(tree(&folder).len(), SITE_FILES + 1);
+    assert!(folder.join("index.html").is_file() && folder.join(MANIFEST_NAME).is_file());
+}
+
 // --- FTP ---------------------------------------------------------------------------------
 
 #[test]
@@ -449,6 +473,11 @@ fn ftp_dry_run_offline_uses_the_local_manifest_copy() {
 #[test]
 fn ftp_unwritable_manifest_blocks_replacing() {
     unwritable_manifest_blocks_replacing(Proto::Ftp);
+}
+
+#[test]
+fn ftp_absolute_vietnamese_target_folder() {
+    absolute_vietnamese_target_folder(Proto::Ftp);
 }
 
 #[test]
@@ -554,6 +583,11 @@ fn sftp_resume_from_checkpoint() {
 #[test]
 fn sftp_unwritable_manifest_blocks_replacing() {
     unwritable_manifest_blocks_replacing(Proto::Sftp);
+}
+
+#[test]
+fn sftp_absolute_vietnamese_target_folder() {
+    absolute_vietnamese_target_folder(Proto::Sftp);
 }
 
 #[test]
