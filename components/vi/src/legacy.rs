@@ -755,6 +755,32 @@ mod tests {
     }
 
     #[test]
+    fn markdown_file_in_tcvn3_is_fixed_whole() {
+        let unicode = "+++\ntitle = \"Trường Tiểu học Bình An\"\ndate = 2024-01-16\n+++\n\n\
+            # KẾ HOẠCH\n\nCăn cứ tình hình thực tế, trường xây dựng kế hoạch như sau:\n\n\
+            - Nâng cao nhận thức của cán bộ, giáo viên và nhân viên.\n";
+        for (legacy, enc) in [
+            (to_tcvn3(unicode), Encoding::Tcvn3),
+            (to_vni(unicode), Encoding::Vni),
+        ] {
+            assert_eq!(fix(&legacy), (unicode.to_string(), Some(enc)));
+        }
+        assert_eq!(detect(unicode), None);
+    }
+
+    #[test]
+    fn other_latin_languages_are_left_alone() {
+        for t in [
+            "El niño y la señora de España hablan más; él sí sabe.",
+            "Os irmãos não estão em São Paulo, estão em Lisboa.",
+            "Où est la bibliothèque? Près de l'école, à côté du café.",
+            "Ærø og Søndervig ligger på øerne i Danmark.",
+        ] {
+            assert_eq!(detect(t), None, "{t}");
+        }
+    }
+
+    #[test]
     fn marks_without_a_vowel_stay() {
         assert_eq!(to_unicode("café", Encoding::Vni), "café");
         assert_eq!(to_unicode("price: 5$", Encoding::Tcvn3), "price: 5$");

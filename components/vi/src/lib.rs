@@ -341,6 +341,9 @@ mod tests {
             ("oà", "òa"),
             ("hoà-bình", "hòa-bình"),
             ("hoà thuỷ", "hòa thủy"),
+            ("Uỷ ban", "Ủy ban"),
+            ("uỷ", "ủy"),
+            ("Khoẻ", "Khỏe"),
             // Closed syllables and triphthongs: both styles agree, nothing moves.
             ("hoàng", "hoàng"),
             ("toán", "toán"),
@@ -570,6 +573,26 @@ mod tests {
             .collect();
         for h in handles {
             assert_eq!(h.join().ok(), Some(Ordering::Greater));
+        }
+    }
+
+    #[test]
+    fn nfd_and_nfc_agree_on_every_line_of_the_plan() {
+        let plan = include_str!("../tests/data/ke-hoach-31-KH-THBA-2024.txt");
+        for line in plan.lines() {
+            let d = nfd(line);
+            assert_eq!(nfc(&d), line);
+            assert_eq!(slugify(&d), slugify(line), "{line}");
+            assert_eq!(fold(&d), fold(line), "{line}");
+            assert_eq!(canonical(&d), canonical(line), "{line}");
+            assert_eq!(compare(&d, line), Ordering::Equal, "{line}");
+            // Folding leaves only letters without marks, digits and punctuation.
+            assert!(
+                fold(line)
+                    .chars()
+                    .all(|c| c.is_ascii() || !c.is_alphabetic()),
+                "{line}"
+            );
         }
     }
 
