@@ -189,12 +189,17 @@ wait_port() {
     return 1
 }
 
+# Stops the daemon recorded in a pid file, only if that pid is still one of ours (a stale
+# pid file may name an unrelated process by now).
 stop_pidfile() {
-    local f="$1"
+    local f="$1" pid
     if [ -s "$f" ]; then
-        kill "$(cat "$f")" 2>/dev/null || true
+        pid="$(cat "$f")"
+        if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q "$CONF_DIR/"; then
+            kill "$pid" 2>/dev/null || true
+            sleep 0.3
+        fi
         rm -f "$f"
-        sleep 0.3
     fi
 }
 
