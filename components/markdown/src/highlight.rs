@@ -219,3 +219,23 @@ mod tests {
         assert!(contrast(with_contrast(grey, white, 4.5), white) >= 4.5);
     }
 }
+#[cfg(test)]
+mod timing {
+    #[test]
+    #[ignore]
+    fn time_langs() {
+        let html = "<!-- Trang -->\n<h1>Quê hương em</h1>\n<p>Quê em có <strong>dòng sông</strong> hiền hòa.</p>\n<ul>\n  <li>Đặc sản: bánh đa</li>\n</ul>\n";
+        let js = "// Trò chơi\nconst thuDo = { \"Lào\": \"Viêng Chăn\" };\nfor (const [nuoc, tp] of Object.entries(thuDo)) {\n  console.log(`Thủ đô ${nuoc}`);\n}\n";
+        let py = "# Đếm\nso = {\"4A\": 32}\ntong = 0\nfor lop, s in so.items():\n    tong = tong + s\n    print(f\"Lớp {lop}\")\n";
+        for (lang, code) in [("html", html), ("javascript", js), ("python", py)] {
+            let t = std::time::Instant::now();
+            super::code_block(lang, code, true);
+            let first = t.elapsed();
+            let t = std::time::Instant::now();
+            for _ in 0..50 {
+                super::code_block(lang, code, true);
+            }
+            eprintln!("{lang}: first {:?}, then {:?}", first, t.elapsed() / 50);
+        }
+    }
+}

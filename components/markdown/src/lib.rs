@@ -12,6 +12,7 @@ mod shortcode;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use i18n::{tr, Lang};
 use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -216,6 +217,8 @@ pub fn render(source: &str, opts: &Options, host: &dyn Host) -> Result<Rendered,
     let mut errors = Vec::new();
     let prepared = shortcode::prepare(&cleaned, md_opts, host, &mut subs, &mut errors);
     let mut r = Renderer {
+        // Placeholders can only reach text events through shortcodes in the source.
+        text_placeholders: !subs.is_empty(),
         opts,
         host,
         prepared: &prepared,
@@ -278,6 +281,7 @@ struct HtmlBuf {
 }
 
 struct Renderer<'a, 'o> {
+    text_placeholders: bool,
     opts: &'o Options,
     host: &'o dyn Host,
     prepared: &'o Prepared<'o>,
@@ -381,7 +385,11 @@ impl<'a> Renderer<'a, '_> {
     }
 
     fn text(&mut self, t: &str) {
-        let t = strip_placeholders(t);
+        let t = if self.text_placeholders {
+            strip_placeholders(t)
+        } else {
+            Cow::Borrowed(t)
+        };
         if let Some(h) = self.heading.as_mut() {
             h.text.push_str(&t);
         }
@@ -611,7 +619,7 @@ impl<'a> Renderer<'a, '_> {
     /// Rewrites a link or image address: `@/` links are resolved through the host,
     /// dangerous schemes are neutralised unless raw HTML is trusted.
     fn destination(&mut self, dest: CowStr<'a>, range: Range<usize>) -> CowStr<'a> {
-        let dest: CowStr<'a> = if dest.contains(PH_OPEN) {
+        let dest: CowStr<'a> = if self.text_placeholders && dest.contains(PH_OPEN) {
             // A shortcode used as an address (e.g. `[x]({{ url() }})`): its output is text.
             shortcode::substitute(&dest, &self.subs).into()
         } else {
@@ -724,7 +732,7 @@ impl<'a> Renderer<'a, '_> {
             .collect();
         let mut flat = Vec::with_capacity(self.headings.len());
         for h in &self.headings {
-            let title = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let (title, _) = squeeze_whitespace(&h.text);
             let id = match &h.explicit {
                 Some(id) => id.clone(),
                 None => {
@@ -781,15 +789,7 @@ impl<'a> Renderer<'a, '_> {
             return Err(self.errors);
         }
 
-        let mut text = String::with_capacity(self.plain.len());
-        let mut word_count = 0;
-        for word in self.plain.split_whitespace() {
-            if word_count > 0 {
-                text.push(' ');
-            }
-            text.push_str(word);
-            word_count += 1;
-        }
+        let (text, word_count) = squeeze_whitespace(&self.plain);
         Ok(Rendered {
             ids: collect_ids(&html),
             html,
@@ -801,6 +801,75 @@ impl<'a> Renderer<'a, '_> {
             removed_html: self.removed,
         })
     }
+}
+
+/// For each byte: 0 = cannot start whitespace, 1 = ASCII whitespace, 2 = may start a
+/// multi-byte whitespace character (see [`multibyte_whitespace_len`]).
+static WS_START: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[b'\r' as usize] = 1;
+    t[0x0b] = 1;
+    t[0x0c] = 1;
+    t[0xC2] = 2;
+    t[0xE1] = 2;
+    t[0xE2] = 2;
+    t[0xE3] = 2;
+    t
+};
+
+/// Byte length of the non-ASCII whitespace character at `b[i]`, or 0. Besides ASCII,
+/// `char::is_whitespace` is true only for U+0085, U+00A0 (0xC2 ..), U+1680
+/// (0xE1 0x9A 0x80), U+2000..=U+200A, U+2028, U+2029, U+202F, U+205F (0xE2 ..) and
+/// U+3000 (0xE3 0x80 0x80); Vietnamese letters never match.
+fn multibyte_whitespace_len(b: &[u8], i: usize) -> usize {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match (b[i], at(1), at(2)) {
+        (0xC2, 0x85 | 0xA0, _) => 2,
+        (0xE1, 0x9A, 0x80) => 3,
+        (0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) | (0xE2, 0x81, 0x9F) => 3,
+        (0xE3, 0x80, 0x80) => 3,
+        _ => 0,
+    }
+}
+
+/// The words of `s` joined by single spaces, and how many there are (the same as
+/// `split_whitespace`, but byte-driven: it runs over the whole text of every page).
+fn squeeze_whitespace(s: &str) -> (String, usize) {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut words = 0;
+    let mut start = 0;
+    let mut i = 0;
+    let mut push_word = |out: &mut String, start: usize, end: usize| {
+        if end > start {
+            if words > 0 {
+                out.push(' ');
+            }
+            // Both ends are character boundaries: whitespace is matched as whole
+            // characters, and it starts with lead bytes, never continuation bytes.
+            out.push_str(&s[start..end]);
+            words += 1;
+        }
+    };
+    while i < b.len() {
+        let len = match WS_START[usize::from(b[i])] {
+            0 => 0,
+            1 => 1,
+            _ => multibyte_whitespace_len(b, i),
+        };
+        if len == 0 {
+            i += 1;
+            continue;
+        }
+        push_word(&mut out, start, i);
+        i += len;
+        start = i;
+    }
+    push_word(&mut out, start, b.len());
+    (out, words)
 }
 
 fn heading_level(level: HeadingLevel) -> u32 {
@@ -858,27 +927,33 @@ fn nest(flat: Vec<Heading>) -> Vec<Heading> {
     roots
 }
 
+/// Searcher for ` id="`, built once (SIMD substring search over every page).
+static ID_ATTR: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(" id=\""));
+
 /// Every `id="..."` attribute in the HTML, in order, each once. Only text inside tags
-/// is searched: in text, `<` and `>` are always escaped, so `id="` typed in a paragraph
-/// is not taken for an id.
+/// counts: in text, `<` and `>` are always escaped, so `id="` typed in a paragraph is
+/// not taken for an id.
 fn collect_ids(html: &str) -> Vec<String> {
     let mut ids = Vec::new();
     let mut seen = HashSet::new();
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        let after = &rest[lt..];
-        let gt = after.find('>').unwrap_or(after.len());
-        let mut tag = &after[..gt];
-        while let Some(k) = tag.find(" id=\"") {
-            tag = &tag[k + 5..];
-            let Some(end) = tag.find('"') else { break };
-            let id = sanitize::decode_entities(&tag[..end]);
-            if seen.insert(id.clone()) {
-                ids.push(id);
-            }
-            tag = &tag[end..];
+    let bytes = html.as_bytes();
+    for pos in ID_ATTR.find_iter(bytes) {
+        // Inside a tag if the nearest `<` or `>` before it is a `<`.
+        let in_tag = bytes[..pos]
+            .iter()
+            .rev()
+            .find(|&&b| b == b'<' || b == b'>')
+            .is_some_and(|&b| b == b'<');
+        if !in_tag {
+            continue;
         }
-        rest = &after[gt..];
+        let value = &html[pos + 5..];
+        let Some(end) = value.find('"') else { break };
+        let id = sanitize::decode_entities(&value[..end]);
+        if seen.insert(id.clone()) {
+            ids.push(id);
+        }
     }
     ids
 }

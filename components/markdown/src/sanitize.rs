@@ -241,7 +241,7 @@ pub(crate) fn inspect(raw: &str, report: bool, plain: &mut String, found: &mut I
                 if CLEAN_CONTENT.contains(&name.as_str()) {
                     // Skip the content up to the closing tag: it is removed, never shown.
                     let close = format!("</{name}");
-                    after = find_ascii_ci(raw, end, &close).map_or(raw.len(), |c| tag_end(c));
+                    after = find_ascii_ci(raw, end, &close).map_or(raw.len(), tag_end);
                     if report {
                         found.removed.push((lt, snippet(&raw[lt..after])));
                     }

@@ -124,7 +124,7 @@ pub(crate) fn prepare<'s>(
     subs: &mut Vec<Sub>,
     errors: &mut Vec<MdError>,
 ) -> Prepared<'s> {
-    if !src.contains("{{") && !src.contains("{%") {
+    if !has_open_marker(src) {
         return Prepared {
             text: Cow::Borrowed(src),
             edits: Vec::new(),
@@ -263,6 +263,20 @@ pub(crate) fn prepare<'s>(
         text: Cow::Owned(out),
         edits,
     }
+}
+
+/// True if `src` contains `{{` or `{%` (one memchr-driven pass; most pages have neither).
+fn has_open_marker(src: &str) -> bool {
+    let b = src.as_bytes();
+    let mut from = 0;
+    while let Some(rel) = src[from..].find('{') {
+        let pos = from + rel;
+        if matches!(b.get(pos + 1), Some(b'{' | b'%')) {
+            return true;
+        }
+        from = pos + 1;
+    }
+    false
 }
 
 /// Drops the newline right after `%}` and right before `{% end %}`.
@@ -638,6 +652,14 @@ mod tests {
             Err((5, SyntaxProblem::DuplicateArgument))
         );
         assert_eq!(args_of("=1)"), Err((0, SyntaxProblem::ArgumentName)));
+    }
+
+    #[test]
+    fn open_markers() {
+        assert!(has_open_marker("a {{ b"));
+        assert!(has_open_marker("{% x"));
+        assert!(!has_open_marker("a { b } {"));
+        assert!(!has_open_marker(""));
     }
 
     #[test]

@@ -766,6 +766,26 @@ fn ids_cover_headings_footnotes_raw_html_and_shortcodes() {
 }
 
 #[test]
+fn whitespace_is_squeezed_like_split_whitespace() {
+    for s in [
+        "",
+        "   ",
+        "một",
+        " Biển  đảo\tquê\nhương ",
+        "a\u{00A0}b\u{2003}c\u{3000}d\u{0085}e\u{1680}f\u{202F}g",
+        "Việt Nam ưu tiên dùng hàng Việt\u{200B}Nam",
+        "ẻẽẹ ỳỷỹ ờởỡ",
+    ] {
+        let expected: Vec<_> = s.split_whitespace().collect();
+        assert_eq!(
+            squeeze_whitespace(s),
+            (expected.join(" "), expected.len()),
+            "{s:?}"
+        );
+    }
+}
+
+#[test]
 fn id_written_in_text_is_not_an_id() {
     let r = render(
         "Viết id=\"gia\" trong <b id=\"that\">HTML</b>.\n",
@@ -880,23 +900,55 @@ fn bench_corpus() {
             Ok(None)
         }
     }
-    // Warm up (loads the syntax set once, as a real build would).
-    let _ = render("```python\nx = 1\n```\n", &opts(), &BenchHost);
-    let rounds = 5;
+    let rounds: u32 = std::env::var("BANGTIN_MD_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    // BANGTIN_MD_ONLY=plain times only rendering without highlighting (for profilers).
+    let only_plain = std::env::var("BANGTIN_MD_ONLY").is_ok_and(|v| v == "plain");
+    if !only_plain {
+        // Warm up (loads the syntax set once, as a real build would).
+        let _ = render("```python\nx = 1\n```\n", &opts(), &BenchHost);
+    }
     let start = std::time::Instant::now();
     let mut words = 0;
-    for _ in 0..rounds {
+    for _ in 0..if only_plain { 0 } else { rounds } {
         for p in &pages {
             words += render(p, &opts(), &BenchHost)
                 .expect("corpus renders")
                 .word_count;
         }
     }
-    let per_page = start.elapsed() / (rounds * pages.len()) as u32;
+    let per_page = start.elapsed() / (rounds as usize * pages.len()) as u32;
+    let plain_opts = Options {
+        highlight: false,
+        ..opts()
+    };
+    let start = std::time::Instant::now();
+    for _ in 0..rounds {
+        for p in &pages {
+            render(p, &plain_opts, &BenchHost).expect("corpus renders");
+        }
+    }
+    let no_highlight = start.elapsed() / (rounds as usize * pages.len()) as u32;
+    eprintln!("without highlighting: {no_highlight:?} per page");
+    // For comparison: plain pulldown-cmark with the same extensions, nothing else.
+    let start = std::time::Instant::now();
+    let mut bytes = 0;
+    for _ in 0..rounds {
+        for p in &pages {
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(&mut html, Parser::new_ext(p, md_options(&opts())));
+            bytes += html.len();
+        }
+    }
+    let baseline = start.elapsed() / (rounds as usize * pages.len()) as u32;
     eprintln!(
-        "{} pages x {rounds}: {:?} per page on one core ({} words per page)",
+        "{} pages x {rounds}: {:?} per page on one core ({} words per page); bare pulldown-cmark: {:?} ({} bytes)",
         pages.len(),
         per_page,
-        words / (rounds * pages.len())
+        words / (rounds as usize * pages.len()),
+        baseline,
+        bytes / (rounds as usize * pages.len())
     );
 }
