@@ -180,7 +180,7 @@ fn second_build_rewrites_nothing() {
         .collect();
     std::thread::sleep(std::time::Duration::from_millis(50));
     let o = build(&root, &out, &[]);
-    assert!(stderr(&o).contains(" 0 new/changed"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("(0 new/changed"), "{}", stderr(&o));
     for (p, m) in before {
         assert_eq!(
             fs::metadata(&p).unwrap().modified().unwrap(),

@@ -107,15 +107,21 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
         || content::load(root, &config, filter, lang),
         || Theme::load(root, &config, lang),
     );
-    let (content, theme) = match (content, theme) {
-        (Ok(c), Ok(t)) => (c, t),
-        (c, t) => {
-            let mut all = c.err().unwrap_or_default();
-            all.extend(t.err().unwrap_or_default());
-            return Err(Failed(all));
+    let (content, mut errors) = content;
+    let theme = match theme {
+        Ok(t) => t,
+        Err(e) => {
+            errors.extend(e);
+            return Err(Failed(errors));
         }
     };
-    let mut tera = theme.compile(&config, root, lang).map_err(Failed)?;
+    let mut tera = match theme.compile(&config, root, lang) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.extend(e);
+            return Err(Failed(errors));
+        }
+    };
     let taxonomies = taxonomy::build(&config, &content);
 
     let mut links: HashMap<String, String> = HashMap::new();
@@ -242,7 +248,6 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
             (r, w)
         })
         .collect();
-    let mut errors = Vec::new();
     let mut warnings = content.warnings.clone();
     let mut unwrap_all =
         |results: Vec<(Result<Body, Vec<Diagnostic>>, Vec<Diagnostic>)>| -> Vec<Body> {

@@ -741,11 +741,7 @@ pub fn load(
         }
     }
 
-    if errors.is_empty() {
-        Ok(content)
-    } else {
-        Err(errors)
-    }
+    (content, errors)
 }
 
 /// Orders a listing as the section says; ties broken by title, then path, so output is stable.
