@@ -156,7 +156,8 @@ export async function openBrowser(dir, { width = 1280, height = 800 } = {}) {
       const response = await route.fetch({ url: server.url + url.pathname + url.search });
       return route.fulfill({ response });
     }
-    if (url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+    // Browser-internal resources (the PDF viewer's chrome-extension://, data:, blob:) are no requests.
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return route.continue();
     blocked.push(url.href);
     return route.abort('blockedbyclient');
   });
