@@ -141,53 +141,14 @@ pub struct Rendered {
     pub removed_html: Vec<Removed>,
 }
 
-/// The page-wide slug function, kept in one place so the slugger can be swapped.
+/// The page-wide slug function: the Vietnamese slugger, so heading ids match page slugs.
 fn slugify(s: &str) -> String {
-    fallback_slug::slugify(s)
+    vi::slugify(s)
 }
 
 /// Makes `base` unique among `seen` by appending -1, -2...; records the result.
 fn unique_slug(base: &str, seen: &mut HashSet<String>) -> String {
-    fallback_slug::unique_slug(base, seen)
-}
-
-mod fallback_slug {
-    //! Stand-in for `vi::slugify` until the `vi` crate provides it.
-    use std::collections::HashSet;
-    use unicode_normalization::UnicodeNormalization;
-
-    pub fn slugify(s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        let mut dash = false;
-        for c in s.nfd() {
-            let c = match c {
-                'đ' | 'Đ' => 'd',
-                c if unicode_normalization::char::is_combining_mark(c) => continue,
-                c => c,
-            };
-            if c.is_alphanumeric() {
-                if dash && !out.is_empty() {
-                    out.push('-');
-                }
-                dash = false;
-                out.extend(c.to_lowercase());
-            } else {
-                dash = true;
-            }
-        }
-        out
-    }
-
-    pub fn unique_slug(base: &str, seen: &mut HashSet<String>) -> String {
-        let mut candidate = base.to_string();
-        let mut n = 1;
-        while seen.contains(&candidate) {
-            candidate = format!("{base}-{n}");
-            n += 1;
-        }
-        seen.insert(candidate.clone());
-        candidate
-    }
+    vi::unique_slug(base, seen)
 }
 
 fn md_options(opts: &Options) -> pulldown_cmark::Options {
