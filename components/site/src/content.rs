@@ -216,13 +216,14 @@ fn user_path(config: &Config, lang: &str, p: &str) -> String {
     out
 }
 
-/// Loads `content/` of a site folder.
+/// Loads `content/` of a site folder. Returns what could be loaded and every error found, so
+/// one run reports all problems.
 pub fn load(
     root: &Path,
     config: &Config,
     filter: Filter,
     lang: Lang,
-) -> Result<Content, Vec<Diagnostic>> {
+) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let mut errors = Vec::new();
     let mut content = Content::default();
