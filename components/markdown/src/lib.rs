@@ -76,7 +76,7 @@ pub trait Host: Sync {
 }
 
 /// One heading of the table of contents, with the headings nested under it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
     /// 1 for `#`, 2 for `##`...
     pub level: u32,
@@ -89,7 +89,7 @@ pub struct Heading {
 }
 
 /// A link to `@/...` found in the page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InternalLink {
     /// The part after `@/`, without the anchor.
     pub target: String,
@@ -100,7 +100,7 @@ pub struct InternalLink {
 }
 
 /// Something the sanitizer removed from the author's raw HTML.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Removed {
     /// Byte offset in the source.
     pub offset: usize,
@@ -121,7 +121,7 @@ impl Removed {
 }
 
 /// The result of rendering one page.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Rendered {
     /// The page body as HTML.
     pub html: String,
@@ -661,7 +661,7 @@ impl<'a> Renderer<'a, '_> {
 
     /// Raw HTML from the author: the summary marker, or content to clean.
     fn raw(&mut self, html: CowStr<'a>, pieces: &[(usize, usize)]) {
-        if html.trim() == "<!-- more -->" {
+        if is_more_marker(&html) {
             // Not a valid cut inside a table or heading (the fragment could not be closed).
             let inside_table_or_heading = self.table.is_some() || self.heading.is_some();
             if self.summary_at.is_none() && !inside_table_or_heading {
@@ -831,6 +831,14 @@ fn squeeze_whitespace(s: &str) -> (String, usize) {
     }
     push_word(&mut out, start, b.len());
     (out, words)
+}
+
+/// `<!-- more -->`, also written `<!--more-->` (Hugo's spelling).
+fn is_more_marker(html: &str) -> bool {
+    html.trim()
+        .strip_prefix("<!--")
+        .and_then(|s| s.strip_suffix("-->"))
+        .is_some_and(|inner| inner.trim() == "more")
 }
 
 fn heading_level(level: HeadingLevel) -> u32 {

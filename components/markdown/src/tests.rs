@@ -204,6 +204,29 @@ fn summary_cut_inside_blocks_is_closed() {
 }
 
 #[test]
+fn hugo_style_marker_and_crlf_sources() {
+    let src = "# Tiêu đề\r\n\r\nMở đầu.\r\n\r\n<!--more-->\r\n\r\n{% note() %}\r\nGhi chú\r\n{% end %}\r\n\r\n[x](@/khong-co.md)\r\n";
+    let errs = errors(src);
+    assert_eq!(line_col(src, errs[0].offset), (11, 5));
+    let ok = src.replace("@/khong-co.md", "@/bien-dao/hoang-sa.md");
+    let r = render(&ok, &opts(), &TestHost).unwrap();
+    assert_eq!(r.summary.as_deref(), Some("<h1 id=\"tieu-de\">Tiêu đề</h1>\n<p>Mở đầu.</p>\n"));
+    assert!(r.html.contains("<aside class=\"note\">Ghi chú</aside>"), "{}", r.html);
+}
+
+#[test]
+fn serializes_for_templates() {
+    let r = render("## Một\n\n### Hai\n", &opts(), &TestHost).unwrap();
+    let v = serde_json::to_value(&r.toc).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([{"level": 2, "id": "mot", "title": "Một", "children": [
+            {"level": 3, "id": "hai", "title": "Hai", "children": []}
+        ]}])
+    );
+}
+
+#[test]
 fn no_marker_no_summary() {
     assert_eq!(
         render("Chỉ một đoạn.\n", &opts(), &TestHost)
