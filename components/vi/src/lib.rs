@@ -148,6 +148,9 @@ pub fn lower(s: &str) -> String {
 }
 
 /// Lower case without any diacritic, đ -> d: "BIỂN Đảo" -> "bien dao" (NFD gives the same).
+///
+/// Latin letters fold to their base letter; letters of other scripts are only lower-cased,
+/// the same rules as the site's search script, which folds the reader's query.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     fold_each(s, |c| out.push(c));
@@ -193,8 +196,10 @@ static FOLD_TABLE: LazyLock<(Vec<char>, Vec<char>)> = LazyLock::new(|| {
     )
 });
 
-/// Calls `f` with every char of the folded form of `s`, allocating nothing.
+/// Calls `f` with every char of the folded form of `s`, allocating nothing for NFC input.
 fn fold_each(s: &str, mut f: impl FnMut(char)) {
+    // Composing first makes NFD input fold like NFC in every script, not only in Latin.
+    let s = nfc_cow(s);
     let (latin, ext) = &*FOLD_TABLE;
     for c in s.chars() {
         if c.is_ascii() {
@@ -211,19 +216,9 @@ fn fold_each(s: &str, mut f: impl FnMut(char)) {
         };
         if mapped != '\0' {
             f(mapped);
-        } else if is_combining(c) {
-            // NFD input: the mark of the letter just emitted.
-        } else if cp < 0x2000 {
-            // Greek, Cyrillic and the like: base letter plus marks, as for Latin. (Hangul,
-            // above this range, decomposes into jamo, which must stay together.)
-            unicode_normalization::char::decompose_canonical(c, |d| {
-                if !is_combining(d) {
-                    d.to_lowercase()
-                        .filter(|&l| !is_combining(l))
-                        .for_each(&mut f);
-                }
-            });
         } else {
+            // Other scripts are only lower-cased, as the browser's search script does (the
+            // search index and the typed query must fold alike); NFD marks are dropped.
             c.to_lowercase()
                 .filter(|&l| !is_combining(l))
                 .for_each(&mut f);
@@ -407,7 +402,8 @@ mod tests {
             ("ùúủũụ ừứửữự ỳýỷỹỵ", "uuuuu uuuuu yyyyy"),
             ("Café Noël", "cafe noel"),
             ("Hello, World 2024!", "hello, world 2024!"),
-            ("中文 Ελληνικά", "中文 ελληνικα"),
+            ("中文 Ελληνικά", "中文 ελληνικά"),
+            ("Ǿ İ", "ø i"),
             ("", ""),
         ];
         for (input, want) in table {
@@ -441,7 +437,7 @@ mod tests {
             ("thuỷ", "thuy"),
             ("中文 标题", "中文-标题"),
             ("Tiếng Việt & 中文", "tieng-viet-中文"),
-            ("Ελληνικά", "ελληνικα"),
+            ("Ελληνικά", "ελληνικά"),
             ("GD&ĐT", "gd-dt"),
             ("a_b.c", "a-b-c"),
             ("!!!", ""),
