@@ -225,7 +225,10 @@ impl DirSink {
     }
 
     fn commit(self) -> Result<WriteStats, OutputError> {
-        fs::write(self.staging.join(MARKER), "bangtin\n").map_err(io_err(&self.staging))?;
+        let marker = self.staging.join(MARKER);
+        if !self.reuse(&self.output.join(MARKER), &marker) {
+            fs::write(&marker, "bangtin\n").map_err(io_err(&self.staging))?;
+        }
         let stats = WriteStats {
             written: self.written.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
