@@ -26,25 +26,127 @@ const Q_MAX: f32 = 15.0;
 /// output root, all under `search/<lang>/`.
 pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)> {
     let dir = format!("search/{lang}/");
-    let per_doc: Vec<DocTerms> = docs.par_iter().map(doc_terms).collect();
+    let t0 = std::time::Instant::now();
+    let trace = std::env::var_os("SEARCH_PHASES").is_some();
+    let phase = |name: &str| {
+        if trace {
+            eprintln!("search index: {name} {:?}", t0.elapsed());
+        }
+    };
 
-    let total_len: u64 = per_doc.iter().map(|d| u64::from(d.len)).sum();
-    let avg_len = (total_len as f32 / per_doc.len().max(1) as f32).max(1.0);
+    // 1. Each page's words as written, counted. Pages are split in runs (one per parallel
+    // job), each with its own dictionary of written forms, so that a word costs one hash
+    // lookup and nothing is allocated per word.
+    let batches: Vec<Batch> = docs
+        .par_iter()
+        .enumerate()
+        .with_min_len(32)
+        .fold(Batch::default, |mut b, (i, d)| {
+            b.add(i as u32, d);
+            b
+        })
+        .collect();
+    phase("words");
 
-    // Postings are appended in document order, so each list comes out sorted.
-    let mut postings: FastMap<String, Vec<(u32, u8)>> = FastMap::default();
-    for (id, d) in per_doc.into_iter().enumerate() {
-        let id = id as u32;
-        for (word, tf, in_title) in d.terms {
-            let w = weight(tf, in_title, d.len, avg_len);
-            postings.entry(word).or_default().push((id, w));
+    // 2. The distinct written forms of the whole site, each normalized once: most words
+    // repeat across pages, so this is far cheaper than normalizing per page.
+    let mut written_ids: FastMap<&str, u32> = FastMap::default();
+    let mut written: Vec<&str> = Vec::new();
+    let local_to_written: Vec<Vec<u32>> = batches
+        .iter()
+        .map(|b| {
+            b.words
+                .iter()
+                .map(|w| {
+                    *written_ids.entry(w).or_insert_with(|| {
+                        written.push(w);
+                        written.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let exact_of: Vec<String> = written
+        .par_iter()
+        .map(|w| {
+            if w.is_ascii() {
+                w.to_ascii_lowercase()
+            } else {
+                lower(w)
+            }
+        })
+        .collect();
+    let mut exact_ids: FastMap<&str, u32> = FastMap::default();
+    let mut exacts: Vec<&str> = Vec::new();
+    let written_to_exact: Vec<u32> = exact_of
+        .iter()
+        .map(|e| {
+            *exact_ids.entry(e.as_str()).or_insert_with(|| {
+                exacts.push(e.as_str());
+                exacts.len() as u32 - 1
+            })
+        })
+        .collect();
+    phase("normalize");
+
+    // 3. Postings by exact form, in document order.
+    let total_len: u64 = batches
+        .iter()
+        .flat_map(|b| &b.docs)
+        .map(|d| u64::from(d.1))
+        .sum();
+    let avg_len = (total_len as f32 / docs.len().max(1) as f32).max(1.0);
+    let weighted: Vec<Vec<(u32, Vec<(u32, u8)>)>> = batches
+        .par_iter()
+        .zip(&local_to_written)
+        .map(|(b, to_written)| {
+            b.docs
+                .iter()
+                .map(|&(doc, len, start, end)| {
+                    let mut terms: Vec<(u32, u32, bool)> = b.terms[start..end]
+                        .iter()
+                        .map(|&(local, tf, t)| {
+                            (written_to_exact[to_written[local as usize] as usize], tf, t)
+                        })
+                        .collect();
+                    // Two written forms ("Hoà", "hòa") can share one exact form: add them up.
+                    terms.sort_unstable_by_key(|t| t.0);
+                    let mut out: Vec<(u32, u8)> = Vec::with_capacity(terms.len());
+                    let mut i = 0;
+                    while i < terms.len() {
+                        let (id, mut tf, mut title) = terms[i];
+                        i += 1;
+                        while i < terms.len() && terms[i].0 == id {
+                            tf += terms[i].1;
+                            title |= terms[i].2;
+                            i += 1;
+                        }
+                        out.push((id, weight(tf, title, len, avg_len)));
+                    }
+                    (doc, out)
+                })
+                .collect()
+        })
+        .collect();
+    let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); exacts.len()];
+    for (doc, terms) in weighted.iter().flatten() {
+        for (id, w) in terms {
+            postings[*id as usize].push((*doc, *w));
         }
     }
+    drop(weighted);
+    // Runs come back in order, so the lists are sorted already; make sure of it.
+    postings
+        .par_iter_mut()
+        .filter(|l| !l.is_sorted_by_key(|p| p.0))
+        .for_each(|l| l.sort_unstable_by_key(|p| p.0));
+    phase("postings");
 
     // Group the exact forms under their folded form, in the order the script searches.
     let mut entries: Vec<Entry> = postings
         .into_par_iter()
-        .map(|(exact, list)| (fold(&exact), exact, list))
+        .zip(exacts.par_iter())
+        .map(|(list, exact)| (fold(exact), exact.to_string(), list))
         .collect();
     entries.par_sort_unstable_by(|a, b| utf16_cmp(&a.0, &b.0).then_with(|| utf16_cmp(&a.1, &b.1)));
     let mut groups: Vec<&[Entry]> = Vec::new();
@@ -57,6 +159,7 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
     }
     let fragments: Vec<Vec<u8>> = groups.par_iter().map(|g| term_json(g)).collect();
 
+    phase("term shards");
     let mut files = Vec::new();
     let mut bounds: Vec<&str> = Vec::new();
     let mut shard: Vec<u8> = Vec::new();
@@ -88,34 +191,35 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
             })
         })
         .collect();
-    let records: Vec<Vec<u8>> = docs
-        .par_iter()
-        .zip(section_of.par_iter())
-        .map(|(d, s)| doc_json(d, *s, opts.snippet_chars))
-        .collect();
-    let avg_record = records.iter().map(Vec::len).sum::<usize>() / records.len().max(1);
-    let per = (opts.doc_shard_bytes / avg_record.max(1)).max(1);
-    let doc_shards: Vec<Vec<u8>> = records
+    let cap = opts.snippet_bytes;
+    let estimate: usize = docs
+        .iter()
+        .map(|d| d.body.len().min(cap) + d.title.len() + d.url.len() + 48)
+        .sum();
+    let per = (opts.doc_shard_bytes / (estimate / docs.len().max(1)).max(1)).max(1);
+    let doc_shards: Vec<Vec<u8>> = docs
         .par_chunks(per)
-        .map(|chunk| {
-            let mut out = Vec::with_capacity(chunk.iter().map(|r| r.len() + 1).sum::<usize>() + 2);
+        .zip(section_of.par_chunks(per))
+        .map(|(chunk, secs)| {
+            let mut out = Vec::with_capacity(opts.doc_shard_bytes + opts.doc_shard_bytes / 4);
             out.push(b'[');
-            for (i, r) in chunk.iter().enumerate() {
+            for (i, (d, sec)) in chunk.iter().zip(secs).enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                out.extend_from_slice(r);
+                push_doc(&mut out, d, *sec, cap);
             }
             out.extend_from_slice(b"]\n");
             out
         })
         .collect();
+    phase("document shards");
     for (j, bytes) in doc_shards.into_iter().enumerate() {
         files.push((format!("{dir}d-{j}.json"), bytes));
     }
 
     // The hash lets the script ask for `?v=<hash>` so caches never mix two builds.
-    let mut h = Fnv::default();
+    let mut h = Fx::default();
     for (path, bytes) in &files {
         h.write(path.as_bytes());
         h.write(bytes);
@@ -139,37 +243,63 @@ type Posting = (u32, u8);
 /// One exact form: (folded form, exact form, postings in document order).
 type Entry = (String, String, Vec<Posting>);
 
-/// The distinct words of one page.
-struct DocTerms {
-    /// (exact form, count in the body, appears in the title).
-    terms: Vec<(String, u32, bool)>,
-    /// Number of words in the body.
-    len: u32,
+/// The words of a run of pages, numbered in a dictionary of the run's own.
+#[derive(Default)]
+struct Batch<'a> {
+    /// Written form of each local word id.
+    words: Vec<&'a str>,
+    ids: FastMap<&'a str, u32>,
+    /// (local word id, count in the body, in the title) of every page, one after the other.
+    terms: Vec<(u32, u32, bool)>,
+    /// (document id, words in the body, range in `terms`) of each page.
+    docs: Vec<(u32, u32, usize, usize)>,
+    // Scratch space for counting one page, indexed by local word id.
+    counts: Vec<u32>,
+    titles: Vec<bool>,
+    touched: Vec<u32>,
 }
 
-fn doc_terms(doc: &Doc) -> DocTerms {
-    // Count the words as written first: most repeat, so each is normalized only once.
-    let mut raw: FastMap<&str, (u32, bool)> = FastMap::default();
-    let mut len = 0u32;
-    for_each_word(&doc.body, |w| {
-        len += 1;
-        raw.entry(w).or_default().0 += 1;
-    });
-    for_each_word(&doc.title, |w| raw.entry(w).or_default().1 = true);
-    let mut exact: FastMap<String, (u32, bool)> = FastMap::default();
-    for (w, (tf, t)) in raw {
-        let e = if w.is_ascii() {
-            w.to_ascii_lowercase()
-        } else {
-            lower(w)
+impl<'a> Batch<'a> {
+    fn add(&mut self, doc: u32, d: &'a Doc) {
+        let Batch {
+            words,
+            ids,
+            counts,
+            titles,
+            touched,
+            ..
+        } = self;
+        // Counts `w` in the body, or marks it as in the title.
+        let mut count = |w: &'a str, in_title: bool| {
+            let id = *ids.entry(w).or_insert_with(|| {
+                words.push(w);
+                counts.push(0);
+                titles.push(false);
+                words.len() as u32 - 1
+            }) as usize;
+            if counts[id] == 0 && !titles[id] {
+                touched.push(id as u32);
+            }
+            if in_title {
+                titles[id] = true;
+            } else {
+                counts[id] += 1;
+            }
         };
-        let slot = exact.entry(e).or_default();
-        slot.0 += tf;
-        slot.1 |= t;
-    }
-    DocTerms {
-        terms: exact.into_iter().map(|(w, (tf, t))| (w, tf, t)).collect(),
-        len,
+        let mut len = 0u32;
+        for_each_word(&d.body, |w| {
+            len += 1;
+            count(w, false);
+        });
+        for_each_word(&d.title, |w| count(w, true));
+        let start = self.terms.len();
+        for id in self.touched.drain(..) {
+            let i = id as usize;
+            self.terms.push((id, self.counts[i], self.titles[i]));
+            self.counts[i] = 0;
+            self.titles[i] = false;
+        }
+        self.docs.push((doc, len, start, self.terms.len()));
     }
 }
 
@@ -190,13 +320,13 @@ fn weight(tf: u32, in_title: bool, len: u32, avg_len: f32) -> u8 {
 /// `"fold":{"exact":[doc,w,delta,w,...],...}` for one folded word.
 fn term_json(group: &[Entry]) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + group.iter().map(|g| g.2.len() * 6).sum::<usize>());
-    out.extend_from_slice(json_str(&group[0].0).as_bytes());
+    push_str(&mut out, &group[0].0);
     out.extend_from_slice(b":{");
     for (i, (_, exact, list)) in group.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(json_str(exact).as_bytes());
+        push_str(&mut out, exact);
         out.extend_from_slice(b":[");
         let mut prev = 0;
         for (k, (doc, w)) in list.iter().enumerate() {
@@ -221,41 +351,81 @@ fn close_term_shard(dir: &str, files: &mut Vec<(String, Vec<u8>)>, shard: &mut V
 }
 
 /// `[url,title,date|null,section,text]` of one document.
-fn doc_json(d: &Doc, section: usize, snippet_chars: usize) -> Vec<u8> {
-    // Whitespace runs collapse to one space: smaller, and snippets read better.
-    let mut text = String::with_capacity(d.body.len().min(snippet_chars * 2));
-    let mut n = 0;
-    for w in d.body.split_whitespace() {
-        if n >= snippet_chars {
-            break;
-        }
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(w);
-        n += w.chars().count() + 1;
-    }
-    let text = nfc(&text);
-    let mut out = Vec::with_capacity(text.len() + d.title.len() + d.url.len() + 64);
+fn push_doc(out: &mut Vec<u8>, d: &Doc, section: usize, cap: usize) {
     out.push(b'[');
-    out.extend_from_slice(json_str(&d.url).as_bytes());
+    push_str(out, &d.url);
     out.push(b',');
-    out.extend_from_slice(json_str(&nfc(&d.title)).as_bytes());
+    push_str(out, &nfc(&d.title));
     out.push(b',');
     match &d.date {
-        Some(date) => out.extend_from_slice(json_str(date).as_bytes()),
+        Some(date) => push_str(out, date),
         None => out.extend_from_slice(b"null"),
     }
     out.push(b',');
-    push_num(&mut out, section as u32);
+    push_num(out, section as u32);
     out.push(b',');
-    out.extend_from_slice(json_str(&text).as_bytes());
+    push_text(out, &nfc(&d.body), cap);
     out.push(b']');
-    out
+}
+
+/// Appends the first `cap` bytes (whole words) of `text` as a JSON string, each run of
+/// whitespace as one space: smaller, and snippets read better.
+fn push_text(out: &mut Vec<u8>, text: &str, cap: usize) {
+    let bytes = text.trim_ascii().as_bytes();
+    let end = if bytes.len() <= cap {
+        bytes.len()
+    } else {
+        // Cut before the word that crosses the cap (whole words; never inside a char).
+        bytes[..=cap]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .unwrap_or(bytes.len())
+    };
+    let bytes = bytes[..end].trim_ascii_end();
+    out.push(b'"');
+    // Copy clean spans in one go; stop at whitespace, quotes and control characters.
+    let mut from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b > b'"' && b != b'\\' || b == b' ' && !bytes[i + 1].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(&bytes[from..i]);
+        if b.is_ascii_whitespace() {
+            out.push(b' ');
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+        } else {
+            match b {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'!' => out.push(b),
+                _ => {
+                    out.extend_from_slice(b"\\u00");
+                    out.push(b"0123456789abcdef"[usize::from(b >> 4)]);
+                    out.push(b"0123456789abcdef"[usize::from(b & 15)]);
+                }
+            }
+            i += 1;
+        }
+        from = i;
+    }
+    out.extend_from_slice(&bytes[from..]);
+    out.push(b'"');
 }
 
 fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
-    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    // Text is NFC already (the site normalizes on load); the usual way it is not is
+    // decomposed Vietnamese, whose marks are U+0300..U+036F (UTF-8 lead bytes CC, CD).
+    // (Chunked so that the scan vectorizes.)
+    let marks = s
+        .as_bytes()
+        .chunks(64)
+        .any(|c| c.iter().fold(false, |m, &b| m | (b & 0xFE == 0xCC)));
+    if !marks || is_nfc_quick(s.chars()) == IsNormalized::Yes {
         s.into()
     } else {
         s.nfc().collect::<String>().into()
@@ -263,7 +433,13 @@ fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn json_str(s: &str) -> String {
-    serde_json::Value::from(s).to_string()
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// Appends `s` as a JSON string.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    // Writing to a Vec cannot fail, and a &str always serializes.
+    let _ = serde_json::to_writer(&mut *out, s);
 }
 
 fn push_num(out: &mut Vec<u8>, n: u32) {
@@ -290,28 +466,43 @@ fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-/// FNV-1a: a small, stable hash for the cache-busting content hash and the hot word maps.
-#[derive(Clone, Copy)]
-struct Fnv(u64);
+/// A small, fast, stable hash (the FxHash mix, 8 bytes at a time): for the word maps and
+/// the cache-busting content hash. Stable across runs, so the output is byte-identical.
+#[derive(Clone, Copy, Default)]
+struct Fx(u64);
 
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+impl Fx {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
     }
 }
 
-impl Hasher for Fnv {
+impl Hasher for Fx {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
         }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        // The length keeps "ab" + "" apart from "a" + "b".
+        self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 59));
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 #[cfg(test)]
 mod tests {
@@ -427,6 +618,20 @@ mod tests {
         let meta = json(&files, "search/en/meta.json");
         assert_eq!(meta["n"], 0);
         assert_eq!(meta["t"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn snippet_text_is_escaped_collapsed_and_capped() {
+        let body = "a \"b\"\\ c\u{1}  d\n\t e\u{2028}f   Biển";
+        let files = build("vi", &[doc("/a/", "T", body)], &Options::default());
+        let d = json(&files, "search/vi/d-0.json");
+        assert_eq!(d[0][4], "a \"b\"\\ c\u{1} d e\u{2028}f Biển");
+        let short = Options {
+            snippet_bytes: 9,
+            ..Options::default()
+        };
+        let files = build("vi", &[doc("/a/", "T", "một hai ba bốn")], &short);
+        assert_eq!(json(&files, "search/vi/d-0.json")[0][4], "một hai");
     }
 
     #[test]

@@ -34,8 +34,9 @@ pub struct Options {
     pub shard_bytes: usize,
     /// Target size of one document shard (titles, dates and text for snippets).
     pub doc_shard_bytes: usize,
-    /// Page text kept for snippets, in characters; a match past it gets a snippet from the start.
-    pub snippet_chars: usize,
+    /// Page text kept for snippets, in bytes of UTF-8; a match past it gets a snippet
+    /// from the start of the page.
+    pub snippet_bytes: usize,
 }
 
 impl Default for Options {
@@ -43,7 +44,7 @@ impl Default for Options {
         Options {
             shard_bytes: 50_000,
             doc_shard_bytes: 16_000,
-            snippet_chars: 20_000,
+            snippet_bytes: 32_000,
         }
     }
 }

@@ -22,10 +22,10 @@ pub fn fold(word: &str) -> String {
 /// A word that holds punctuation ("TP.HCM", "can't", "3.14") is given whole and then
 /// each of its letter/digit runs ("TP", "HCM"), so that either form finds it.
 pub fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
-    for word in text.unicode_words() {
+    words_with_kind(text, |word, simple| {
         f(word);
-        if word.chars().all(is_word_char) {
-            continue;
+        if simple || word.chars().all(is_word_char) {
+            return;
         }
         let mut start = None;
         for (i, c) in word.char_indices() {
@@ -41,7 +41,96 @@ pub fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
         if let Some(s) = start {
             f(&word[s..]);
         }
+    });
+}
+
+/// The same words as `unicode_segmentation`'s `unicode_words`, several times faster on
+/// Vietnamese prose.
+///
+/// Most space-separated chunks are one run of Latin letters (with their marks) and ASCII
+/// digits, with at most some punctuation before and after it ("“Biển", "đảo,"). Such a
+/// chunk holds exactly one UAX #29 word, the run. Any other chunk (inner punctuation,
+/// other scripts, format characters) goes through the full algorithm.
+pub fn unicode_words<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    words_with_kind(text, |w, _| f(w));
+}
+
+/// [`unicode_words`], telling whether the word is a simple run of letters and digits.
+fn words_with_kind<'a>(text: &'a str, mut f: impl FnMut(&'a str, bool)) {
+    for chunk in text.split_ascii_whitespace() {
+        match simple_word(chunk) {
+            Some(Some(w)) => f(w, true),
+            Some(None) => {}
+            None => chunk.unicode_words().for_each(|w| f(w, false)),
+        }
     }
+}
+
+/// `Some(word)` (or `Some(None)` for no word) when `chunk` is simple, see [`unicode_words`].
+fn simple_word(chunk: &str) -> Option<Option<&str>> {
+    let b = chunk.as_bytes();
+    // Leading punctuation; ASCII is decided on the byte, the rest on the char.
+    let mut start = 0;
+    while start < b.len() {
+        let c = b[start];
+        if c < 0x80 {
+            if !(c.is_ascii_punctuation() && c != b'_') {
+                break;
+            }
+            start += 1;
+        } else {
+            let ch = chunk[start..].chars().next()?;
+            if !is_edge_punct(ch) {
+                break;
+            }
+            start += ch.len_utf8();
+        }
+    }
+    // The run of letters and digits.
+    let mut end = start;
+    while end < b.len() {
+        let c = b[end];
+        if c < 0x80 {
+            if !c.is_ascii_alphanumeric() {
+                break;
+            }
+            end += 1;
+        } else {
+            let ch = chunk[end..].chars().next()?;
+            if !is_latin_word_char(ch) {
+                break;
+            }
+            end += ch.len_utf8();
+        }
+    }
+    if !chunk[end..].chars().all(is_edge_punct) {
+        return None;
+    }
+    if end == start {
+        return Some(None);
+    }
+    // A mark right after punctuation belongs to the punctuation: leave that to UAX #29.
+    if chunk[start..].starts_with(|c| ('\u{300}'..='\u{36F}').contains(&c)) {
+        return None;
+    }
+    Some(Some(&chunk[start..end]))
+}
+
+/// Latin letters, ASCII digits and the common combining marks: ALetter, Numeric or Extend
+/// in UAX #29, all joining each other.
+fn is_latin_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || (('\u{C0}'..='\u{24F}').contains(&c) && c != '\u{D7}' && c != '\u{F7}')
+        || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+        || ('\u{300}'..='\u{36F}').contains(&c)
+}
+
+/// Punctuation that can only end a word where it stands at the edge of a chunk.
+fn is_edge_punct(c: char) -> bool {
+    (c.is_ascii_punctuation() && c != '_')
+        || matches!(c, '\u{A1}' | '\u{AB}' | '\u{B7}' | '\u{BB}' | '\u{BF}')
+        || ('\u{2010}'..='\u{2027}').contains(&c)
+        || ('\u{2030}'..='\u{205E}').contains(&c)
 }
 
 /// The words of `text` in their exact form (see [`lower`]).
@@ -53,7 +142,10 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// A letter, digit or combining mark (marks belong to the letter before them in NFD text).
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    is_latin_word_char(c) || c.is_alphanumeric() || is_combining_mark(c)
 }
 
 /// Own implementation, used until the `vi` crate provides `lower` and `fold`: the same rules
@@ -196,5 +288,25 @@ mod tests {
         let nfd: String = "Biển đảo".nfd().collect();
         assert_eq!(words(&nfd), vec!["biển", "đảo"]);
         assert!(words("  — … ").is_empty());
+    }
+
+    #[test]
+    fn fast_words_equal_unicode_segmentation() {
+        let text = "Biển đảo quê hương: “Hoàng Sa, Trường Sa” là của Việt Nam! (lớp 4A) \
+            Kế hoạch số 53/PGDĐT ngày 15/01/2024 của Phòng GD&ĐT. TP.HCM, e-mail: a@b.vn — \
+            1.000 học sinh; 3,5 ha; can't; l'école; 10:30 «Bonjour» ¿qué? 中文字 한국어 \
+            ελληνικά bi\u{AD}ển a\u{200D}b x_y 'quoted' “…” ‘a’ -5 +3 #tag @user 50% \
+            \u{301}a a\u{301} .net node.js ×2 ÷ ½ ² ª º µ Ω \u{A0}nbsp\u{A0} tab\tand\nline \
+            📚sách 🇻🇳 [link](url) **đậm** _nghiêng_ `mã` ~~gạch~~ ...!!! 2023–2024";
+        for t in [
+            text.to_string(),
+            text.nfd().collect::<String>(),
+            text.to_uppercase(),
+        ] {
+            let mut fast = Vec::new();
+            unicode_words(&t, |w| fast.push(w));
+            let slow: Vec<&str> = t.unicode_words().collect();
+            assert_eq!(fast, slow);
+        }
     }
 }

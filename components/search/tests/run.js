@@ -2,7 +2,8 @@
 // Usage: node run.js [INDEX_DIR] < requests.json > answers.json
 // Requests (a JSON array):
 //   {"norm": "text"}          -> {"lower": .., "fold": .., "fold_lower": .., "words": [..]}
-//   {"q": "query", "n": 10}   -> {"ids": [..], "hits": [{"url","title","snippet","date","section"}], "ms": ..}
+//   {"q": "query", "n": 10}   -> {"ids": [..], "hits": [{"url","title","snippet","date","section"}],
+//                                 "ms": time of the search (ranking), "loaded": [files read for it]}
 // Marked words come back as <mark>..</mark> inside title and snippet.
 "use strict";
 const fs = require("fs");
@@ -12,9 +13,12 @@ if (process.env.SEARCH_NO_SEGMENTER) delete Intl.Segmenter;
 const S = require("../assets/search.js");
 
 const dir = process.argv[2];
-const index = new S.Index("", (u) =>
-  fs.promises.readFile(path.join(dir, u.replace(/\?.*$/, "")), "utf8").then(JSON.parse)
-);
+let loaded = [];
+const index = new S.Index("", (u) => {
+  const name = u.replace(/\?.*$/, "");
+  loaded.push(name);
+  return fs.promises.readFile(path.join(dir, name), "utf8").then(JSON.parse);
+});
 const show = (parts) => parts.map(([t, m]) => (m ? "<mark>" + t + "</mark>" : t)).join("");
 
 async function answer(r) {
@@ -22,6 +26,7 @@ async function answer(r) {
     const lower = S.lower(r.norm);
     return { lower, fold: S.fold(r.norm), fold_lower: S.fold(lower), words: [...S.words(r.norm)].map((w) => w[0]) };
   }
+  loaded = [];
   const t0 = process.hrtime.bigint();
   const res = await index.search(r.q);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -33,7 +38,7 @@ async function answer(r) {
     date: d.date,
     section: d.section,
   }));
-  return { ids: res.ids, hits, ms };
+  return { ids: res.ids, hits, ms, loaded };
 }
 
 (async () => {
