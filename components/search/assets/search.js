@@ -28,7 +28,7 @@
   // Folded form: no diacritics, đ -> d, lower case.
   const fold = (s) => {
     let o = "";
-    for (const c of s) {
+    for (const c of s.normalize("NFC")) {
       const p = c.codePointAt(0), b = c.normalize("NFD")[0].toLowerCase();
       if (c == "đ" || c == "Đ") o += "d";
       else if (((p >= 0xc0 && p <= 0x24f) || (p >= 0x1e00 && p <= 0x1eff)) && b.length == 1) o += b;

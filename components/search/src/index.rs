@@ -96,7 +96,7 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
         .map(|d| u64::from(d.1))
         .sum();
     let avg_len = (total_len as f32 / docs.len().max(1) as f32).max(1.0);
-    let weighted: Vec<Vec<(u32, Vec<(u32, u8)>)>> = batches
+    let weighted: Vec<Vec<(u32, Vec<Posting>)>> = batches
         .par_iter()
         .zip(&local_to_written)
         .map(|(b, to_written)| {
@@ -111,7 +111,7 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
                         .collect();
                     // Two written forms ("Hoà", "hòa") can share one exact form: add them up.
                     terms.sort_unstable_by_key(|t| t.0);
-                    let mut out: Vec<(u32, u8)> = Vec::with_capacity(terms.len());
+                    let mut out: Vec<Posting> = Vec::with_capacity(terms.len());
                     let mut i = 0;
                     while i < terms.len() {
                         let (id, mut tf, mut title) = terms[i];
@@ -238,7 +238,7 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
     files
 }
 
-/// A posting: (document id, weight).
+/// A posting: (document id, weight); before the final lists, (exact word id, weight).
 type Posting = (u32, u8);
 /// One exact form: (folded form, exact form, postings in document order).
 type Entry = (String, String, Vec<Posting>);

@@ -4,17 +4,16 @@
 //! `tests/js_agrees.rs` runs both over a word list and compares them.
 
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The exact form of a word: NFC, lower case, canonical tone placement ("hoà" = "hòa").
 pub fn lower(word: &str) -> String {
-    fallback::lower(word)
+    vi::lower(word)
 }
 
 /// The folded form of a word: lower case without any diacritics, `đ` -> `d`.
 pub fn fold(word: &str) -> String {
-    fallback::fold(word)
+    vi::fold(word)
 }
 
 /// Calls `f` with every word of `text` (Unicode word boundaries, UAX #29), as written.
@@ -146,94 +145,6 @@ fn is_word_char(c: char) -> bool {
         return c.is_ascii_alphanumeric();
     }
     is_latin_word_char(c) || c.is_alphanumeric() || is_combining_mark(c)
-}
-
-/// Own implementation, used until the `vi` crate provides `lower` and `fold`: the same rules
-/// as `vi` (and as the browser script).
-mod fallback {
-    use super::*;
-
-    /// The five Vietnamese tone marks as combining characters.
-    const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
-
-    /// NFC, then the tone of an open "oa", "oe", "uy" syllable moves to the first vowel
-    /// (traditional placement: "hoà" -> "hòa", "thuỷ" -> "thủy"), then lower case.
-    pub fn lower(s: &str) -> String {
-        let mut c: Vec<char> = s.nfc().collect();
-        for i in 1..c.len() {
-            let (p, v) = (c[i - 1], c[i]);
-            let d: Vec<char> = v.nfd().collect();
-            let pair = match (
-                p.to_ascii_lowercase(),
-                d.first().map(|b| b.to_ascii_lowercase()),
-            ) {
-                ('o', Some('a' | 'e')) | ('u', Some('y')) => p.is_ascii(),
-                _ => false,
-            };
-            if !pair || d.len() != 2 || !TONES.contains(&d[1]) {
-                continue;
-            }
-            // A letter after it closes the syllable; "qu" or a vowel before it is another case.
-            if c.get(i + 1)
-                .is_some_and(|n| n.is_alphanumeric() || is_combining(*n))
-            {
-                continue;
-            }
-            if i >= 2 && (matches!(c[i - 2], 'q' | 'Q') || is_vowel(c[i - 2])) {
-                continue;
-            }
-            let first: String = [p, d[1]].into_iter().nfc().collect();
-            let mut first = first.chars();
-            if let (Some(f), None) = (first.next(), first.next()) {
-                c[i - 1] = f;
-                c[i] = d[0];
-            }
-        }
-        c.into_iter().collect::<String>().to_lowercase()
-    }
-
-    /// Lower case without diacritics: Latin letters fold to their base letter, other
-    /// combining marks (U+0300..U+036F) are dropped, other scripts are only lower-cased.
-    pub fn fold(s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        for c in s.chars() {
-            let cp = c as u32;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else if c == 'đ' || c == 'Đ' {
-                out.push('d');
-            } else if (0xC0..=0x24F).contains(&cp) || (0x1E00..=0x1EFF).contains(&cp) {
-                let base = c.nfd().next().unwrap_or(c);
-                let mut low = base.to_lowercase();
-                match (low.next(), low.next()) {
-                    (Some(l), None) => out.push(l),
-                    _ => out.extend(c.to_lowercase().filter(|l| !is_combining(*l))),
-                }
-            } else if !is_combining(c) {
-                out.extend(c.to_lowercase().filter(|l| !is_combining(*l)));
-            }
-        }
-        out
-    }
-
-    fn is_combining(c: char) -> bool {
-        ('\u{300}'..='\u{36F}').contains(&c)
-    }
-
-    /// A Vietnamese vowel letter (any tone, either case).
-    fn is_vowel(c: char) -> bool {
-        let mut d = c.nfd();
-        let Some(base) = d.next() else { return false };
-        let quality: &[char] = match base.to_ascii_lowercase() {
-            'a' => &['\u{306}', '\u{302}'],
-            'e' => &['\u{302}'],
-            'o' => &['\u{302}', '\u{31B}'],
-            'u' => &['\u{31B}'],
-            'i' | 'y' => &[],
-            _ => return false,
-        };
-        base.is_ascii() && d.all(|m| quality.contains(&m) || TONES.contains(&m))
-    }
 }
 
 #[cfg(test)]
