@@ -1,0 +1,261 @@
+//! Links in the built pages: broken internal links and anchors, orphan pages, and the list of
+//! external links for `--external`.
+
+use crate::external::{self, Outcome};
+use crate::site_map::{SiteMap, Target};
+use crate::{Finding, Kind};
+use i18n::{tr, Lang};
+use site::Severity;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Where a link was seen: (output file, address as written).
+pub type Seen = (String, String);
+
+/// What the link pass found.
+pub struct LinkOutcome {
+    /// Broken links and anchors, orphans.
+    pub findings: Vec<Finding>,
+    /// External URLs (without fragment) and where they were seen.
+    pub external: BTreeMap<String, Vec<Seen>>,
+}
+
+/// What is wrong with an internal address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Problem {
+    /// Nothing at that path.
+    Missing(String),
+    /// The page has no such id.
+    Anchor(String, String),
+    /// Not a valid address at all.
+    Malformed,
+}
+
+/// Elements a reader follows: only these make a page "linked" for the orphan check.
+const FOLLOWED: &[&str] = &["a", "area"];
+
+/// Checks every address in every built HTML file.
+pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
+    let mut broken: BTreeMap<(Problem, String), Vec<String>> = BTreeMap::new();
+    let mut incoming: HashMap<String, BTreeSet<&str>> = HashMap::new();
+    let mut external: BTreeMap<String, Vec<Seen>> = BTreeMap::new();
+    for (&from, doc) in &map.docs {
+        for r in &doc.refs {
+            match map.resolve(from, &r.value) {
+                Target::Skip => {}
+                Target::Malformed => broken
+                    .entry((Problem::Malformed, r.value.clone()))
+                    .or_default()
+                    .push(from.to_string()),
+                Target::External(url) => {
+                    if !doc.redirect {
+                        external
+                            .entry(url)
+                            .or_default()
+                            .push((from.to_string(), r.value.clone()));
+                    }
+                }
+                Target::Internal {
+                    rel: None, path, ..
+                } => broken
+                    .entry((Problem::Missing(path), r.value.clone()))
+                    .or_default()
+                    .push(from.to_string()),
+                Target::Internal {
+                    rel: Some(to),
+                    path,
+                    fragment,
+                } => {
+                    if !doc.redirect && to != from && FOLLOWED.contains(&r.tag.as_str()) {
+                        incoming.entry(to.clone()).or_default().insert(from);
+                    }
+                    let Some(fragment) = fragment else { continue };
+                    // `#top` scrolls to the top in every browser, id or not.
+                    if fragment == "top" {
+                        continue;
+                    }
+                    if let Some(target_doc) = map.docs.get(to.as_str()) {
+                        if !target_doc.ids.contains(&fragment) {
+                            broken
+                                .entry((Problem::Anchor(path, fragment), r.value.clone()))
+                                .or_default()
+                                .push(from.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let mut findings = Vec::new();
+    for ((problem, value), froms) in broken {
+        let seen: Vec<Seen> = froms.into_iter().map(|f| (f, value.clone())).collect();
+        let kind = match problem {
+            Problem::Anchor(..) => Kind::BrokenAnchor,
+            _ => Kind::BrokenLink,
+        };
+        for place in place(map, &seen) {
+            let what = match &problem {
+                Problem::Missing(path) => tr!(
+                    lang,
+                    "liên kết \"{value}\" trỏ tới {path}, nhưng trang web không có trang hay tệp nào ở địa chỉ đó. Sửa lại địa chỉ (trang trong nội dung nên viết dạng @/thu-muc/bai.md để bangtin tự kiểm tra) hoặc bỏ liên kết.",
+                    "link \"{value}\" points to {path}, but the site has no page or file at that address. Fix the address (for pages of the site write @/folder/page.md so bangtin checks it) or remove the link."
+                ),
+                Problem::Anchor(path, frag) => tr!(
+                    lang,
+                    "liên kết \"{value}\": trang {path} không có mục nào mang mã #{frag}. Sửa phần sau dấu # cho khớp với mã một tiêu đề của trang đó (chữ thường, không dấu, nối bằng gạch ngang, ví dụ #muc-tieu).",
+                    "link \"{value}\": page {path} has no element with the id #{frag}. Change the part after # to the id of a heading on that page (lower case, no accents, words joined by hyphens, e.g. #goals)."
+                ),
+                Problem::Malformed => tr!(
+                    lang,
+                    "địa chỉ \"{value}\" không hợp lệ nên trình duyệt không mở được. Viết lại địa chỉ cho đúng.",
+                    "the address \"{value}\" is not valid, so no browser can follow it. Write the address correctly."
+                ),
+            };
+            findings.push(Finding::error(
+                kind,
+                place.file.clone(),
+                place.pos,
+                what + &place.suffix(lang),
+            ));
+        }
+    }
+
+    for rel in &map.page_outputs {
+        let Some(doc) = map.docs.get(rel.as_str()) else {
+            continue;
+        };
+        if doc.redirect || incoming.get(rel).is_some_and(|s| !s.is_empty()) {
+            continue;
+        }
+        let url = map.url_of(rel);
+        let file = map
+            .sources
+            .get(rel)
+            .map(|s| s.file.to_path_buf())
+            .unwrap_or_else(|| crate::output_file(rel));
+        findings.push(Finding::warning(
+            Kind::Orphan,
+            file,
+            (0, 0),
+            tr!(
+                lang,
+                "không trang nào khác liên kết tới trang này ({url}) nên người đọc khó tìm thấy. Thêm liên kết tới nó từ một bài khác hoặc từ trình đơn, hoặc để trang trong một chuyên mục có danh sách bài.",
+                "no other page links to this page ({url}), so readers will hardly find it. Link to it from another page or the menu, or put it in a section that lists its pages."
+            ),
+        ));
+    }
+    LinkOutcome { findings, external }
+}
+
+/// Where to report a problem seen in some outputs.
+struct Place {
+    file: PathBuf,
+    pos: (usize, usize),
+    /// Pages (URLs) the problem shows on.
+    pages: Vec<String>,
+    /// Found in the Markdown of the page it shows on.
+    own: bool,
+    /// Not found in any Markdown: the theme's templates wrote it.
+    template: bool,
+}
+
+impl Place {
+    /// Words that say where the problem shows, when the file alone does not tell.
+    fn suffix(&self, lang: Lang) -> String {
+        let n = self.pages.len();
+        let example = self.pages.first().cloned().unwrap_or_default();
+        if self.template {
+            tr!(
+                lang,
+                " Liên kết này có trên {n} trang (ví dụ {example}) nhưng không có trong tệp Markdown nào, nên có lẽ nằm trong giao diện (thư mục templates/ hoặc themes/).",
+                " It is on {n} page(s) (e.g. {example}) but in no Markdown file, so it likely comes from the theme (the templates/ or themes/ folder)."
+            )
+        } else if !self.own {
+            tr!(
+                lang,
+                " (lỗi hiện ra trên trang {example}, ví dụ trong phần tóm tắt ở danh sách bài.)",
+                " (broken on page {example}, e.g. in the summary shown in a listing.)"
+            )
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Groups the outputs where something was seen by the place in the sources it was written.
+fn place(map: &SiteMap<'_>, seen: &[Seen]) -> Vec<Place> {
+    let mut places: BTreeMap<(PathBuf, (usize, usize), bool), Vec<String>> = BTreeMap::new();
+    let mut unplaced: Vec<String> = Vec::new();
+    for (from, value) in seen {
+        match map.locate(from, value) {
+            Some((file, pos, own)) => places
+                .entry((file.to_path_buf(), pos, own))
+                .or_default()
+                .push(map.url_of(from)),
+            None => unplaced.push(map.url_of(from)),
+        }
+    }
+    let mut out: Vec<Place> = places
+        .into_iter()
+        .map(|((file, pos, own), pages)| Place {
+            file,
+            pos,
+            pages,
+            own,
+            template: false,
+        })
+        .collect();
+    if !unplaced.is_empty() {
+        out.push(Place {
+            file: PathBuf::from("templates"),
+            pos: (0, 0),
+            pages: unplaced,
+            own: false,
+            template: true,
+        });
+    }
+    out
+}
+
+/// Checks the external links over HTTP (with the cache) and reports the ones that fail.
+pub fn check_external(
+    map: &SiteMap<'_>,
+    links: &BTreeMap<String, Vec<Seen>>,
+    settings: &external::Settings,
+    cache_path: &Path,
+    lang: Lang,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut cache = external::Cache::load(cache_path);
+    let urls: Vec<String> = links.keys().cloned().collect();
+    let results = external::check_urls(&urls, settings, Some(&mut cache));
+    if let Err(e) = cache.save() {
+        findings.push(Finding::warning(
+            Kind::ExternalLink,
+            Path::new(".bangtin-cache").join("links.json"),
+            (0, 0),
+            e.message(lang),
+        ));
+    }
+    for (url, checked) in results {
+        let severity = match checked.outcome {
+            Outcome::Ok { .. } => continue,
+            Outcome::NotFound { .. } => Severity::Error,
+            Outcome::Status { .. } | Outcome::Failed { .. } => Severity::Warning,
+        };
+        let what = checked.outcome.message(&url, lang);
+        let seen = links.get(&url).map(Vec::as_slice).unwrap_or(&[]);
+        for p in place(map, seen) {
+            let mut f = Finding::warning(
+                Kind::ExternalLink,
+                p.file.clone(),
+                p.pos,
+                what.clone() + &p.suffix(lang),
+            );
+            f.severity = severity;
+            findings.push(f);
+        }
+    }
+    findings
+}
