@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use i18n::{tr, Lang};
@@ -151,6 +151,34 @@ impl Summary {
 /// The deploy password from `BANGTIN_DEPLOY_PASSWORD`, if set and not empty.
 pub fn password_from_env() -> Option<String> {
     std::env::var(PASSWORD_ENV).ok().filter(|p| !p.is_empty())
+}
+
+/// Installs a Ctrl-C handler (once per process) and returns the flag it raises, to pass as
+/// [`Options::cancel`]. The first Ctrl-C stops the deploy cleanly after the current file (what
+/// was uploaded is recorded, so running again resumes); a second one quits at once.
+/// `None` when the program already has a Ctrl-C handler of its own.
+pub fn stop_on_ctrl_c(lang: Lang) -> Option<Arc<AtomicBool>> {
+    static FLAG: OnceLock<Option<Arc<AtomicBool>>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let raised = flag.clone();
+        ctrlc::set_handler(move || {
+            if raised.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!(
+                "\n{}",
+                tr!(
+                    lang,
+                    "Đang dừng sau tệp hiện tại... (bấm Ctrl-C lần nữa để thoát ngay)",
+                    "Stopping after the current file... (press Ctrl-C again to quit now)"
+                )
+            );
+        })
+        .ok()
+        .map(|_| flag)
+    })
+    .clone()
 }
 
 /// Publishes `output_dir` to `target`. See the crate documentation for the guarantees.
