@@ -88,7 +88,12 @@ impl SftpRemote {
             let home = sftp.realpath(Path::new(".")).map_err(fault)?;
             let home = home.to_string_lossy().trim_end_matches('/').to_string();
             if target.path.is_empty() {
-                home
+                // A chrooted account's home is "/", trimmed to "" above.
+                if home.is_empty() {
+                    "/".to_string()
+                } else {
+                    home
+                }
             } else {
                 format!("{home}/{}", target.path)
             }
