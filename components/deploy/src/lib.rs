@@ -36,9 +36,13 @@ use crate::remote::{ConnectOptions, Fault, Remote, RemoteError};
 /// The environment variable that holds the deploy password.
 pub const PASSWORD_ENV: &str = "BANGTIN_DEPLOY_PASSWORD";
 
-/// Uploads between two saves of the manifest on the server (also saved every few seconds).
+/// The manifest is saved on the server after this many uploads at least...
 const CHECKPOINT_FILES: usize = 20;
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
+/// ...or a quarter of the files it already lists, whichever is more: the manifest grows with
+/// the site, so saving it at a fixed pace would cost more than the files on a big first deploy.
+const CHECKPOINT_SHARE: usize = 4;
+/// On a slow line, a checkpoint after this long even if few files went up.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(60);
 
 /// How a deploy runs.
 #[derive(Debug, Clone)]
@@ -325,7 +329,8 @@ impl Run<'_> {
                 return Err(self.stop(e));
             }
             since_save += 1;
-            if since_save >= CHECKPOINT_FILES || last_save.elapsed() >= CHECKPOINT_EVERY {
+            let due = CHECKPOINT_FILES.max(self.state.files.len() / CHECKPOINT_SHARE);
+            if since_save >= due || last_save.elapsed() >= CHECKPOINT_EVERY {
                 if let Err(e) = self.save() {
                     return Err(self.stop(e));
                 }
