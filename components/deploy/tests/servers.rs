@@ -64,11 +64,20 @@ fn edit_one_page(proto: Proto) {
     };
     fx.deploy_ok(&fx.options());
     let manifest_before = fx.remote_manifest();
+    let files_before = identities(&fx.remote());
     write(fx.out(), PAGE, "<p>Lễ khai giảng (đã sửa)</p>".as_bytes());
     let summary = fx.deploy_ok(&fx.options());
     assert_eq!(summary.uploaded, [PAGE]);
     assert_eq!(summary.unchanged, SITE_FILES - 1);
     fx.assert_server_matches_site(&[]);
+    // On the server's disk, only the page and the manifest were written again.
+    let files_after = identities(&fx.remote());
+    let rewritten: Vec<&String> = files_after
+        .iter()
+        .filter(|(k, v)| files_before.get(*k) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(rewritten, [MANIFEST_NAME, PAGE]);
     assert_ne!(manifest_before, fx.remote_manifest());
 
     // Nothing changed: nothing is sent, and the server says so.
@@ -76,6 +85,19 @@ fn edit_one_page(proto: Proto) {
     assert!(again.uploaded.is_empty() && again.deleted.is_empty());
     assert_eq!(again.unchanged, SITE_FILES);
     assert!(again.message(Lang::En).contains("already up to date"));
+}
+
+/// Each file on the server's disk with its inode and modification time: a file written again
+/// (a new temporary file renamed into place) gets a new identity.
+fn identities(root: &std::path::Path) -> std::collections::BTreeMap<String, (u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    tree(root)
+        .into_keys()
+        .map(|k| {
+            let m = fs::metadata(root.join(&k)).unwrap();
+            (k, (m.ino(), m.mtime(), m.mtime_nsec()))
+        })
+        .collect()
 }
 
 fn delete_spares_foreign_files(proto: Proto) {
