@@ -31,12 +31,41 @@ enum Problem {
     Malformed,
 }
 
+/// What the broken address is, in the words of the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Noun {
+    Link,
+    Image,
+    File,
+    Address,
+}
+
+impl Noun {
+    fn of(tag: &str) -> Noun {
+        match tag {
+            "a" | "area" => Noun::Link,
+            "img" | "picture" | "source" | "meta" => Noun::Image,
+            "link" | "script" => Noun::File,
+            _ => Noun::Address,
+        }
+    }
+
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Noun::Link => ("liên kết", "link"),
+            Noun::Image => ("ảnh", "image"),
+            Noun::File => ("tệp", "file"),
+            Noun::Address => ("địa chỉ", "address"),
+        }
+    }
+}
+
 /// Elements a reader follows: only these make a page "linked" for the orphan check.
 const FOLLOWED: &[&str] = &["a", "area"];
 
 /// Checks every address in every built HTML file.
 pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
-    let mut broken: BTreeMap<(Problem, String), Vec<String>> = BTreeMap::new();
+    let mut broken: BTreeMap<(Problem, Noun, String), Vec<String>> = BTreeMap::new();
     let mut incoming: HashMap<String, BTreeSet<&str>> = HashMap::new();
     let mut external: BTreeMap<String, Vec<Seen>> = BTreeMap::new();
     for (&from, doc) in &map.docs {
@@ -44,7 +73,7 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
             match map.resolve(from, &r.value) {
                 Target::Skip => {}
                 Target::Malformed => broken
-                    .entry((Problem::Malformed, r.value.clone()))
+                    .entry((Problem::Malformed, Noun::of(&r.tag), r.value.clone()))
                     .or_default()
                     .push(from.to_string()),
                 Target::External(url) => {
@@ -58,7 +87,7 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
                 Target::Internal {
                     rel: None, path, ..
                 } => broken
-                    .entry((Problem::Missing(path), r.value.clone()))
+                    .entry((Problem::Missing(path), Noun::of(&r.tag), r.value.clone()))
                     .or_default()
                     .push(from.to_string()),
                 Target::Internal {
@@ -77,7 +106,11 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
                     if let Some(target_doc) = map.docs.get(to.as_str()) {
                         if !target_doc.ids.contains(&fragment) {
                             broken
-                                .entry((Problem::Anchor(path, fragment), r.value.clone()))
+                                .entry((
+                                    Problem::Anchor(map.url_of(&to), fragment),
+                                    Noun::of(&r.tag),
+                                    r.value.clone(),
+                                ))
                                 .or_default()
                                 .push(from.to_string());
                         }
@@ -88,7 +121,8 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
     }
 
     let mut findings = Vec::new();
-    for ((problem, value), froms) in broken {
+    for ((problem, noun, value), froms) in broken {
+        let (noun_vi, noun_en) = noun.words();
         let seen: Vec<Seen> = froms.into_iter().map(|f| (f, value.clone())).collect();
         let kind = match problem {
             Problem::Anchor(..) => Kind::BrokenAnchor,
@@ -98,18 +132,18 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
             let what = match &problem {
                 Problem::Missing(path) => tr!(
                     lang,
-                    "liên kết \"{value}\" trỏ tới {path}, nhưng trang web không có trang hay tệp nào ở địa chỉ đó. Sửa lại địa chỉ (trang trong nội dung nên viết dạng @/thu-muc/bai.md để bangtin tự kiểm tra) hoặc bỏ liên kết.",
-                    "link \"{value}\" points to {path}, but the site has no page or file at that address. Fix the address (for pages of the site write @/folder/page.md so bangtin checks it) or remove the link."
+                    "{noun_vi} \"{value}\" trỏ tới {path}, nhưng trang web không có trang hay tệp nào ở địa chỉ đó. Sửa lại địa chỉ (trang trong nội dung nên viết dạng @/thu-muc/bai.md để bangtin tự kiểm tra) hoặc bỏ nó đi.",
+                    "{noun_en} \"{value}\" points to {path}, but the site has no page or file at that address. Fix the address (for pages of the site write @/folder/page.md so bangtin checks it) or remove it."
                 ),
                 Problem::Anchor(path, frag) => tr!(
                     lang,
-                    "liên kết \"{value}\": trang {path} không có mục nào mang mã #{frag}. Sửa phần sau dấu # cho khớp với mã một tiêu đề của trang đó (chữ thường, không dấu, nối bằng gạch ngang, ví dụ #muc-tieu).",
-                    "link \"{value}\": page {path} has no element with the id #{frag}. Change the part after # to the id of a heading on that page (lower case, no accents, words joined by hyphens, e.g. #goals)."
+                    "{noun_vi} \"{value}\": trang {path} không có mục nào mang mã #{frag}. Sửa phần sau dấu # cho khớp với mã một tiêu đề của trang đó (chữ thường, không dấu, nối bằng gạch ngang, ví dụ #muc-tieu).",
+                    "{noun_en} \"{value}\": page {path} has no element with the id #{frag}. Change the part after # to the id of a heading on that page (lower case, no accents, words joined by hyphens, e.g. #goals)."
                 ),
                 Problem::Malformed => tr!(
                     lang,
-                    "địa chỉ \"{value}\" không hợp lệ nên trình duyệt không mở được. Viết lại địa chỉ cho đúng.",
-                    "the address \"{value}\" is not valid, so no browser can follow it. Write the address correctly."
+                    "{noun_vi} \"{value}\" không phải địa chỉ hợp lệ nên trình duyệt không mở được. Viết lại địa chỉ cho đúng.",
+                    "{noun_en} \"{value}\" is not a valid address, so no browser can follow it. Write the address correctly."
                 ),
             };
             findings.push(Finding::error(

@@ -52,10 +52,8 @@ pub struct SiteMap<'a> {
     pub all_sources: Vec<Source<'a>>,
     /// Output file of each content page (same order as `content.pages`).
     pub page_outputs: Vec<String>,
-    /// The site's address with a trailing `/`.
-    origin: Url,
-    /// Path of the site under its host, `""` or `/truong`.
-    base_path: String,
+    /// How addresses resolve.
+    resolver: Resolver,
 }
 
 impl<'a> SiteMap<'a> {
@@ -100,8 +98,56 @@ impl<'a> SiteMap<'a> {
                 sources.insert(file_for(&pager_path(&s.path, k)), src);
             }
         }
-        let base = &built.config.base_url;
-        let origin = if base.starts_with('/') {
+        SiteMap {
+            files,
+            docs,
+            sources,
+            all_sources,
+            page_outputs,
+            resolver: Resolver::new(&built.config.base_url),
+        }
+    }
+
+    /// The URL of an output file as readers see it, e.g. `/bien-dao/bai/`.
+    pub fn url_of(&self, rel: &str) -> String {
+        self.resolver.url_of(rel)
+    }
+
+    /// Where `value`, written in output `from`, leads.
+    pub fn resolve(&self, from: &str, value: &str) -> Target {
+        self.resolver
+            .resolve(from, value, |rel| self.files.contains_key(rel))
+    }
+
+    /// Position of `value` in the Markdown of output `from`'s source, else in any other
+    /// source: (file, line, column, found in the output's own source).
+    pub fn locate(&self, from: &str, value: &str) -> Option<(&'a Path, (usize, usize), bool)> {
+        let needles = needles(value);
+        if let Some(src) = self.sources.get(from) {
+            if let Some(pos) = find_in(src, &needles) {
+                return Some((src.file, pos, true));
+            }
+        }
+        self.all_sources
+            .iter()
+            .find_map(|src| find_in(src, &needles).map(|pos| (src.file, pos, false)))
+    }
+}
+
+/// Resolves addresses the way a browser does, against the site's `base_url`.
+#[derive(Debug, Clone)]
+pub struct Resolver {
+    /// The site's address with a trailing `/`.
+    origin: Url,
+    /// Path of the site under its host, `""` or `/truong`.
+    base_path: String,
+}
+
+impl Resolver {
+    /// For a `base_url` such as `https://a.vn`, `https://a.vn/truong` or `/truong`.
+    pub fn new(base_url: &str) -> Resolver {
+        let base = base_url.trim_end_matches('/');
+        let origin = if base.starts_with('/') || base.is_empty() {
             Url::parse("http://site.invalid/").and_then(|u| u.join(&format!("{base}/")))
         } else {
             Url::parse(&format!("{base}/"))
@@ -109,25 +155,17 @@ impl<'a> SiteMap<'a> {
         .or_else(|_| Url::parse("http://site.invalid/"))
         .expect("a constant URL parses");
         let base_path = origin.path().trim_end_matches('/').to_string();
-        SiteMap {
-            files,
-            docs,
-            sources,
-            all_sources,
-            page_outputs,
-            origin,
-            base_path,
-        }
+        Resolver { origin, base_path }
     }
 
-    /// The URL of an output file as readers see it, e.g. `/bien-dao/bai/`.
+    /// The URL path of an output file as readers see it, e.g. `/bien-dao/bai/`.
     pub fn url_of(&self, rel: &str) -> String {
         let path = rel.strip_suffix("index.html").unwrap_or(rel);
         format!("{}/{}", self.base_path, decode(path))
     }
 
-    /// Where `value`, written in output `from`, leads.
-    pub fn resolve(&self, from: &str, value: &str) -> Target {
+    /// Where `value`, written in output `from`, leads; `exists` tells which outputs exist.
+    pub fn resolve(&self, from: &str, value: &str, exists: impl Fn(&str) -> bool) -> Target {
         let value = value.trim();
         if value.is_empty() {
             return Target::Skip;
@@ -153,45 +191,29 @@ impl<'a> SiteMap<'a> {
             u.set_fragment(None);
             return Target::External(u.to_string());
         }
-        let site_path = path[self.base_path.len()..].to_string();
-        let site_path = if site_path.is_empty() {
-            "/".to_string()
-        } else {
-            site_path
+        let site_path = match &path[self.base_path.len()..] {
+            "" => "/".to_string(),
+            p => p.to_string(),
         };
         Target::Internal {
-            rel: self.output_for(site_path.trim_start_matches('/')),
+            rel: output_for(site_path.trim_start_matches('/'), exists),
             path: site_path,
             fragment,
         }
     }
+}
 
-    /// The output file a server would answer `rel` with: the file, or the folder's index.html.
-    fn output_for(&self, rel: &str) -> Option<String> {
-        if rel.is_empty() || rel.ends_with('/') {
-            let c = format!("{rel}index.html");
-            return self.files.contains_key(&c).then_some(c);
-        }
-        if self.files.contains_key(rel) {
-            return Some(rel.to_string());
-        }
-        let c = format!("{rel}/index.html");
-        self.files.contains_key(&c).then_some(c)
+/// The output file a server answers `rel` with: the file itself, or the folder's index.html.
+fn output_for(rel: &str, exists: impl Fn(&str) -> bool) -> Option<String> {
+    if rel.is_empty() || rel.ends_with('/') {
+        let c = format!("{rel}index.html");
+        return exists(&c).then_some(c);
     }
-
-    /// Position of `value` in the Markdown of output `from`'s source, else in any other
-    /// source: (file, line, column, found in the output's own source).
-    pub fn locate(&self, from: &str, value: &str) -> Option<(&'a Path, (usize, usize), bool)> {
-        let needles = needles(value);
-        if let Some(src) = self.sources.get(from) {
-            if let Some(pos) = find_in(src, &needles) {
-                return Some((src.file, pos, true));
-            }
-        }
-        self.all_sources
-            .iter()
-            .find_map(|src| find_in(src, &needles).map(|pos| (src.file, pos, false)))
+    if exists(rel) {
+        return Some(rel.to_string());
     }
+    let c = format!("{rel}/index.html");
+    exists(&c).then_some(c)
 }
 
 /// Ways an address may be written in Markdown for a given HTML attribute value.
@@ -221,4 +243,123 @@ pub fn decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn internal(rel: Option<&str>, path: &str, fragment: Option<&str>) -> Target {
+        Target::Internal {
+            rel: rel.map(str::to_string),
+            path: path.to_string(),
+            fragment: fragment.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn resolves_like_a_browser() {
+        let files = [
+            "index.html",
+            "bien-dao/index.html",
+            "bien-dao/hoàng-sa/index.html",
+            "a.css",
+            "x/index.html",
+        ];
+        let exists = |r: &str| files.contains(&r);
+        let r = Resolver::new("https://a.vn");
+        let from = "bien-dao/index.html";
+        assert_eq!(
+            r.resolve(from, "hoàng-sa/", exists),
+            internal(
+                Some("bien-dao/hoàng-sa/index.html"),
+                "/bien-dao/hoàng-sa/",
+                None
+            )
+        );
+        assert_eq!(
+            r.resolve(from, "ho%C3%A0ng-sa/#muc-1", exists),
+            internal(
+                Some("bien-dao/hoàng-sa/index.html"),
+                "/bien-dao/hoàng-sa/",
+                Some("muc-1")
+            )
+        );
+        assert_eq!(
+            r.resolve(from, "../a.css?v=3", exists),
+            internal(Some("a.css"), "/a.css", None)
+        );
+        assert_eq!(
+            r.resolve(from, "/x", exists),
+            internal(Some("x/index.html"), "/x", None)
+        );
+        assert_eq!(
+            r.resolve(from, "http://a.vn/", exists),
+            internal(Some("index.html"), "/", None)
+        );
+        assert_eq!(
+            r.resolve(from, "/khong/", exists),
+            internal(None, "/khong/", None)
+        );
+        assert_eq!(
+            r.resolve(from, "#tren", exists),
+            internal(
+                Some("bien-dao/index.html"),
+                "/bien-dao/index.html",
+                Some("tren")
+            )
+        );
+        assert_eq!(
+            r.resolve(from, "https://b.vn/x#y", exists),
+            Target::External("https://b.vn/x".into())
+        );
+        assert_eq!(
+            r.resolve(from, "//b.vn/x", exists),
+            Target::External("https://b.vn/x".into())
+        );
+        assert_eq!(
+            r.resolve(from, "https://a.vn:8443/", exists),
+            Target::External("https://a.vn:8443/".into())
+        );
+        for skip in [
+            "mailto:a@b.vn",
+            "tel:0123",
+            "data:image/png;base64,AA",
+            "javascript:void(0)",
+            "",
+        ] {
+            assert_eq!(r.resolve(from, skip, exists), Target::Skip, "{skip}");
+        }
+        assert_eq!(r.resolve(from, "http://[zz/", exists), Target::Malformed);
+        assert_eq!(
+            r.url_of("bien-dao/hoàng-sa/index.html"),
+            "/bien-dao/hoàng-sa/"
+        );
+    }
+
+    #[test]
+    fn a_site_under_a_folder() {
+        let files = ["index.html", "tin/index.html"];
+        let exists = |r: &str| files.contains(&r);
+        let r = Resolver::new("https://a.vn/truong/");
+        assert_eq!(
+            r.resolve("index.html", "tin/", exists),
+            internal(Some("tin/index.html"), "/tin/", None)
+        );
+        assert_eq!(
+            r.resolve("tin/index.html", "/truong/", exists),
+            internal(Some("index.html"), "/", None)
+        );
+        // The same host outside the site's folder is another site.
+        assert_eq!(
+            r.resolve("index.html", "/tin/", exists),
+            Target::External("https://a.vn/tin/".into())
+        );
+        assert_eq!(r.url_of("tin/index.html"), "/truong/tin/");
+        let local = Resolver::new("/truong");
+        assert_eq!(
+            local.resolve("index.html", "/truong/tin/", exists),
+            internal(Some("tin/index.html"), "/tin/", None)
+        );
+    }
 }
