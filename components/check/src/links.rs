@@ -92,7 +92,7 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
                     .push(from.to_string()),
                 Target::Internal {
                     rel: Some(to),
-                    path,
+                    path: _,
                     fragment,
                 } => {
                     if !doc.redirect && to != from && FOLLOWED.contains(&r.tag.as_str()) {
