@@ -289,7 +289,7 @@ fn the_task_table_has_16_rows_each_linked_to_a_theme() {
     let site = site();
     let plan = page(site, "/ke-hoach/ke-hoach-31-kh-thba-2024/");
     let start = plan
-        .find("<table class=\"tasks\"")
+        .find("<table class=\"tasks tasks-full\"")
         .expect("the plan page has the task table");
     let table = &plan[start..start + plan[start..].find("</table>").expect("the table is closed")];
     assert!(table.contains("<caption>"), "the task table has no caption");
@@ -500,6 +500,12 @@ fn no_page_loads_scripts_styles_images_or_frames_from_a_third_party() {
     assert!(
         !css.contains("@font-face") && !css.contains("url(http") && !css.contains("@import"),
         "site.css loads something from outside"
+    );
+    // Articles print cleanly: the print styles hide the menus and write out link addresses.
+    let print = &css[css.find("@media print").expect("site.css has print styles")..];
+    assert!(
+        print.contains(".main-nav") && print.contains("attr(href)"),
+        "print styles must hide menus and show link URLs"
     );
 }
 
