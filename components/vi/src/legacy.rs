@@ -157,6 +157,9 @@ fn apply_mark(prev: char, shape: Shape, tone: u8) -> Option<char> {
 /// Guesses whether `s` is TCVN3 or VNI text read as Latin-1; `None` for Unicode text
 /// (Vietnamese or not) and whenever the evidence is thin.
 pub fn detect(s: &str) -> Option<Encoding> {
+    if !worth_looking(s) {
+        return None;
+    }
     let tcvn3 = Evidence::gather(s, Encoding::Tcvn3);
     let vni = Evidence::gather(s, Encoding::Vni);
     match (tcvn3.convincing(), vni.convincing()) {
@@ -174,6 +177,36 @@ pub fn detect(s: &str) -> Option<Encoding> {
         (false, true) => Some(Encoding::Vni),
         (false, false) => None,
     }
+}
+
+/// A fast first look: legacy text is full of Latin-1 signs that Vietnamese never uses (ö ø ä ×
+/// soft hyphens...), while Unicode Vietnamese uses letters outside Latin-1 (ă đ ơ ư, tones). Plain ASCII text, or text where
+/// Unicode Vietnamese letters outnumber Latin-1 ones, needs no closer look.
+fn worth_looking(s: &str) -> bool {
+    let (mut latin1, mut vietnamese) = (0usize, 0usize);
+    for c in s.chars() {
+        match c as u32 {
+            // Latin-1 letters that Unicode Vietnamese also uses prove nothing.
+            _ if "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ".contains(c) => {
+            }
+            0x00A0..=0x00FF => latin1 += 1,
+            0x0102
+            | 0x0103
+            | 0x0110
+            | 0x0111
+            | 0x0128
+            | 0x0129
+            | 0x0168
+            | 0x0169
+            | 0x01A0
+            | 0x01A1
+            | 0x01AF
+            | 0x01B0
+            | 0x1EA0..=0x1EF9 => vietnamese += 1,
+            _ => {}
+        }
+    }
+    latin1 > 0 && latin1 > vietnamese
 }
 
 /// Converts `s` from `enc` (read as Latin-1 / Windows-1252) to Unicode NFC.
