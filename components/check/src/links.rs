@@ -146,11 +146,24 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
                     "{noun_en} \"{value}\" is not a valid address, so no browser can follow it. Write the address correctly."
                 ),
             };
+            let hint = match &problem {
+                Problem::Missing(path) => map
+                    .case_variant(path)
+                    .map(|actual| {
+                        tr!(
+                            lang,
+                            " Có {actual} chỉ khác chữ hoa, chữ thường: máy chủ web phân biệt chữ hoa và chữ thường, hãy viết đúng như tên tệp.",
+                            " There is {actual}, which differs only in upper/lower case: web servers tell them apart, so write the name exactly as the file's."
+                        )
+                    })
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
             findings.push(Finding::error(
                 kind,
                 place.file.clone(),
                 place.pos,
-                what + &place.suffix(lang),
+                what + &hint + &place.suffix(lang),
             ));
         }
     }

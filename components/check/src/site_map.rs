@@ -54,6 +54,8 @@ pub struct SiteMap<'a> {
     pub page_outputs: Vec<String>,
     /// How addresses resolve.
     resolver: Resolver,
+    /// Output files by their lower-case name, to spot a link that differs only in case.
+    lower: HashMap<String, String>,
 }
 
 impl<'a> SiteMap<'a> {
@@ -105,6 +107,10 @@ impl<'a> SiteMap<'a> {
             all_sources,
             page_outputs,
             resolver: Resolver::new(&built.config.base_url),
+            lower: files
+                .keys()
+                .map(|k| (k.to_lowercase(), k.clone()))
+                .collect(),
         }
     }
 
@@ -117,6 +123,17 @@ impl<'a> SiteMap<'a> {
     pub fn resolve(&self, from: &str, value: &str) -> Target {
         self.resolver
             .resolve(from, value, |rel| self.files.contains_key(rel))
+    }
+
+    /// An output whose name differs from the missing `path` only by upper/lower case
+    /// (fine on the author's Windows computer, broken on the Linux web server).
+    pub fn case_variant(&self, path: &str) -> Option<String> {
+        let rel = path.trim_start_matches('/').to_lowercase();
+        let dir_index = format!("{}/index.html", rel.trim_end_matches('/'));
+        [rel.clone(), dir_index]
+            .iter()
+            .find_map(|r| self.lower.get(r))
+            .map(|actual| format!("/{}", actual.strip_suffix("index.html").unwrap_or(actual)))
     }
 
     /// Position of `value` in the Markdown of output `from`'s source, else in any other

@@ -50,18 +50,20 @@ fn broken_internal_links_and_anchors() {
         [địa chỉ đầy đủ](https://truong.example.vn/tin-tuc/da-xoa/)\n\n\
         [cùng trang](#khong-co-neo)\n\n\
         ![Sơ đồ trường](so-do.png)\n\n\
+        ![Cổng trường](Cong.JPG)\n\n\
         [Trang khác](https://example.org/khong-kiem-tra/)\n";
     let one = page("Bài một", "2024-01-16", body);
     let dir = fixture(&[
         ("content/tin-tuc/_index.md", SECTION),
-        ("content/tin-tuc/bai-mot.md", &one),
+        ("content/tin-tuc/bai-mot/index.md", &one),
+        ("content/tin-tuc/bai-mot/cong.jpg", "x"),
         (
             "content/tin-tuc/bai-hai.md",
             &page("Bài hai", "2024-01-17", "## Mục hai\n"),
         ),
     ]);
     let r = run(dir.path());
-    let file = "content/tin-tuc/bai-mot.md".to_string();
+    let file = "content/tin-tuc/bai-mot/index.md".to_string();
     assert_eq!(
         summary(&r),
         vec![
@@ -78,6 +80,7 @@ fn broken_internal_links_and_anchors() {
                 line_of(&one, "#khong-co-neo")
             ),
             (Kind::BrokenLink, file.clone(), line_of(&one, "so-do.png")),
+            (Kind::BrokenLink, file.clone(), line_of(&one, "Cong.JPG")),
         ],
         "{}",
         r.render_text(Lang::En)
