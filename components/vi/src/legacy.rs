@@ -179,8 +179,8 @@ pub fn detect(s: &str) -> Option<Encoding> {
     }
 }
 
-/// A fast first look: legacy text is full of Latin-1 signs that Vietnamese never uses (ö ø ä ×
-/// soft hyphens...), while Unicode Vietnamese uses letters outside Latin-1 (ă đ ơ ư, tones). Plain ASCII text, or text where
+/// A fast first look: legacy text is made of Latin-1 signs only, while Unicode Vietnamese uses
+/// more letters outside Latin-1 (ă đ ơ ư and most toned vowels) than inside it (à á â é ê ...). Plain ASCII text, or text where
 /// Unicode Vietnamese letters outnumber Latin-1 ones, needs no closer look.
 fn worth_looking(s: &str) -> bool {
     let (mut latin1, mut vietnamese) = (0usize, 0usize);
