@@ -14,11 +14,13 @@ fn phone_photo(seed: u32) -> image::RgbImage {
     let (w, h) = (4032u32, 3024u32);
     let mut s = seed.wrapping_mul(2_654_435_761).wrapping_add(12345);
     let phase = seed as f32 * 0.37;
+    // Noise amplitude varies between photos, like ISO between a sunny yard and a classroom.
+    let amp = 8 + seed % 9;
     image::RgbImage::from_fn(w, h, |x, y| {
         s ^= s << 13;
         s ^= s >> 17;
         s ^= s << 5;
-        let n = (s % 25) as i32 - 12;
+        let n = (s % (2 * amp + 1)) as i32 - amp as i32;
         let fx = x as f32 / w as f32;
         let fy = y as f32 / h as f32;
         let r = (120.0 + 100.0 * (fx * 6.0 + fy * 3.0 + phase).sin()) as i32 + n;
@@ -81,6 +83,19 @@ fn run(cache: &Path, photos: &[PathBuf]) -> (Duration, Processor, u64) {
     (elapsed, p, bytes)
 }
 
+/// CPU seconds (user + system) this process has used so far (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = after.split_whitespace().collect();
+            let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
 fn mb(b: u64) -> f64 {
     b as f64 / 1_000_000.0
 }
@@ -122,20 +137,25 @@ fn main() {
 
     // One photo alone, one thread: the latency a teacher sees in `serve` after adding a photo.
     let single_cache = tmp.path().join("single");
+    let cpu0 = cpu_seconds();
     let t = Instant::now();
     Processor::new(single_cache, Settings::default())
         .process(&photos[0])
         .expect("process");
     println!(
-        "single photo, one thread (decode, orient, 4 widths x JPEG+WebP): {:.2?}",
-        t.elapsed()
+        "single photo alone (decode, orient, 4 widths x JPEG+WebP, encodes in parallel): {:.2?} wall, {:.2} CPU-s",
+        t.elapsed(),
+        cpu_seconds() - cpu0
     );
 
+    let cpu0 = cpu_seconds();
     let (cold, p, out_bytes) = run(&cache, &photos);
+    let cold_cpu = cpu_seconds() - cpu0;
     println!(
-        "cold: {count} photos in {:.2?} ({:.2} s/photo wall, {:.1} photos/s); processed {}, reused {}; output {:.1} MB ({:.1}% of input)",
+        "cold: {count} photos in {:.2?} ({:.2} s/photo wall, {:.2} CPU-s/photo, {:.2} photos/s); processed {}, reused {}; output {:.1} MB ({:.1}% of input)",
         cold,
         cold.as_secs_f64() / f64::from(count),
+        cold_cpu / f64::from(count),
         f64::from(count) / cold.as_secs_f64(),
         p.stats().processed,
         p.stats().reused,

@@ -310,8 +310,10 @@ impl Processor {
     }
 
     /// Removes cache entries that no `process` call of this processor used, and leftover
-    /// temporary files. Run it only after a build that processed every image of the site,
-    /// or images of pages not built this time will be processed again next time.
+    /// temporary files. Run it only after a build that processed every image of the site (or
+    /// images of pages not built this time are processed again next time), and not while
+    /// another bangtin process writes to the same cache. Files and folders whose names are not
+    /// cache entries are left alone.
     pub fn gc(&self) -> std::io::Result<GcReport> {
         let used = self.used.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let mut report = GcReport::default();
@@ -320,11 +322,20 @@ impl Processor {
         };
         for shard in shards {
             let shard = shard?.path();
-            if !shard.is_dir() {
+            // Only folders this crate made are touched, in case the cache folder is shared.
+            if !shard.is_dir() || !name_matches(&shard, |n| n.len() == 2 && is_hex(n)) {
                 continue;
             }
             for entry in std::fs::read_dir(&shard)? {
                 let entry = entry?.path();
+                let is_entry = name_matches(&entry, |n| {
+                    n.split_once('-').is_some_and(|(h, s)| {
+                        h.len() == 32 && s.len() == 12 && is_hex(h) && is_hex(s)
+                    })
+                });
+                if !is_entry {
+                    continue;
+                }
                 if used.contains(&entry) {
                     // Keep the entry but sweep temp files an interrupted write left behind.
                     for f in std::fs::read_dir(&entry)? {
@@ -631,6 +642,14 @@ fn to_processed(meta: EntryMeta, dir: &Path, stem: &str, hash: String) -> Proces
         variants,
         hash,
     }
+}
+
+fn name_matches(path: &Path, pred: impl Fn(&str) -> bool) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(pred)
+}
+
+fn is_hex(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn dir_size(path: &Path) -> u64 {

@@ -625,11 +625,16 @@ fn gc_removes_entries_this_build_did_not_use() {
     let pb = build.process(&b).unwrap();
     let stray = pb.variants[0].cache_path.with_file_name(".tmpXYZ");
     std::fs::write(&stray, b"half").unwrap();
+    // Something else living in the cache folder is not an entry and is left alone.
+    let other = f.cache.join("ab").join("links.json");
+    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+    std::fs::write(&other, b"{}").unwrap();
     let report = build.gc().unwrap();
     assert_eq!(report.entries_removed, 1);
     assert!(report.bytes_freed > 0);
     assert!(!pa.variants[0].cache_path.exists());
     assert!(!stray.exists());
+    assert!(other.exists());
     assert!(pb.variants.iter().all(|v| v.cache_path.is_file()));
     assert_eq!(build.process(&b).unwrap(), pb);
     assert_eq!(build.stats().reused, 2);
@@ -652,4 +657,42 @@ fn parallel_build_with_repeated_photos_finishes_and_processes_each_once() {
     assert_eq!(out.len(), 12);
     assert_eq!(p.stats().processed, 2);
     assert_eq!(p.stats().reused, 10);
+}
+
+#[test]
+fn webp_and_grayscale_sources() {
+    let f = fixture();
+    // A static WebP stays WebP only (it is already the modern format).
+    let mut webp = Vec::new();
+    image::DynamicImage::ImageRgb8(photo(700, 300))
+        .write_to(&mut Cursor::new(&mut webp), image::ImageFormat::WebP)
+        .unwrap();
+    let src = write(&f.dir, "banner.webp", &webp);
+    let p = Processor::new(f.cache.clone(), Settings::default());
+    let out = p.process(&src).unwrap();
+    let got: Vec<(u32, Format)> = out.variants.iter().map(|v| (v.width, v.format)).collect();
+    assert_eq!(got, vec![(480, Format::WebP), (700, Format::WebP)]);
+    let html = picture_html(&out, "/", "Băng rôn", None, true, "100vw");
+    assert!(!html.contains("<picture>"), "{html}");
+    assert!(
+        html.contains("srcset=\"/banner.480.webp 480w, /banner.700.webp 700w\""),
+        "{html}"
+    );
+
+    // A black-and-white scan stays grey in JPEG and still gets a WebP copy.
+    let grey = image::GrayImage::from_fn(900, 600, |x, y| image::Luma([((x + y) % 256) as u8]));
+    let mut jpg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut jpg)
+        .encode_image(&grey)
+        .unwrap();
+    let src = write(&f.dir, "thu-moi.jpg", &jpg);
+    let out = p.process(&src).unwrap();
+    assert_eq!(out.variants.len(), 4);
+    for v in &out.variants {
+        let d = image::load_from_memory(&std::fs::read(&v.cache_path).unwrap()).unwrap();
+        assert_eq!((d.width(), d.height()), (v.width, v.height));
+        if v.format == Format::Jpeg {
+            assert_eq!(d.color(), image::ColorType::L8, "{}", v.file_name);
+        }
+    }
 }
