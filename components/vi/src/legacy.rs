@@ -186,9 +186,6 @@ fn worth_looking(s: &str) -> bool {
     let (mut latin1, mut vietnamese) = (0usize, 0usize);
     for c in s.chars() {
         match c as u32 {
-            // Latin-1 letters that Unicode Vietnamese also uses prove nothing.
-            _ if "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ".contains(c) => {
-            }
             0x00A0..=0x00FF => latin1 += 1,
             0x0102
             | 0x0103
