@@ -392,7 +392,7 @@ fn deploy_cmd(
         accept_invalid_certs: insecure || config.deploy.accept_invalid_certs,
         retries: 3,
         cache_dir: Some(root.join(".bangtin-cache").join("deploy")),
-        ..Default::default()
+        cancel: deploy::stop_on_ctrl_c(lang),
     };
     let summary =
         deploy::deploy(&output, &target, &password, &opts).map_err(|e| e.message(lang))?;
