@@ -29,6 +29,8 @@ pub struct Doc {
     pub scripts: Vec<String>,
     /// `src` of the first `<img>`: the image above the fold.
     pub first_image: Option<String>,
+    /// `src` of every `<img>` with no `alt` attribute at all (`alt=""` marks decoration).
+    pub images_without_alt: Vec<String>,
 }
 
 /// Attributes that hold one address, per element.
@@ -125,8 +127,14 @@ fn collect(el: ElementRef<'_>, doc: &mut Doc) {
                 doc.scripts.push(s.trim().to_string());
             }
         }
-        "img" if doc.first_image.is_none() => {
-            doc.first_image = v.attr("src").map(|s| s.trim().to_string());
+        "img" => {
+            let src = v.attr("src").map(|s| s.trim().to_string());
+            if v.attr("alt").is_none() {
+                doc.images_without_alt.push(src.clone().unwrap_or_default());
+            }
+            if doc.first_image.is_none() {
+                doc.first_image = src;
+            }
         }
         _ => {}
     }
@@ -208,6 +216,7 @@ mod tests {
         assert_eq!(d.stylesheets, ["/style.css"]);
         assert_eq!(d.scripts, ["/search.js"]);
         assert_eq!(d.first_image.as_deref(), Some("/a.960.jpg"));
+        assert_eq!(d.images_without_alt, ["/b.jpg"]);
         assert!(!d.redirect);
     }
 

@@ -168,6 +168,33 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
         }
     }
 
+    // Images the theme writes (logos, banners): Markdown images are checked in their source.
+    let mut theme_images: BTreeMap<&str, Vec<Seen>> = BTreeMap::new();
+    for (&from, doc) in &map.docs {
+        for src in &doc.images_without_alt {
+            if map.locate(from, src).is_none() {
+                theme_images
+                    .entry(src)
+                    .or_default()
+                    .push((from.to_string(), src.clone()));
+            }
+        }
+    }
+    for (src, seen) in theme_images {
+        let n = seen.len();
+        let example = seen.first().map(|(f, _)| map.url_of(f)).unwrap_or_default();
+        findings.push(Finding::warning(
+            Kind::MissingAlt,
+            "templates",
+            (0, 0),
+            tr!(
+                lang,
+                "ảnh \"{src}\" trong giao diện (trên {n} trang, ví dụ {example}) không có thuộc tính alt. Thêm alt=\"mô tả ảnh\" vào thẻ <img> trong thư mục templates/ hoặc themes/; ảnh chỉ để trang trí thì ghi alt=\"\".",
+                "image \"{src}\" in the theme (on {n} page(s), e.g. {example}) has no alt attribute. Add alt=\"what it shows\" to the <img> tag in templates/ or themes/; for a purely decorative image write alt=\"\"."
+            ),
+        ));
+    }
+
     for rel in &map.page_outputs {
         let Some(doc) = map.docs.get(rel.as_str()) else {
             continue;

@@ -156,6 +156,27 @@ fn images_without_useful_alt_text() {
         r.render_text(Lang::En)
     );
     assert!(!r.has_errors(), "alt text problems are warnings");
+
+    // The theme's own images: reported once, under templates.
+    let logo = "<!DOCTYPE html><html><head><title>x</title></head><body><img src=\"/logo.png\"><img src=\"/hoa-van.png\" alt=\"\">{{ page.content | safe }}</body></html>";
+    write(dir.path(), "templates/page.html", logo.as_bytes());
+    write(dir.path(), "static/logo.png", b"x");
+    write(dir.path(), "static/hoa-van.png", b"x");
+    let r = run(dir.path());
+    let theme: Vec<_> = r
+        .of_kind(Kind::MissingAlt)
+        .into_iter()
+        .filter(|f| f.file.to_string_lossy() == "templates")
+        .collect();
+    assert_eq!(theme.len(), 1, "{}", r.render_text(Lang::En));
+    assert!(theme[0]
+        .message
+        .starts_with("image \"/logo.png\" in the theme (on 1 page(s)"));
+    assert_eq!(
+        r.of_kind(Kind::MissingAlt).len(),
+        3,
+        "the page's own images once each"
+    );
     assert!(r.findings[1].message.contains("IMG_2034.jpg"));
 }
 
