@@ -126,7 +126,7 @@ const TAG_ATTRS: &[(&str, &[&str])] = &[
 const URL_ATTRS: &[&str] = &["href", "src", "cite"];
 
 /// Address schemes allowed in links and images; relative addresses are always allowed.
-const SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+const SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "sms"];
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::empty();

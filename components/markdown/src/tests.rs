@@ -210,8 +210,15 @@ fn hugo_style_marker_and_crlf_sources() {
     assert_eq!(line_col(src, errs[0].offset), (11, 5));
     let ok = src.replace("@/khong-co.md", "@/bien-dao/hoang-sa.md");
     let r = render(&ok, &opts(), &TestHost).unwrap();
-    assert_eq!(r.summary.as_deref(), Some("<h1 id=\"tieu-de\">Tiêu đề</h1>\n<p>Mở đầu.</p>\n"));
-    assert!(r.html.contains("<aside class=\"note\">Ghi chú</aside>"), "{}", r.html);
+    assert_eq!(
+        r.summary.as_deref(),
+        Some("<h1 id=\"tieu-de\">Tiêu đề</h1>\n<p>Mở đầu.</p>\n")
+    );
+    assert!(
+        r.html.contains("<aside class=\"note\">Ghi chú</aside>"),
+        "{}",
+        r.html
+    );
 }
 
 #[test]
@@ -570,6 +577,16 @@ fn script_and_event_handlers_are_removed_and_reported() {
 }
 
 #[test]
+fn removals_in_multi_line_html_blocks_point_at_the_right_line() {
+    let src = "> <div>\n> <p onclick=\"x()\">a</p>\n> </div>\n";
+    let r = render(src, &opts(), &TestHost).unwrap();
+    assert_eq!(r.removed_html.len(), 1);
+    assert_eq!(r.removed_html[0].offset, src.find("onclick").unwrap());
+    assert_eq!(line_col(src, r.removed_html[0].offset), (2, 6));
+    assert!(!r.html.contains("onclick"));
+}
+
+#[test]
 fn allowed_raw_html_survives_cleaning() {
     let src = "<details>\n<summary>Xem thêm</summary>\n\nNội dung *ẩn*.\n\n</details>\n\n<figure><img src=\"/a.jpg\" alt=\"A\"><figcaption>Chú thích</figcaption></figure>\n";
     let r = render(src, &opts(), &TestHost).unwrap();
@@ -833,6 +850,107 @@ fn render_is_usable_from_many_threads() {
     });
 }
 
+#[test]
+fn never_panics_on_odd_input() {
+    // Deterministic pseudo-random pages made of the pieces the parsers care about.
+    const PIECES: &[&str] = &[
+        "{{",
+        "{%",
+        "}}",
+        "%}",
+        "(",
+        ")",
+        "=",
+        "\"",
+        "'",
+        "`",
+        "```\n",
+        "~~~",
+        "<",
+        ">",
+        "</",
+        "script",
+        "end",
+        "note",
+        "badge",
+        "youtube",
+        "id",
+        "@/",
+        "bien-dao/hoang-sa.md",
+        "#",
+        "[",
+        "]",
+        "![",
+        "](",
+        "\n",
+        "\n\n",
+        " ",
+        "    ",
+        "> ",
+        "- ",
+        "1. ",
+        "| a |",
+        "|---|",
+        "ệ",
+        "Đ",
+        "*",
+        "_",
+        "<!-- more -->",
+        "[^1]",
+        "[^1]: ",
+        "{#x}",
+        "\r\n",
+        "&amp;",
+        "/*",
+        "*/",
+        ",",
+        "[x] ",
+        "\u{E000}",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..1500 {
+        let len = (next() % 40) as usize;
+        let page: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        for o in [
+            opts(),
+            Options {
+                unsafe_html: true,
+                ..opts()
+            },
+        ] {
+            match render(&page, &o, &TestHost) {
+                Ok(r) => {
+                    assert_eq!(r.word_count, r.text.split_whitespace().count());
+                    assert!(
+                        !r.html.contains(shortcode::PH_OPEN),
+                        "{page:?} -> {}",
+                        r.html
+                    );
+                    for l in &r.links {
+                        assert!(page[l.offset..].starts_with("@/"), "{page:?} {l:?}");
+                    }
+                }
+                Err(errs) => {
+                    assert!(!errs.is_empty());
+                    for e in &errs {
+                        assert!(e.offset <= page.len(), "{page:?} {e:?}");
+                        let _ = line_col(&page, e.offset);
+                        assert!(!e.message(Lang::En).is_empty());
+                    }
+                }
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------- full page
 
 #[test]
@@ -901,7 +1019,12 @@ fn bench_corpus() {
                         .to_string(),
                     None => text,
                 };
-                pages.push(body);
+                // BANGTIN_MD_RAW=1 adds raw HTML to every page, to time the cleaner.
+                if std::env::var_os("BANGTIN_MD_RAW").is_some() {
+                    pages.push(format!("<p class=\"x\">Chào</p>\n\n{body}"));
+                } else {
+                    pages.push(body);
+                }
             }
         }
     }
