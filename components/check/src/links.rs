@@ -130,11 +130,31 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
         };
         for place in place(map, &seen) {
             let what = match &problem {
-                Problem::Missing(path) => tr!(
-                    lang,
-                    "{noun_vi} \"{value}\" trỏ tới {path}, nhưng trang web không có trang hay tệp nào ở địa chỉ đó. Sửa lại địa chỉ (trang trong nội dung nên viết dạng @/thu-muc/bai.md để bangtin tự kiểm tra) hoặc bỏ nó đi.",
-                    "{noun_en} \"{value}\" points to {path}, but the site has no page or file at that address. Fix the address (for pages of the site write @/folder/page.md so bangtin checks it) or remove it."
-                ),
+                Problem::Missing(path) => {
+                    let what = tr!(
+                        lang,
+                        "{noun_vi} \"{value}\" trỏ tới {path}, nhưng trang web không có trang hay tệp nào ở địa chỉ đó.",
+                        "{noun_en} \"{value}\" points to {path}, but the site has no page or file at that address."
+                    );
+                    let fix = match noun {
+                        Noun::Link => tr!(
+                            lang,
+                            " Sửa lại địa chỉ (trang trong nội dung nên viết dạng @/thu-muc/bai.md để bangtin tự kiểm tra) hoặc bỏ liên kết.",
+                            " Fix the address (for pages of the site write @/folder/page.md so bangtin checks it) or remove the link."
+                        ),
+                        Noun::Image => tr!(
+                            lang,
+                            " Kiểm tra tên tệp ảnh, và đặt ảnh cùng thư mục với bài (thư mục có index.md) hoặc trong static/.",
+                            " Check the image's file name, and put the image in the page's folder (the one with index.md) or in static/."
+                        ),
+                        Noun::File | Noun::Address => tr!(
+                            lang,
+                            " Sửa lại địa chỉ hoặc bỏ nó đi.",
+                            " Fix the address or remove it."
+                        ),
+                    };
+                    what + &fix
+                }
                 Problem::Anchor(path, frag) => tr!(
                     lang,
                     "{noun_vi} \"{value}\": trang {path} không có mục nào mang mã #{frag}. Sửa phần sau dấu # cho khớp với mã một tiêu đề của trang đó (chữ thường, không dấu, nối bằng gạch ngang, ví dụ #muc-tieu).",
