@@ -3,6 +3,19 @@
 //! One pass over pulldown-cmark events gives the page HTML, its summary, table of
 //! contents, ids, internal links and plain text. Shortcodes are rendered by the site
 //! through [`Host`]; raw HTML is cleaned with ammonia unless the site opts out.
+//!
+//! The HTML a theme can style:
+//! - headings carry their id (`<h2 id="bien-dao">`), nothing else;
+//! - tables: `<div class="table-wrap" role="region" tabindex="0" aria-label="Bảng 1">`
+//!   around `<table>` (give it `overflow-x: auto`), header cells `<th scope="col">`,
+//!   aligned columns `class="align-left|align-center|align-right"`;
+//! - code: `<pre class="code" data-lang="python"><code>` with `hl-*` span classes styled
+//!   by [`highlight_css`];
+//! - footnotes: `<sup class="footnote-reference" id="fnref-x"><a href="#fn-x">1</a></sup>`
+//!   and `<div class="footnote-definition" id="fn-x"><sup class="footnote-definition-label">`;
+//! - task lists: `<input type="checkbox" disabled>` at the start of the item;
+//! - images: `<img src alt [title] [loading="lazy"] decoding="async">` unless the site
+//!   provides its own HTML.
 
 mod error;
 mod highlight;
@@ -180,6 +193,7 @@ pub fn render(source: &str, opts: &Options, host: &dyn Host) -> Result<Rendered,
     let mut r = Renderer {
         // Placeholders can only reach text events through shortcodes in the source.
         text_placeholders: !subs.is_empty(),
+        in_inline_script: false,
         opts,
         host,
         prepared: &prepared,
@@ -243,6 +257,8 @@ struct HtmlBuf {
 
 struct Renderer<'a, 'o> {
     text_placeholders: bool,
+    /// Between inline `<script>`/`<style>` and its end tag: text is code, not words.
+    in_inline_script: bool,
     opts: &'o Options,
     host: &'o dyn Host,
     prepared: &'o Prepared<'o>,
@@ -316,7 +332,17 @@ impl<'a> Renderer<'a, '_> {
                 }
                 None => self.raw(t, &[(0, range.start)]),
             },
-            Event::InlineHtml(t) => self.raw(t, &[(0, range.start)]),
+            Event::InlineHtml(t) => {
+                let tag = t.trim_start().as_bytes();
+                let starts =
+                    |p: &[u8]| tag.len() >= p.len() && tag[..p.len()].eq_ignore_ascii_case(p);
+                if starts(b"<script") || starts(b"<style") {
+                    self.in_inline_script = !t.to_ascii_lowercase().contains("</s");
+                } else if starts(b"</script") || starts(b"</style") {
+                    self.in_inline_script = false;
+                }
+                self.raw(t, &[(0, range.start)])
+            }
             Event::FootnoteReference(name) => {
                 let (n, first) = self.footnote_number(&name);
                 let id = footnote_slug(&name, n);
@@ -346,6 +372,9 @@ impl<'a> Renderer<'a, '_> {
     }
 
     fn text(&mut self, t: &str) {
+        if self.in_inline_script {
+            return;
+        }
         let t = if self.text_placeholders {
             strip_placeholders(t)
         } else {

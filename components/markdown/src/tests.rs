@@ -380,6 +380,19 @@ fn nested_block_shortcodes_pair_up() {
 }
 
 #[test]
+fn shortcodes_in_table_cells_and_emphasis() {
+    let out = html("| Lớp | Tin |\n|---|---|\n| 4A | {{ badge(text=\"mới\") }} |\n\n*{{ badge(text=\"x\") }}*\n");
+    assert!(
+        out.contains("<td><span class=\"badge\">mới</span></td>"),
+        "{out}"
+    );
+    assert!(
+        out.contains("<p><em><span class=\"badge\">x</span></em></p>"),
+        "{out}"
+    );
+}
+
+#[test]
 fn block_shortcode_in_the_middle_of_text_is_inline() {
     let out = html("Chữ {% note() %}x{% end %} chữ.\n");
     assert_eq!(out, "<p>Chữ <aside class=\"note\">x</aside> chữ.</p>\n");
@@ -574,6 +587,8 @@ fn script_and_event_handlers_are_removed_and_reported() {
         ]
     );
     assert!(r.removed_html[0].message(Lang::Vi).contains("unsafe_html"));
+    // Script code is not part of the page's words.
+    assert_eq!(r.text, "Chào. Nội dung A B");
 }
 
 #[test]
