@@ -27,6 +27,7 @@
   };
   // Folded form: no diacritics, đ -> d, lower case.
   const fold = (s) => {
+    if (!/[^\0-\x7f]/.test(s)) return s.toLowerCase();
     let o = "";
     for (const c of s.normalize("NFC")) {
       const p = c.codePointAt(0), b = c.normalize("NFD")[0].toLowerCase();
@@ -198,15 +199,13 @@
   };
 
   // ---- The page: every form[data-search-index] ----
-  function setup(form) {
+  function setup(form, main) {
     const input = form.querySelector("[data-search-input]"), box = form.querySelector("[data-search-results]");
     if (!input || !box) return;
     const msg = MSG[form.dataset.searchLang] || MSG.vi;
     const index = new Index(form.dataset.searchIndex.replace(/\/?$/, "/"), (u) =>
       fetch(u).then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.status + " " + u))))
     );
-    // Only the count is announced: the list itself would be too much to hear on each key.
-    box.setAttribute("aria-live", "off");
     const el = (tag, cls, parts) => {
       const e = document.createElement(tag);
       if (cls) e.className = cls;
@@ -216,12 +215,21 @@
       }
       return e;
     };
-    let seq = 0, timer;
-    const clear = () => {
-      seq++;
-      box.textContent = "";
-      delete form.dataset.searchState;
+    // Only the count is announced, through a status line that stays in place (a live region
+    // must exist before it changes); the list itself would be too much to hear on each key.
+    box.setAttribute("aria-live", "off");
+    const status = el("p", "search-status");
+    status.setAttribute("role", "status");
+    box.textContent = "";
+    box.append(status);
+    const show = (text, ...nodes) => {
+      while (status.nextSibling) status.nextSibling.remove();
+      status.textContent = text;
+      box.append(...nodes);
+      text ? (form.dataset.searchState = "results") : delete form.dataset.searchState;
     };
+    let seq = 0, timer;
+    const clear = () => (seq++, show(""));
     const run = async () => {
       const q = input.value, my = ++seq;
       if (!q.trim()) return clear();
@@ -229,15 +237,12 @@
       try {
         res = await index.search(q);
       } catch (e) {
-        if (my == seq) (box.textContent = ""), box.appendChild(el("p", "search-status", [[msg.err]])).setAttribute("role", "alert");
+        if (my == seq) show(msg.err);
         return;
       }
       if (my != seq) return;
-      const status = el("p", "search-status", [[res.ids.length ? msg.n(res.ids.length) : msg.none(q.trim())]]);
-      status.setAttribute("role", "status");
-      const list = el("ol", "search-results");
+      const list = el("ol", "search-results"), more = el("button", "search-more", [[msg.more]]);
       let shown = 0;
-      const more = el("button", "search-more", [[msg.more]]);
       more.type = "button";
       const page = async () => {
         const docs = await index.docs(res.ids.slice(shown, shown + 10)).catch(() => []);
@@ -255,10 +260,8 @@
       await page();
       if (my != seq) return;
       more.onclick = page;
-      box.textContent = "";
-      box.append(status, list);
-      if (shown < res.ids.length) box.append(more);
-      form.dataset.searchState = "results";
+      const n = res.ids.length;
+      show(n ? msg.n(n) : msg.none(q.trim()), list, ...(shown < n ? [more] : []));
     };
     const start = () => index.meta().catch(() => {});
     input.addEventListener("focus", start, { once: true });
@@ -280,7 +283,7 @@
       e.preventDefault();
     });
     const q = new URLSearchParams(location.search).get("q");
-    if (q) {
+    if (q && main) {
       input.value = q;
       run();
     }
@@ -288,7 +291,13 @@
 
   if (typeof module == "object" && module.exports) module.exports = { lower, fold, words, parse, Index, mark, snippet };
   else if (typeof document == "object") {
-    const init = () => document.querySelectorAll("form[data-search-index]").forEach(setup);
+    // With ?q= in the URL only one form shows the results: the one marked
+    // data-search-main (the /tim-kiem/ page's), else the first.
+    const init = () => {
+      const forms = [...document.querySelectorAll("form[data-search-index]")];
+      const main = forms.find((f) => f.hasAttribute("data-search-main")) || forms[0];
+      forms.forEach((f) => setup(f, f == main));
+    };
     document.readyState == "loading" ? document.addEventListener("DOMContentLoaded", init) : init();
   }
 })();
