@@ -90,11 +90,11 @@ fn handle(
                 tiny_http::Header::from_bytes(&b"Location"[..], &b"/ok"[..]).expect("valid header"),
             ),
         "/slow" => {
-            std::thread::sleep(Duration::from_secs(2));
+            std::thread::sleep(Duration::from_secs(5));
             tiny_http::Response::from_string("late")
         }
         "/wait" => {
-            std::thread::sleep(Duration::from_millis(150));
+            std::thread::sleep(Duration::from_millis(300));
             tiny_http::Response::from_string("ok")
         }
         _ => tiny_http::Response::from_string("not here").with_status_code(404),
@@ -105,7 +105,8 @@ fn handle(
 
 fn fast_settings() -> Settings {
     let mut s = settings();
-    s.external.timeout = Duration::from_millis(400);
+    // Generous for a loaded CI machine, well under the slow endpoint's 5 s.
+    s.external.timeout = Duration::from_millis(1500);
     s.external.retries = 1;
     s.external.backoff = Duration::from_millis(10);
     s
