@@ -92,6 +92,22 @@ fn titles(content: &Content, lang: Lang, out: &mut Vec<Finding>) {
             .or_default()
             .push(i);
     }
+    // A section written as a file (not the implied home) shows its title as a heading and in menus.
+    for s in &content.sections {
+        if s.raw.is_empty() || !s.front.render || !s.title.trim().is_empty() {
+            continue;
+        }
+        out.push(Finding::error(
+            Kind::MissingTitle,
+            &s.file,
+            field_pos(&s.raw, s.body_offset, "title"),
+            tr!(
+                lang,
+                "chuyên mục chưa có tiêu đề (title). Thêm dòng title = \"...\" vào phần đầu của tệp _index.md: tiêu đề hiện trên trình đơn và đầu trang chuyên mục.",
+                "the section has no title. Add a line title = \"...\" to the front matter of _index.md: the title shows in menus and at the top of the section's page."
+            ),
+        ));
+    }
     for list in by_title.values().filter(|l| l.len() > 1) {
         for &i in list {
             let p = &content.pages[i];

@@ -254,11 +254,16 @@ fn front_matter_problems() {
         ("content/tin-tuc/khong-mo-ta.md", no_desc),
         ("content/tin-tuc/trung-a.md", &dup_a),
         ("content/tin-tuc/trung-b.md", &dup_b),
+        (
+            "content/khac/_index.md",
+            "+++\nsort_by = \"title\"\n+++\nChuyên mục khác.\n",
+        ),
     ]);
     let r = run(dir.path());
     assert_eq!(
         summary(&r),
         vec![
+            (Kind::MissingTitle, "content/khac/_index.md".into(), 1),
             (
                 Kind::EmptyDescription,
                 "content/tin-tuc/khong-mo-ta.md".into(),
@@ -274,7 +279,7 @@ fn front_matter_problems() {
         r.render_text(Lang::En)
     );
     assert!(r.has_errors(), "a page without a title is an error");
-    assert_eq!(r.counts(), (1, 5));
+    assert_eq!(r.counts(), (2, 5));
     let future = &r.of_kind(Kind::FutureDate)[0].message;
     assert!(
         future.contains("2030-09-05") && future.contains("2024-06-01"),
