@@ -13,10 +13,12 @@
 
 mod error;
 mod html;
+mod ops;
 mod riff;
 
 pub use error::ImageError;
 pub use html::picture_html;
+pub use ops::ResizeOp;
 
 use fast_image_resize as fir;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat};
@@ -307,6 +309,91 @@ impl Processor {
         let meta = self.process_bytes(source, &bytes, &entry_dir)?;
         self.processed.fetch_add(1, Ordering::Relaxed);
         Ok(to_processed(meta, &entry_dir, &stem, hash))
+    }
+
+    /// One resized copy for a template (`resize_image`): a listing thumbnail or a share picture.
+    /// `format` `None` keeps the source's format. Cached next to the responsive copies of the
+    /// same photo; a cached copy is found from the header sizes alone, without decoding. GIF and
+    /// animated WebP are returned unchanged (resizing would stop the animation).
+    pub fn resize(
+        &self,
+        source: &Path,
+        op: ResizeOp,
+        format: Option<Format>,
+    ) -> Result<Variant, ImageError> {
+        let bytes = std::fs::read(source).map_err(|e| ImageError::Read {
+            path: source.to_path_buf(),
+            source: e,
+        })?;
+        let src_format = sniff_or_fail(source, &bytes)?;
+        if src_format == Format::Gif || (src_format == Format::WebP && riff::is_animated(&bytes)) {
+            let p = self.process(source)?;
+            return p
+                .variants
+                .into_iter()
+                .next()
+                .ok_or_else(|| ImageError::Encode {
+                    path: source.to_path_buf(),
+                    detail: "no variant".into(),
+                });
+        }
+        let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
+        let entry_dir = self
+            .cache_dir
+            .join(&hash[..2])
+            .join(format!("{hash}-{}", self.fingerprint));
+        self.used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(entry_dir.clone());
+        let out_format = match format {
+            Some(Format::Gif) | None => src_format,
+            Some(f) => f,
+        };
+        let reader = image::ImageReader::with_format(
+            std::io::Cursor::new(&bytes[..]),
+            src_format.image_format(),
+        );
+        let decoder = reader
+            .into_decoder()
+            .map_err(|e| ImageError::from_image(source, e))?;
+        let (w0, h0) = oriented_dims(decoder);
+        let (crop, w, h) = op.plan(w0, h0);
+        let file = format!("{op}.{}", out_format.extension());
+        let cache_path = entry_dir.join(&file);
+        let variant = Variant {
+            width: w,
+            height: h,
+            format: out_format,
+            file_name: format!("{}.{file}", file_stem_slug(source)),
+            cache_path,
+        };
+        if variant.cache_path.is_file() {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(variant);
+        }
+        let decoded = decode(source, &bytes, src_format, !self.settings.strip_metadata)?;
+        let mut dst = blank_like(&decoded.image, w, h);
+        let options = fir::ResizeOptions::new()
+            .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3))
+            .crop(crop.0, crop.1, crop.2, crop.3);
+        fir::Resizer::new()
+            .resize(&decoded.image, &mut dst, &options)
+            .map_err(|e| ImageError::Encode {
+                path: source.to_path_buf(),
+                detail: e.to_string(),
+            })?;
+        let data = self.encode(
+            source,
+            &dst,
+            out_format,
+            src_format,
+            &decoded.icc,
+            &decoded.exif,
+        )?;
+        self.write_file(source, &entry_dir, &file, &data)?;
+        self.processed.fetch_add(1, Ordering::Relaxed);
+        Ok(variant)
     }
 
     /// Removes cache entries that no `process` call of this processor used, and leftover
@@ -801,18 +888,23 @@ fn scaled_height(w0: u32, h0: u32, w: u32) -> u32 {
 /// with `image`'s own resize, so every width is taken straight from the full image (sharper
 /// than resizing a resized copy).
 fn resize(src: &DynamicImage, w: u32, h: u32) -> Result<DynamicImage, String> {
-    let mut dst = match src {
-        DynamicImage::ImageLuma8(_) => DynamicImage::new_luma8(w, h),
-        DynamicImage::ImageLumaA8(_) => DynamicImage::new_luma_a8(w, h),
-        DynamicImage::ImageRgba8(_) => DynamicImage::new_rgba8(w, h),
-        _ => DynamicImage::new_rgb8(w, h),
-    };
+    let mut dst = blank_like(src, w, h);
     let options = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
     fir::Resizer::new()
         .resize(src, &mut dst, &options)
         .map_err(|e| e.to_string())?;
     Ok(dst)
+}
+
+/// An empty image of the same pixel layout as `src` (one of the normalized layouts).
+fn blank_like(src: &DynamicImage, w: u32, h: u32) -> DynamicImage {
+    match src {
+        DynamicImage::ImageLuma8(_) => DynamicImage::new_luma8(w, h),
+        DynamicImage::ImageLumaA8(_) => DynamicImage::new_luma_a8(w, h),
+        DynamicImage::ImageRgba8(_) => DynamicImage::new_rgba8(w, h),
+        _ => DynamicImage::new_rgb8(w, h),
+    }
 }
 
 fn gif_size(bytes: &[u8]) -> Option<(u32, u32)> {
@@ -876,23 +968,31 @@ pub fn image_meta(path: &Path) -> Result<Meta, ImageError> {
     let file = std::fs::File::open(path).map_err(read_err)?;
     let reader =
         image::ImageReader::with_format(std::io::BufReader::new(file), format.image_format());
-    let err = |e| ImageError::from_image(path, e);
-    let mut decoder = reader.into_decoder().map_err(err)?;
-    let (w, h) = decoder.dimensions();
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    use image::metadata::Orientation as O;
-    let swapped = matches!(
-        orientation,
-        O::Rotate90 | O::Rotate270 | O::Rotate90FlipH | O::Rotate270FlipH
-    );
-    let (width, height) = if swapped { (h, w) } else { (w, h) };
+    let decoder = reader
+        .into_decoder()
+        .map_err(|e| ImageError::from_image(path, e))?;
+    let (width, height) = oriented_dims(decoder);
     Ok(Meta {
         width,
         height,
         format,
     })
+}
+
+/// Size as displayed: width and height swap for the orientations that turn the image sideways.
+fn oriented_dims(mut decoder: impl ImageDecoder) -> (u32, u32) {
+    use image::metadata::Orientation as O;
+    let (w, h) = decoder.dimensions();
+    let orientation = decoder.orientation().unwrap_or(O::NoTransforms);
+    let swapped = matches!(
+        orientation,
+        O::Rotate90 | O::Rotate270 | O::Rotate90FlipH | O::Rotate270FlipH
+    );
+    if swapped {
+        (h, w)
+    } else {
+        (w, h)
+    }
 }
 
 /// Whether the path names an image the site processes (jpg, jpeg, png, webp, gif; any case).

@@ -696,3 +696,69 @@ fn webp_and_grayscale_sources() {
         }
     }
 }
+
+#[test]
+fn template_resize_makes_share_pictures_and_thumbnails() {
+    use images::ResizeOp;
+    let f = fixture();
+    let src = phone_photo(&f); // 2000x3000 once rotated, red block top-right
+    let p = Processor::new(f.cache.clone(), Settings::default());
+
+    let share = p.resize(&src, ResizeOp::Fill(1200, 630), None).unwrap();
+    assert_eq!(
+        (share.width, share.height, share.format),
+        (1200, 630, Format::Jpeg)
+    );
+    assert_eq!(share.file_name, "anh-le-chao-co.fill-1200x630.jpg");
+    let bytes = std::fs::read(&share.cache_path).unwrap();
+    let img = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((img.width(), img.height()), (1200, 630));
+    assert!(
+        exif_fields(&bytes).is_none(),
+        "EXIF left in the share picture"
+    );
+    // The centre band was kept: the red corner block (top 10% of the height) is cropped away.
+    let tr = img.to_rgb8().get_pixel(1197, 3).0;
+    assert!(
+        tr[0] < 200 || tr[1] > 60,
+        "top-right should not be the red corner: {tr:?}"
+    );
+    assert_eq!(p.stats().processed, 1);
+
+    // Again: found from the header alone, file untouched.
+    let mtime = std::fs::metadata(&share.cache_path)
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(
+        p.resize(&src, ResizeOp::Fill(1200, 630), None).unwrap(),
+        share
+    );
+    assert_eq!(p.stats().reused, 1);
+    assert_eq!(
+        std::fs::metadata(&share.cache_path)
+            .unwrap()
+            .modified()
+            .unwrap(),
+        mtime
+    );
+
+    let thumb = p
+        .resize(&src, ResizeOp::FitWidth(300), Some(Format::WebP))
+        .unwrap();
+    assert_eq!(
+        (thumb.width, thumb.height, thumb.format),
+        (300, 450, Format::WebP)
+    );
+    let d = image::load_from_memory(&std::fs::read(&thumb.cache_path).unwrap()).unwrap();
+    assert_eq!((d.width(), d.height()), (300, 450));
+
+    let big = p.resize(&src, ResizeOp::FitWidth(5000), None).unwrap();
+    assert_eq!((big.width, big.height), (2000, 3000), "never upscaled");
+
+    let cut = write(&f.dir, "cut.jpg", &std::fs::read(&src).unwrap()[..30_000]);
+    assert!(matches!(
+        p.resize(&cut, ResizeOp::Fit(100, 100), None),
+        Err(ImageError::Corrupt { .. })
+    ));
+}
