@@ -1,6 +1,27 @@
-//! `bangtin check`: builds the site in memory and finds problems before publishing —
-//! broken links and anchors, external links (`--external`), alt text, page weight,
-//! front matter, orphans, duplicate titles, empty descriptions and sanitized HTML.
+//! `bangtin check`: builds the site in memory and finds problems before publishing.
+//!
+//! | kind (JSON)         | severity | what                                                        |
+//! |---------------------|----------|-------------------------------------------------------------|
+//! | `build`             | as built | the build's own errors and warnings                          |
+//! | `broken_link`       | error    | an href/src inside the site that leads to no output file    |
+//! | `broken_anchor`     | error    | a `#fragment` naming no id on its page                       |
+//! | `external_link`     | error for 404/410, else warning | `--external` only                 |
+//! | `missing_alt`       | warning  | an image without alt text (Markdown, raw HTML, theme)        |
+//! | `file_name_alt`     | warning  | alt text that is a file name ("IMG_2034.jpg", "anh1")        |
+//! | `page_weight`       | warning  | HTML+CSS+JS or that plus the first image over budget         |
+//! | `missing_title`     | error    | a page or section file without a title                       |
+//! | `missing_date`      | warning  | a page listed by date without a date                         |
+//! | `future_date`       | warning  | a date in the future hides the page                          |
+//! | `similar_tag`       | warning  | a term differing from another only by accents or case        |
+//! | `orphan`            | warning  | no other page links to the page                              |
+//! | `duplicate_title`   | warning  | two pages of one language share a title                      |
+//! | `empty_description` | warning  | no description for sharing cards                             |
+//! | `removed_html`      | warning  | raw HTML the sanitizer dropped                               |
+//!
+//! The page-weight budget defaults to 50 KB (HTML+CSS+JS) and 300 KB (with the first image);
+//! a site changes it in `config.toml` with `[extra.check] budget_kb = 60` and
+//! `total_budget_kb = 400`. Good external-link answers are cached for a day in
+//! `.bangtin-cache/links.json`.
 
 pub mod external;
 mod front;
