@@ -272,8 +272,8 @@ fn tags(built: &Built, lang: Lang, out: &mut Vec<Finding>) {
                         pos,
                         tr!(
                             lang,
-                            "{tax} \"{spelling}\" chỉ khác \"{canon}\" (đã dùng ở {n} trang) về dấu hoặc chữ hoa, chữ thường. Hãy viết giống hệt \"{canon}\" để các bài cùng chủ đề hiện chung một chỗ với cùng một tên.",
-                            "{tax} \"{spelling}\" differs from \"{canon}\" (used on {n} page(s)) only by accents or case. Write it exactly as \"{canon}\" so pages on the same topic are listed together under one name."
+                            "\"{spelling}\" trong {tax} chỉ khác \"{canon}\" (đã dùng ở {n} trang) về dấu hoặc chữ hoa, chữ thường. Hãy viết giống hệt \"{canon}\" để các bài cùng chủ đề hiện chung một chỗ với cùng một tên.",
+                            "\"{spelling}\" in {tax} differs from \"{canon}\" (used on {n} page(s)) only by accents or case. Write it exactly as \"{canon}\" so pages on the same topic are listed together under one name."
                         ),
                     ));
                 }

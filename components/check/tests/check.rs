@@ -468,3 +468,65 @@ fn reports_are_grouped_by_file_and_json_is_stable() {
     let pos: Vec<usize> = keys.iter().map(|k| raw.find(k).expect("key")).collect();
     assert!(pos.windows(2).all(|w| w[0] < w[1]), "{raw}");
 }
+
+#[test]
+fn messages_are_vietnamese_by_default_and_nfc() {
+    let body = "![](a.png)\n\n![IMG_1.jpg](a.png)\n\n[x](/khong-co/)\n\n[y](#khong)\n\n<script>x</script>\n";
+    let one = "+++\ntitle = \"Bài một\"\ndate = 2024-01-01\n+++\n".to_string() + body;
+    let two = "+++\ntitle = \"Bài hai\"\n[taxonomies]\ntags = [\"biển đảo\"]\n+++\nx\n";
+    let three = "+++\n[taxonomies]\ntags = [\"bien dao\"]\n+++\nx\n";
+    let dir = fixture(&[
+        ("content/tin-tuc/_index.md", SECTION),
+        ("content/tin-tuc/bai-hai.md", two),
+        ("content/tin-tuc/bai-ba.md", three),
+        (
+            "content/an/_index.md",
+            "+++\ntitle = \"Ẩn\"\ntemplate = \"bare.html\"\n+++\n",
+        ),
+        ("content/an/bai-mot/index.md", &one),
+        ("content/an/bai-mot/a.png", "x"),
+        (
+            "templates/bare.html",
+            "<html><body>{{ section.title }}</body></html>",
+        ),
+    ]);
+    let opts = |lang| Options {
+        root: dir.path().to_path_buf(),
+        lang,
+        external: false,
+        drafts: false,
+    };
+    let settings = settings();
+    let vi = check::run_with(&opts(Lang::Vi), &settings);
+    let en = check::run_with(&opts(Lang::En), &settings);
+    let kinds: std::collections::BTreeSet<Kind> = vi.findings.iter().map(|f| f.kind).collect();
+    for k in [
+        Kind::MissingAlt,
+        Kind::FileNameAlt,
+        Kind::BrokenLink,
+        Kind::BrokenAnchor,
+        Kind::RemovedHtml,
+        Kind::SimilarTag,
+        Kind::Orphan,
+        Kind::EmptyDescription,
+        Kind::MissingTitle,
+        Kind::MissingDate,
+    ] {
+        assert!(
+            kinds.contains(&k),
+            "{k:?} missing: {}",
+            vi.render_text(Lang::En)
+        );
+    }
+    assert_eq!(vi.findings.len(), en.findings.len());
+    for (v, e) in vi.findings.iter().zip(&en.findings) {
+        assert_eq!((v.kind, v.line), (e.kind, e.line));
+        assert_ne!(
+            v.message, e.message,
+            "{:?} has a Vietnamese message",
+            v.kind
+        );
+        assert_eq!(v.message, vi::nfc(&v.message), "NFC");
+        assert!(!v.message.is_ascii(), "{}", v.message);
+    }
+}
