@@ -204,6 +204,15 @@ impl Cache {
         self.changed = true;
     }
 
+    /// Forgets answers older than `max_age`, so the file does not grow forever.
+    fn prune(&mut self, max_age: Duration, now: u64) {
+        let before = self.file.links.len();
+        self.file
+            .links
+            .retain(|_, e| now.saturating_sub(e.checked) < max_age.as_secs());
+        self.changed |= self.file.links.len() != before;
+    }
+
     /// Writes the cache (through a temporary file, so a crash never leaves half a file).
     pub fn save(&self) -> Result<(), CacheError> {
         if !self.changed {
@@ -261,6 +270,9 @@ pub fn check_urls(
     mut cache: Option<&mut Cache>,
 ) -> BTreeMap<String, Checked> {
     let now = now_secs();
+    if let Some(c) = cache.as_deref_mut() {
+        c.prune(settings.cache_for, now);
+    }
     let mut results = BTreeMap::new();
     let mut todo = VecDeque::new();
     for url in urls {
@@ -408,5 +420,67 @@ fn classify(e: ureq::Error) -> Outcome {
         ureq::Error::Transport(t) => Outcome::Failed {
             reason: t.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_keeps_good_answers_for_a_while() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("sub").join("links.json");
+        let mut c = Cache::load(&path);
+        let day = Duration::from_secs(86_400);
+        c.record("https://a.vn/", &Outcome::Ok { status: 200 }, 1_000_000);
+        c.record(
+            "https://b.vn/",
+            &Outcome::NotFound { status: 404 },
+            1_000_000,
+        );
+        c.save().expect("saved");
+        let mut c = Cache::load(&path);
+        assert_eq!(c.fresh("https://a.vn/", day, 1_000_000 + 3_600), Some(200));
+        assert_eq!(c.fresh("https://a.vn/", day, 1_000_000 + 86_400), None);
+        assert_eq!(
+            c.fresh("https://b.vn/", day, 1_000_000),
+            None,
+            "failures are not kept"
+        );
+        c.prune(day, 1_000_000 + 90_000);
+        assert!(c.file.links.is_empty());
+        c.save().expect("saved");
+        assert!(Cache::load(&path).file.links.is_empty());
+    }
+
+    #[test]
+    fn a_broken_cache_file_is_an_empty_cache() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("links.json");
+        std::fs::write(&path, "{ not json").expect("write");
+        assert!(Cache::load(&path).file.links.is_empty());
+        std::fs::write(
+            &path,
+            r#"{"version":99,"links":{"https://a.vn/":{"checked":1,"status":200}}}"#,
+        )
+        .expect("write");
+        assert!(
+            Cache::load(&path).file.links.is_empty(),
+            "unknown versions are dropped"
+        );
+    }
+
+    #[test]
+    fn only_network_trouble_and_server_errors_are_retried() {
+        assert!(Outcome::Failed {
+            reason: "timeout".into()
+        }
+        .retryable());
+        assert!(Outcome::Status { status: 503 }.retryable());
+        assert!(Outcome::Status { status: 429 }.retryable());
+        assert!(!Outcome::Status { status: 403 }.retryable());
+        assert!(!Outcome::NotFound { status: 404 }.retryable());
+        assert!(!Outcome::Ok { status: 200 }.retryable());
     }
 }
