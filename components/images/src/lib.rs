@@ -171,7 +171,8 @@ pub struct Variant {
     pub format: Format,
     /// Where the file is in the cache (copy or link it into the output).
     pub cache_path: PathBuf,
-    /// URL-safe file name to publish it under, e.g. `anh-le-chao-co.480.webp`.
+    /// URL-safe file name to publish it under: source stem, width, 8 hex digits of the content
+    /// hash, extension, e.g. `anh-le-chao-co.480.1f3a9c0b.webp`.
     pub file_name: String,
 }
 
@@ -365,7 +366,12 @@ impl Processor {
             width: w,
             height: h,
             format: out_format,
-            file_name: format!("{}.{file}", file_stem_slug(source)),
+            file_name: format!(
+                "{}.{op}.{}.{}",
+                file_stem_slug(source),
+                &hash[..8],
+                out_format.extension()
+            ),
             cache_path,
         };
         if variant.cache_path.is_file() {
@@ -710,6 +716,9 @@ fn read_entry(dir: &Path) -> Option<EntryMeta> {
     Some(meta)
 }
 
+/// Published names carry 8 hex digits of the content hash: `poster.jpg` and `poster.png` in one
+/// folder do not both claim `poster.480.webp`, and a photo replaced under the same name gets a
+/// new URL, so phones never show the old one from their cache.
 fn to_processed(meta: EntryMeta, dir: &Path, stem: &str, hash: String) -> Processed {
     let variants = meta
         .files
@@ -719,7 +728,7 @@ fn to_processed(meta: EntryMeta, dir: &Path, stem: &str, hash: String) -> Proces
             height: f.height,
             format: f.format,
             cache_path: dir.join(&f.file),
-            file_name: format!("{stem}.{}.{}", f.width, f.format.extension()),
+            file_name: format!("{stem}.{}.{}.{}", f.width, &hash[..8], f.format.extension()),
         })
         .collect();
     Processed {

@@ -214,7 +214,12 @@ fn phone_photo_is_rotated_resized_and_stripped() {
         );
         assert_eq!(
             v.file_name,
-            format!("anh-le-chao-co.{}.{}", v.width, v.format.extension())
+            format!(
+                "anh-le-chao-co.{}.{}.{}",
+                v.width,
+                &out.hash[..8],
+                v.format.extension()
+            )
         );
     }
     assert_eq!(p.stats().processed, 1);
@@ -267,12 +272,16 @@ fn second_process_reuses_the_cache_without_touching_files() {
     let c = next_build.process(&copy).unwrap();
     assert_eq!(next_build.stats().reused, 2);
     assert_eq!(c.variants[0].cache_path, first.variants[0].cache_path);
-    assert_eq!(c.variants[0].file_name, "copy.480.jpg");
+    assert_eq!(
+        c.variants[0].file_name,
+        format!("copy.480.{}.jpg", &first.hash[..8])
+    );
 
-    // A changed photo gets a new hash and is processed again.
+    // A changed photo gets a new hash and is processed again, and new URLs (no stale phone cache).
     std::fs::write(&src, with_exif(&jpeg_bytes(&photo(3000, 1990)), 6)).unwrap();
     let changed = next_build.process(&src).unwrap();
     assert_ne!(changed.hash, first.hash);
+    assert_ne!(changed.variants[0].file_name, first.variants[0].file_name);
     assert_eq!(changed.height, 3000);
     assert_eq!(changed.width, 1990);
     assert_eq!(next_build.stats().processed, 1);
@@ -536,7 +545,7 @@ fn gif_is_published_unchanged() {
     assert_eq!(out.variants.len(), 1);
     let v = &out.variants[0];
     assert_eq!((v.width, v.height, v.format), (320, 240, Format::Gif));
-    assert_eq!(v.file_name, "mua.320.gif");
+    assert_eq!(v.file_name, format!("mua.320.{}.gif", &out.hash[..8]));
     assert_eq!(std::fs::read(&v.cache_path).unwrap(), bytes);
 }
 
@@ -555,19 +564,20 @@ fn picture_html_for_a_processed_photo() {
         true,
         "(max-width: 800px) 100vw, 800px",
     );
+    let h = &out.hash[..8];
     for needle in [
-        "<picture>",
-        "<source type=\"image/webp\" srcset=\"/bien-dao/le-chao-co/anh-le-chao-co.480.webp 480w,",
-        "/bien-dao/le-chao-co/anh-le-chao-co.2000.webp 2000w\"",
-        "src=\"/bien-dao/le-chao-co/anh-le-chao-co.960.jpg\"",
-        "/bien-dao/le-chao-co/anh-le-chao-co.1600.jpg 1600w",
-        "sizes=\"(max-width: 800px) 100vw, 800px\"",
-        "width=\"2000\" height=\"3000\"",
-        "alt=\"Học sinh chào cờ\"",
-        "loading=\"lazy\"",
-        "decoding=\"async\"",
+        "<picture>".to_string(),
+        format!("<source type=\"image/webp\" srcset=\"/bien-dao/le-chao-co/anh-le-chao-co.480.{h}.webp 480w,"),
+        format!("/bien-dao/le-chao-co/anh-le-chao-co.2000.{h}.webp 2000w\""),
+        format!("src=\"/bien-dao/le-chao-co/anh-le-chao-co.960.{h}.jpg\""),
+        format!("/bien-dao/le-chao-co/anh-le-chao-co.1600.{h}.jpg 1600w"),
+        "sizes=\"(max-width: 800px) 100vw, 800px\"".to_string(),
+        "width=\"2000\" height=\"3000\"".to_string(),
+        "alt=\"Học sinh chào cờ\"".to_string(),
+        "loading=\"lazy\"".to_string(),
+        "decoding=\"async\"".to_string(),
     ] {
-        assert!(html.contains(needle), "missing {needle} in {html}");
+        assert!(html.contains(&needle), "missing {needle} in {html}");
     }
 }
 
@@ -674,8 +684,11 @@ fn webp_and_grayscale_sources() {
     assert_eq!(got, vec![(480, Format::WebP), (700, Format::WebP)]);
     let html = picture_html(&out, "/", "Băng rôn", None, true, "100vw");
     assert!(!html.contains("<picture>"), "{html}");
+    let h = &out.hash[..8];
     assert!(
-        html.contains("srcset=\"/banner.480.webp 480w, /banner.700.webp 700w\""),
+        html.contains(&format!(
+            "srcset=\"/banner.480.{h}.webp 480w, /banner.700.{h}.webp 700w\""
+        )),
         "{html}"
     );
 
@@ -709,7 +722,11 @@ fn template_resize_makes_share_pictures_and_thumbnails() {
         (share.width, share.height, share.format),
         (1200, 630, Format::Jpeg)
     );
-    assert_eq!(share.file_name, "anh-le-chao-co.fill-1200x630.jpg");
+    let hash8 = &blake3::hash(&std::fs::read(&src).unwrap()).to_hex()[..8];
+    assert_eq!(
+        share.file_name,
+        format!("anh-le-chao-co.fill-1200x630.{hash8}.jpg")
+    );
     let bytes = std::fs::read(&share.cache_path).unwrap();
     let img = image::load_from_memory(&bytes).unwrap();
     assert_eq!((img.width(), img.height()), (1200, 630));
