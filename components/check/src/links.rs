@@ -2,7 +2,7 @@
 //! external links for `--external`.
 
 use crate::external::{self, Outcome};
-use crate::site_map::{SiteMap, Target};
+use crate::site_map::{SiteMap, Spot, Target};
 use crate::{Finding, Kind};
 use i18n::{tr, Lang};
 use site::Severity;
@@ -190,9 +190,13 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
 
     // Images the theme writes (logos, banners): Markdown images are checked in their source.
     let mut theme_images: BTreeMap<&str, Vec<Seen>> = BTreeMap::new();
+    let mut in_markdown: HashMap<&str, bool> = HashMap::new();
     for (&from, doc) in &map.docs {
         for src in &doc.images_without_alt {
-            if map.locate(from, src).is_none() {
+            let found = *in_markdown
+                .entry(src)
+                .or_insert_with(|| map.locate_anywhere(src).is_some());
+            if !found {
                 theme_images
                     .entry(src)
                     .or_default()
@@ -277,12 +281,23 @@ impl Place {
     }
 }
 
-/// Groups the outputs where something was seen by the place in the sources it was written.
+/// Groups the outputs where something was seen by the place in the sources it was written:
+/// the output's own Markdown first, else any Markdown file (a summary in a listing), else
+/// the theme.
 fn place(map: &SiteMap<'_>, seen: &[Seen]) -> Vec<Place> {
     let mut places: BTreeMap<(PathBuf, (usize, usize), bool), Vec<String>> = BTreeMap::new();
     let mut unplaced: Vec<String> = Vec::new();
+    // Searching every source is the slow part: once per address, not once per page.
+    let mut anywhere: HashMap<&str, Option<Spot<'_>>> = HashMap::new();
     for (from, value) in seen {
-        match map.locate(from, value) {
+        let found = match map.locate_own(from, value) {
+            Some((file, pos)) => Some((file, pos, true)),
+            None => anywhere
+                .entry(value)
+                .or_insert_with(|| map.locate_anywhere(value))
+                .map(|(file, pos)| (file, pos, false)),
+        };
+        match found {
             Some((file, pos, own)) => places
                 .entry((file.to_path_buf(), pos, own))
                 .or_default()

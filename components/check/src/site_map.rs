@@ -20,6 +20,9 @@ pub struct Source<'a> {
     pub body_offset: usize,
 }
 
+/// A place in a source file: the file and its (line, column).
+pub type Spot<'a> = (&'a Path, (usize, usize));
+
 /// Where an address leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -136,18 +139,18 @@ impl<'a> SiteMap<'a> {
             .map(|actual| format!("/{}", actual.strip_suffix("index.html").unwrap_or(actual)))
     }
 
-    /// Position of `value` in the Markdown of output `from`'s source, else in any other
-    /// source: (file, line, column, found in the output's own source).
-    pub fn locate(&self, from: &str, value: &str) -> Option<(&'a Path, (usize, usize), bool)> {
+    /// Position of `value` in the Markdown of output `from`'s own source file.
+    pub fn locate_own(&self, from: &str, value: &str) -> Option<Spot<'a>> {
+        let src = self.sources.get(from)?;
+        find_in(src, &needles(value)).map(|pos| (src.file, pos))
+    }
+
+    /// Position of `value` in the first page or section source that holds it.
+    pub fn locate_anywhere(&self, value: &str) -> Option<Spot<'a>> {
         let needles = needles(value);
-        if let Some(src) = self.sources.get(from) {
-            if let Some(pos) = find_in(src, &needles) {
-                return Some((src.file, pos, true));
-            }
-        }
         self.all_sources
             .iter()
-            .find_map(|src| find_in(src, &needles).map(|pos| (src.file, pos, false)))
+            .find_map(|src| find_in(src, &needles).map(|pos| (src.file, pos)))
     }
 }
 
