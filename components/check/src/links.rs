@@ -266,7 +266,7 @@ impl Place {
         if self.template {
             tr!(
                 lang,
-                " Liên kết này có trên {n} trang (ví dụ {example}) nhưng không có trong tệp Markdown nào, nên có lẽ nằm trong giao diện (thư mục templates/ hoặc themes/).",
+                " Địa chỉ này có trên {n} trang (ví dụ {example}) nhưng không có trong tệp Markdown nào, nên có lẽ nằm trong giao diện (thư mục templates/ hoặc themes/).",
                 " It is on {n} page(s) (e.g. {example}) but in no Markdown file, so it likely comes from the theme (the templates/ or themes/ folder)."
             )
         } else if !self.own {
