@@ -10,6 +10,11 @@
 //! Every file is written to a temporary name and renamed, and `meta.json` is written last, so an
 //! interrupted build or two builds at once never leave a half-written entry that looks complete.
 //! Old entries are removed only by [`Processor::gc`], which the caller runs after a full build.
+//!
+//! Also: ICC colour profiles are kept (iPhone photos are Display P3; dropping the profile dulls
+//! them), EXIF is dropped unless `strip_metadata` is false; GIF and animated WebP are published
+//! unchanged (re-encoding would stop the animation); a cut-off JPEG is an error, not a grey band;
+//! [`Processor::resize`] makes single copies for templates (thumbnails, 1200x630 share pictures).
 
 mod error;
 mod html;
@@ -819,9 +824,21 @@ fn decode(
             detail: "file is cut off (no end marker)".into(),
         });
     }
-    let reader =
+    let mut reader =
         image::ImageReader::with_format(std::io::Cursor::new(bytes), format.image_format());
+    reader.limits(decode_limits());
     let mut decoder = reader.into_decoder().map_err(err)?;
+    // `image` does not hold the decoded buffer itself to `max_alloc`, so check it here.
+    if decoder.total_bytes() > MAX_DECODED_BYTES {
+        let (w, h) = decoder.dimensions();
+        return Err(ImageError::TooLarge {
+            path: source.to_path_buf(),
+            detail: format!(
+                "{w}x{h}, {} MB once opened",
+                decoder.total_bytes() / 1_000_000
+            ),
+        });
+    }
     // A broken EXIF block must not stop the photo from being published: treat it as upright.
     let orientation = decoder
         .orientation()
@@ -869,6 +886,19 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
         pos = next;
     }
     false
+}
+
+/// Largest decoded image accepted: 1 GiB (a 16000x16000 RGBA or 18000x18000 RGB photo).
+const MAX_DECODED_BYTES: u64 = 1 << 30;
+
+/// Refuses images whose header promises more than a school site ever needs (a side over
+/// 20000 px, or over 1 GiB of pixels), so a malformed or malicious file cannot exhaust memory.
+fn decode_limits() -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(20_000);
+    limits.max_image_height = Some(20_000);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    limits
 }
 
 /// Brings every image to 8-bit L, LA, RGB or RGBA (what web encoders take), dropping an alpha
@@ -1051,6 +1081,13 @@ pub fn file_stem_slug(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn processor_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Processor>();
+        shared::<Processed>();
+    }
 
     #[test]
     fn slug_of_vietnamese_names() {

@@ -779,3 +779,58 @@ fn template_resize_makes_share_pictures_and_thumbnails() {
         Err(ImageError::Corrupt { .. })
     ));
 }
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A tiny PNG whose header claims `w` x `h` RGBA pixels.
+fn png_bomb(w: u32, h: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    let idat = b"IDAT\x78\x9c\x03\x00\x00\x00\x00\x01";
+    png.extend_from_slice(&((idat.len() - 4) as u32).to_be_bytes());
+    png.extend_from_slice(idat);
+    png.extend_from_slice(&crc32(idat).to_be_bytes());
+    png.extend_from_slice(&[0, 0, 0, 0]);
+    png.extend_from_slice(b"IEND");
+    png.extend_from_slice(&crc32(b"IEND").to_be_bytes());
+    png
+}
+
+#[test]
+fn decompression_bomb_is_refused_with_a_clear_error() {
+    let f = fixture();
+    let p = Processor::new(f.cache.clone(), Settings::default());
+    // 40000 px wide (over the side limit), and 19000x19000 RGBA = 1.4 GB (over the memory limit).
+    for (w, h) in [(40_000, 40_000), (19_000, 19_000)] {
+        let src = write(&f.dir, &format!("bom-{w}.png"), &png_bomb(w, h));
+        // The header alone is fine for its size.
+        let m = image_meta(&src).unwrap();
+        assert_eq!((m.width, m.height), (w, h));
+        match p.process(&src) {
+            Err(e @ ImageError::TooLarge { .. }) => {
+                let vi = e.message(Lang::Vi);
+                assert!(vi.contains("quá lớn") && vi.contains("bom-"), "{vi}");
+            }
+            other => panic!("{w}x{h}: expected TooLarge, got {other:?}"),
+        }
+    }
+}
