@@ -92,6 +92,14 @@ impl ImageError {
                     )
                 }
             }
+            ImageError::Unsupported { path, found } if found.starts_with("HEIC") => {
+                let p = path.display();
+                tr!(
+                    lang,
+                    "Ảnh {p} ở định dạng HEIC của iPhone, trình duyệt không hiển thị được. Hãy xuất ảnh thành JPEG (trên máy Mac: mở bằng Xem trước > Xuất; trên Windows: mở bằng Ảnh > Lưu thành .jpg). Để iPhone chụp sẵn JPEG: Cài đặt > Camera > Định dạng > Tương thích nhất.",
+                    "Image {p} is in the iPhone's HEIC format, which browsers cannot show. Export it as JPEG (Mac: open in Preview > Export; Windows: open in Photos > Save as .jpg). To make the iPhone take JPEGs: Settings > Camera > Formats > Most Compatible."
+                )
+            }
             ImageError::Unsupported { path, found } => {
                 let p = path.display();
                 tr!(
