@@ -468,7 +468,8 @@ fn corrupt_and_unsupported_files_are_clear_errors() {
                 "{}",
                 e.message(Lang::Vi)
             );
-            assert!(e.message(Lang::En).contains("JPEG"));
+            assert!(e.message(Lang::Vi).contains("Tương thích nhất"));
+            assert!(e.message(Lang::En).contains("Most Compatible"));
         }
         other => panic!("HEIC should be unsupported, got {other:?}"),
     }
