@@ -150,6 +150,8 @@ struct State {
     errors: Vec<Diagnostic>,
     /// Bumped whenever the served files change.
     version: u64,
+    /// How long the latest build took.
+    last_build: Duration,
 }
 
 /// Everything the request threads and the watcher share.
@@ -300,6 +302,7 @@ impl Server {
                     files: Some(Arc::new(files)),
                     errors: Vec::new(),
                     version: 1,
+                    last_build: first.elapsed,
                 }
             }
             Err(errors) => {
@@ -310,6 +313,7 @@ impl Server {
                     files: None,
                     errors,
                     version: 0,
+                    last_build: first.elapsed,
                 }
             }
         };
@@ -406,6 +410,11 @@ impl Server {
         self.shared.read().errors.clone()
     }
 
+    /// How long the latest build (first or re-) took.
+    pub fn last_build_time(&self) -> Duration {
+        self.shared.read().last_build
+    }
+
     /// Stops watching, ends the event streams and stops listening; waits for a build in
     /// progress to finish.
     pub fn stop(mut self) {
@@ -483,6 +492,7 @@ fn apply(shared: &Shared, outcome: Outcome, burst: &watch::Burst, quiet: bool) {
     // Events go out while the lock is held: a tab that connects meanwhile either gets them or
     // sees the new state in its first frames, never both and never neither.
     let mut st = shared.write();
+    st.last_build = outcome.elapsed;
     match outcome.result {
         Ok(files) => {
             let had_errors = !st.errors.is_empty();

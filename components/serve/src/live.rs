@@ -79,6 +79,7 @@ pub const SCRIPT: &str = r#"(function () {
     var v = JSON.parse(ev.data).version;
     if (version !== null && v !== version) { location.reload(); return; }
     version = v;
+    window.__bangtinVersion = v;
   });
   es.addEventListener("reload", function (ev) {
     version = JSON.parse(ev.data).version;
