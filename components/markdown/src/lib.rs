@@ -346,7 +346,7 @@ impl<'a> Renderer<'a, '_> {
             Event::FootnoteReference(name) => {
                 let (n, first) = self.footnote_number(&name);
                 let id = footnote_slug(&name, n);
-                let mut html = String::from("<sup class=\"footnote-reference\"");
+                let mut html = String::from(FOOTNOTE_REF_START);
                 if first {
                     html.push_str(&format!(" id=\"fnref-{id}\""));
                 }
@@ -764,10 +764,24 @@ impl<'a> Renderer<'a, '_> {
         let summary = self.summary_at.take().map(|(idx, open)| {
             let mut html = String::new();
             let closing = open.into_iter().rev().map(Event::End);
-            pulldown_cmark::html::push_html(
-                &mut html,
-                self.out[..idx].iter().cloned().chain(closing),
-            );
+            // Summaries are shown together on listing pages: no ids there (they would
+            // repeat), and no footnote marks (their notes are not shown).
+            let events = self.out[..idx].iter().filter_map(|e| match e {
+                Event::Html(h) if h.starts_with(FOOTNOTE_REF_START) => None,
+                Event::Start(Tag::Heading {
+                    level,
+                    classes,
+                    attrs,
+                    ..
+                }) => Some(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: None,
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                })),
+                other => Some(other.clone()),
+            });
+            pulldown_cmark::html::push_html(&mut html, events.chain(closing));
             finish_html(html)
         });
         let mut html = String::with_capacity(self.prepared.text.len() * 3 / 2);
@@ -869,6 +883,9 @@ fn is_more_marker(html: &str) -> bool {
         .and_then(|s| s.strip_suffix("-->"))
         .is_some_and(|inner| inner.trim() == "more")
 }
+
+/// How footnote marks start (also how the summary recognises them).
+const FOOTNOTE_REF_START: &str = "<sup class=\"footnote-reference\"";
 
 fn heading_level(level: HeadingLevel) -> u32 {
     match level {

@@ -212,7 +212,7 @@ fn hugo_style_marker_and_crlf_sources() {
     let r = render(&ok, &opts(), &TestHost).unwrap();
     assert_eq!(
         r.summary.as_deref(),
-        Some("<h1 id=\"tieu-de\">Tiêu đề</h1>\n<p>Mở đầu.</p>\n")
+        Some("<h1>Tiêu đề</h1>\n<p>Mở đầu.</p>\n")
     );
     assert!(
         r.html.contains("<aside class=\"note\">Ghi chú</aside>"),
@@ -231,6 +231,21 @@ fn serializes_for_templates() {
             {"level": 3, "id": "hai", "title": "Hai", "children": []}
         ]}])
     );
+}
+
+#[test]
+fn summary_has_no_ids_or_footnote_marks() {
+    let r = render(
+        "## Giới thiệu\n\nMở đầu[^1].\n\n<!-- more -->\n\nSau.\n\n[^1]: Ghi chú.\n",
+        &opts(),
+        &TestHost,
+    )
+    .unwrap();
+    assert_eq!(
+        r.summary.as_deref(),
+        Some("<h2>Giới thiệu</h2>\n<p>Mở đầu.</p>\n")
+    );
+    assert!(r.html.contains("<h2 id=\"gioi-thieu\">"));
 }
 
 #[test]
