@@ -617,9 +617,12 @@ impl<'a> Renderer<'a, '_> {
         };
         if let Some(rest) = dest.strip_prefix("@/") {
             let (target, anchor) = match rest.split_once('#') {
-                Some((t, a)) => (t, Some(a.to_string())),
+                Some((t, a)) => (t, Some(percent_decode(a).into_owned())),
                 None => (rest, None),
             };
+            // Editors may write `@/bien-dao/ho%C3%A0ng%20sa.md`; the file is what counts.
+            let target = percent_decode(target);
+            let target = target.as_ref();
             let src = &self.prepared.text[range.clone()];
             let at = src.find("@/").map_or(range.start, |k| range.start + k);
             let offset = self.orig(at);
@@ -882,6 +885,30 @@ fn is_more_marker(html: &str) -> bool {
         .strip_prefix("<!--")
         .and_then(|s| s.strip_suffix("-->"))
         .is_some_and(|inner| inner.trim() == "more")
+}
+
+/// Decodes `%XX` escapes; text that would not be valid UTF-8 stays as written.
+fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |k: usize| b.get(k).and_then(|&c| (c as char).to_digit(16));
+        match (b[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_or(Cow::Borrowed(s), Cow::Owned)
 }
 
 /// How footnote marks start (also how the summary recognises them).

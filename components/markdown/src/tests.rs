@@ -293,6 +293,37 @@ fn internal_links_are_resolved() {
 }
 
 #[test]
+fn percent_encoded_internal_links() {
+    let r = render(
+        "[a](@/bien-dao/ho%61ng-sa.md#l%E1%BB%8Bch-s%E1%BB%AD) [b](@/x%ZZ.md)\n",
+        &opts(),
+        &TestHost,
+    );
+    let errs = r.expect_err("x%ZZ.md does not exist");
+    assert_eq!(errs.len(), 1);
+    assert_eq!(
+        errs[0].kind,
+        MdErrorKind::BrokenLink {
+            target: "x%ZZ.md".into()
+        }
+    );
+    let r = render(
+        "[a](@/bien-dao/ho%61ng-sa.md#l%E1%BB%8Bch-s%E1%BB%AD)\n",
+        &opts(),
+        &TestHost,
+    )
+    .unwrap();
+    assert_eq!(r.links[0].target, "bien-dao/hoang-sa.md");
+    assert_eq!(r.links[0].anchor.as_deref(), Some("lịch-sử"));
+    assert!(
+        r.html
+            .contains("href=\"/bien-dao/hoang-sa/#l%E1%BB%8Bch-s%E1%BB%AD\""),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
 fn reference_links_and_images_resolve_too() {
     let src = "[bài][hs] ![bản đồ](@/anh/ban-do.jpg)\n\n[hs]: @/bien-dao/hoang-sa.md\n";
     let out = html(src);
