@@ -247,6 +247,8 @@ mod tests {
 }
 #[cfg(test)]
 mod timing {
+    /// Prints the cost of highlighting a short block per language, first use (regex
+    /// compilation) and steady state. Run with `--release -- --ignored --nocapture`.
     #[test]
     #[ignore]
     fn time_langs() {
