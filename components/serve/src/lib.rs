@@ -497,10 +497,7 @@ fn apply(shared: &Shared, outcome: Outcome, burst: &watch::Burst, quiet: bool) {
         Ok(files) => {
             let had_errors = !st.errors.is_empty();
             st.errors.clear();
-            let changed = match &st.files {
-                Some(old) => Some(changed_files(old, &files)),
-                None => None,
-            };
+            let changed = st.files.as_ref().map(|old| changed_files(old, &files));
             match changed {
                 Some(c) if c.is_empty() => {
                     if had_errors {

@@ -73,7 +73,7 @@ fn chromium_follows_edits_and_shows_the_error_overlay() {
             }
         }
     });
-    let mut step = |name: &str| -> String {
+    let step = |name: &str| -> String {
         let line = rx
             .recv_timeout(Duration::from_secs(120))
             .unwrap_or_else(|_| panic!("no `{name}` step from the browser"));
