@@ -31,6 +31,10 @@ pub struct WriteStats {
 pub struct DirSink {
     output: PathBuf,
     staging: PathBuf,
+    /// Whether there is a previous output to compare with.
+    has_previous: bool,
+    /// Folders already created in the staging area (saves a syscall per file).
+    made: Mutex<std::collections::HashSet<PathBuf>>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
 }
@@ -91,6 +95,8 @@ impl Sink {
         fs::create_dir_all(&staging).map_err(io_err(&staging))?;
         Ok(Sink::Dir(DirSink {
             output: output.to_path_buf(),
+            has_previous: output.is_dir(),
+            made: Mutex::new(std::collections::HashSet::new()),
             staging,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
@@ -170,7 +176,11 @@ impl DirSink {
             p.push(part);
         }
         if let Some(parent) = p.parent() {
-            fs::create_dir_all(parent)?;
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(parent) {
+                fs::create_dir_all(parent)?;
+                made.insert(parent.to_path_buf());
+            }
         }
         Ok(p)
     }
@@ -192,6 +202,11 @@ impl DirSink {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let target = self.target(rel)?;
         let prev = self.previous(rel);
+        if !self.has_previous {
+            fs::write(&target, bytes)?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
         if let Ok(meta) = fs::metadata(&prev) {
             if meta.len() == bytes.len() as u64
                 && fs::read(&prev).map(|b| b == bytes).unwrap_or(false)

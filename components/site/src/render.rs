@@ -130,7 +130,15 @@ impl markdown::Host for Host<'_> {
         }
         ctx.insert("page_path", self.page_path);
         ctx.insert("lang", self.lang);
-        ctx.insert("config", &self.config.extra);
+        ctx.insert("config", self.config);
+        ctx.insert("base_url", &self.config.base_url);
+        // A shortcode given a local photo (figure) gets the same responsive HTML as a Markdown image.
+        if let (Some(src), Some(_)) = (args.get("src").and_then(Value::as_str), self.images) {
+            let alt = args.get("alt").and_then(Value::as_str).unwrap_or("");
+            if let Ok(Some(html)) = markdown::Host::image(self, src, alt, "", 1) {
+                ctx.insert("image_html", &html);
+            }
+        }
         self.tera
             .render(&template, &ctx)
             .map_err(|e| crate::templates::error_chain(&e))
