@@ -214,7 +214,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
             removed_html: r.removed_html,
         })
     };
-    let page_results: Vec<(Result<Body, Vec<Diagnostic>>, Vec<Diagnostic>)> = content
+    let page_results: Vec<BodyResult> = content
         .pages
         .par_iter()
         .map(|p| {
@@ -231,7 +231,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
             (r, w)
         })
         .collect();
-    let section_results: Vec<(Result<Body, Vec<Diagnostic>>, Vec<Diagnostic>)> = content
+    let section_results: Vec<BodyResult> = content
         .sections
         .par_iter()
         .map(|s| {
@@ -249,19 +249,18 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
         })
         .collect();
     let mut warnings = content.warnings.clone();
-    let mut unwrap_all =
-        |results: Vec<(Result<Body, Vec<Diagnostic>>, Vec<Diagnostic>)>| -> Vec<Body> {
-            results
-                .into_iter()
-                .map(|(r, w)| {
-                    warnings.extend(w);
-                    r.unwrap_or_else(|e| {
-                        errors.extend(e);
-                        Body::default()
-                    })
+    let mut unwrap_all = |results: Vec<BodyResult>| -> Vec<Body> {
+        results
+            .into_iter()
+            .map(|(r, w)| {
+                warnings.extend(w);
+                r.unwrap_or_else(|e| {
+                    errors.extend(e);
+                    Body::default()
                 })
-                .collect()
-        };
+            })
+            .collect()
+    };
     let page_bodies = unwrap_all(page_results);
     let section_bodies = unwrap_all(section_results);
     check_anchors(
@@ -462,6 +461,12 @@ fn taxonomy_value(config: &Config, t: &Taxonomy) -> Value {
         "terms": t.terms.iter().map(|term| term_value(config, t, term)).collect::<Vec<_>>(),
     })
 }
+
+/// A rendered body or its errors, with its warnings.
+type BodyResult = (Result<Body, Vec<Diagnostic>>, Vec<Diagnostic>);
+
+/// Writes one output file.
+type WriteFn<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// One thing to render: kept small so the list is cheap to build and split across threads.
 enum Job {
@@ -746,7 +751,7 @@ fn write_all(
 }
 
 fn write_feeds(
-    write: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync),
+    write: &WriteFn<'_>,
     model: &Model<'_>,
     path: &str,
     title: &str,
@@ -867,7 +872,7 @@ fn render_job(
     job: &Job,
     model: &Model<'_>,
     tera: &tera::Tera,
-    write: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync),
+    write: &WriteFn<'_>,
     opts: &Options,
 ) -> Result<(), Diagnostic> {
     let config = model.config;

@@ -376,8 +376,10 @@ pub fn load(
     }
     // Every language has a home section, written or implied.
     for code in config.all_languages() {
-        if !section_index.contains_key(&(code.clone(), String::new())) {
-            section_index.insert((code.clone(), String::new()), content.sections.len());
+        if let std::collections::hash_map::Entry::Vacant(e) =
+            section_index.entry((code.clone(), String::new()))
+        {
+            e.insert(content.sections.len());
             let rel = if code == config.default_language {
                 "_index.md".to_string()
             } else {

@@ -10,6 +10,9 @@ use std::sync::Mutex;
 /// Name of the marker file that tells a folder was written by bangtin (and may be replaced).
 pub const MARKER: &str = ".bangtin-build";
 
+/// Output files kept in memory: relative path -> bytes.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
 /// Where rendered files go: a staged folder, or memory (for `serve` and `check`).
 pub enum Sink {
     /// A staging folder next to the output folder, swapped in on commit.
@@ -139,7 +142,7 @@ impl Sink {
     }
 
     /// Swaps the staged output in. For memory sinks, returns the files.
-    pub fn commit(self) -> Result<(WriteStats, Option<BTreeMap<String, Vec<u8>>>), OutputError> {
+    pub fn commit(self) -> Result<(WriteStats, Option<Files>), OutputError> {
         match self {
             Sink::Memory(m) => {
                 let files = m.into_inner().unwrap_or_else(|e| e.into_inner());
