@@ -99,15 +99,158 @@ fn main() {
     );
 
     let dir = tempfile::tempdir().expect("temp dir");
+    // SEARCH_BENCH_KEEP=1 keeps the written index for a closer look.
+    let dir_path = if std::env::var_os("SEARCH_BENCH_KEEP").is_some() {
+        let kept = dir.keep();
+        println!("index kept in {}", kept.display());
+        kept
+    } else {
+        dir.path().to_path_buf()
+    };
     for (rel, bytes) in &files {
-        let path: PathBuf = dir.path().join(rel.split('/').collect::<PathBuf>());
+        let path: PathBuf = dir_path.join(rel.split('/').collect::<PathBuf>());
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(path, bytes).expect("write");
     }
-    let index_dir = dir.path().join("search").join("vi");
+    let index_dir = dir_path.join("search").join("vi");
     for q in &queries {
         query_figures(&index_dir, q);
     }
+    std::fs::write(dir_path.join("search.js"), search::SCRIPT).expect("write script");
+    chromium_figures(&dir_path, &queries);
+}
+
+/// The page the browser measures on: it types each query twice (the second time the shards
+/// are cached) and reports, per query, the time from the input event to the result count
+/// on screen, less the script's 120 ms typing delay.
+const BENCH_PAGE: &str = r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>
+<form role="search" action="/tim-kiem/" data-search-index="/search/vi/" data-search-lang="vi">
+  <input type="search" name="q" data-search-input><div data-search-results aria-live="polite"></div>
+</form>
+<img src="/hold" alt="">
+<script src="/search.js"></script>
+<script>
+addEventListener("DOMContentLoaded", async () => {
+  const input = document.querySelector("[data-search-input]"), out = {};
+  try {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const type = (q) => new Promise((done) => {
+    const status = document.querySelector(".search-status");
+    const t0 = performance.now();
+    new MutationObserver((_, obs) => { if (status.textContent) { obs.disconnect(); done(performance.now() - t0 - 120); } })
+      .observe(status, { childList: true, characterData: true, subtree: true });
+    input.value = q;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  const t = performance.now();
+  input.focus();
+  while (!performance.getEntriesByType("resource").some((e) => e.name.includes("meta.json") && e.responseEnd > 0)) await sleep(5);
+  out.meta_ms = performance.now() - t;
+  await sleep(200);
+  for (const q of QUERIES) {
+    const cold = await type(q);
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    const warm = await type(q);
+    out[q] = { cold, warm, shown: document.querySelectorAll(".search-result").length };
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+  }
+  } catch (e) { out.error = String(e); }
+  fetch("/done?" + encodeURIComponent(JSON.stringify(out)));
+});
+</script></body></html>"#;
+
+/// Runs the bench page in headless Chromium against the index in `root`.
+fn chromium_figures(root: &Path, queries: &[String]) {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    let page = BENCH_PAGE.replace("QUERIES", &serde_json::to_string(queries).expect("json"));
+    std::fs::write(root.join("bench.html"), page).expect("write page");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (done_tx, done_rx) = mpsc::channel::<String>();
+    let (hold_tx, hold_rx) = mpsc::channel::<()>();
+    let hold_rx = std::sync::Arc::new(std::sync::Mutex::new(hold_rx));
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (root, done_tx, hold_tx, hold_rx) = (
+                root.clone(),
+                done_tx.clone(),
+                hold_tx.clone(),
+                hold_rx.clone(),
+            );
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut line = String::new();
+                let _ = reader.read_line(&mut line);
+                let mut h = String::new();
+                while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
+                    h.clear();
+                }
+                let target = line.split(' ').nth(1).unwrap_or("/").to_string();
+                let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+                let mut out = &stream;
+                // The image keeps the page loading (and Chromium from dumping it) until the
+                // measurements are in.
+                if path == "/hold" {
+                    let _ = hold_rx.lock().map(|rx| rx.recv());
+                } else if path == "/done" {
+                    let _ = done_tx.send(query.to_string());
+                    let _ = hold_tx.send(());
+                }
+                let body =
+                    std::fs::read(root.join(path.trim_start_matches('/'))).unwrap_or_default();
+                let _ = write!(
+                    out,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: {}\r\nConnection: close\r\n\r\n",
+                    body.len(),
+                    if path.ends_with(".html") { "text/html; charset=utf-8" } else if path.ends_with(".js") { "text/javascript" } else { "application/json" }
+                )
+                .and_then(|_| out.write_all(&body));
+            });
+        }
+    });
+    let status = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--dump-dom",
+        ])
+        .arg(format!("http://127.0.0.1:{port}/bench.html"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if status.is_err() {
+        println!("chromium: not available");
+        return;
+    }
+    match done_rx.recv_timeout(std::time::Duration::from_secs(5)) {
+        Ok(q) => {
+            let json = percent_decode(&q);
+            println!("chromium (headless, real time, localhost, no gzip): {json}");
+        }
+        Err(_) => println!("chromium: the bench page did not report"),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Runs the browser script on one query and reports what it downloads and how long it takes.

@@ -43,7 +43,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             shard_bytes: 50_000,
-            doc_shard_bytes: 16_000,
+            doc_shard_bytes: 32_000,
             snippet_bytes: 32_000,
         }
     }
