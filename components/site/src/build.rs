@@ -295,7 +295,16 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
             Sink::stage(&out).map_err(|e| fail(output_diag(&e, lang)))?
         }
     };
-    let result = write_all(&sink, &model, &tera, &theme, root, opts, &image_files);
+    let result = write_all(
+        &sink,
+        &model,
+        &tera,
+        &theme,
+        root,
+        opts,
+        &image_files,
+        processor.as_ref(),
+    );
     match result {
         Ok(files) => {
             let images = processor.as_ref().map(|p| {
@@ -508,6 +517,7 @@ fn write_all(
     root: &Path,
     opts: &Options,
     image_files: &Mutex<Vec<(String, PathBuf)>>,
+    processor: Option<&images::Processor>,
 ) -> Result<usize, Vec<Diagnostic>> {
     let config = model.config;
     let content = model.content;
@@ -736,7 +746,13 @@ fn write_all(
         .filter_map(|(rel, src)| {
             count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let r = match src {
-                StaticSource::Disk(p) => sink.copy(rel, p),
+                StaticSource::Disk(p) => match strip_metadata(processor, config, p) {
+                    Ok(clean) => sink.copy(rel, clean.as_deref().unwrap_or(p)),
+                    Err(e) => {
+                        let file = p.strip_prefix(root).unwrap_or(p);
+                        return Some(Diagnostic::error(file, 0, 0, e.message(lang)));
+                    }
+                },
                 StaticSource::Bundled(b) => sink.write(rel, b),
             };
             r.err().map(|e| io_diag(rel, e, lang))
@@ -748,6 +764,28 @@ fn write_all(
     } else {
         Err(errors)
     }
+}
+
+/// A copy without EXIF (a child's photo may carry the GPS position of the school or a home) of
+/// a photo the site publishes as is; `None` when the file needs no cleaning.
+fn strip_metadata(
+    processor: Option<&images::Processor>,
+    config: &Config,
+    path: &Path,
+) -> Result<Option<PathBuf>, images::ImageError> {
+    let Some(p) = processor else { return Ok(None) };
+    let is_photo = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "jpg" | "jpeg" | "png" | "webp"
+        )
+    });
+    if !config.images.strip_metadata || !is_photo || path.starts_with(p.cache_dir()) {
+        return Ok(None);
+    }
+    let meta = images::image_meta(path)?;
+    let v = p.resize(path, images::ResizeOp::FitWidth(meta.width), None)?;
+    Ok(Some(v.cache_path))
 }
 
 fn write_feeds(
