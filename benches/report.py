@@ -77,7 +77,8 @@ def main():
     w = lines.append
     w(f"Measured on this machine on **{env.get('date', '?')}**, bangtin {env.get('commit', '?')}; "
       f"{env.get('cpu', '?')}, {env.get('mem', '?')} RAM; {env.get('hugo', '?')}; "
-      f"Zola: {env.get('zola', '?')}; {env.get('hyperfine', '?')}.")
+      f"Zola: {env.get('zola', '?')}; {env.get('hyperfine', '?')}. "
+      f"Outputs written to a `{env.get('outfs', '?')}` file system.")
     w("")
     w(f"Every figure is the **median of {env.get('runs', '?')} runs** (hyperfine, each run wrapped in "
       "`/usr/bin/time`: wall clock, user+sys CPU, peak RSS). The machine is shared and was loaded "

@@ -8,8 +8,11 @@
 #   --scale        also 50,000 pages (the linear-scaling check; adds several minutes)
 #   --runs N       timed runs per command (default 5); the median is reported
 #   --no-build     use target/release/bangtin as it is (default: cargo build --release first)
+#   --bangtin BIN  time this bangtin binary instead (implies --no-build)
 #   --no-write     print the table only; leave BENCHMARKS.md alone
 #   --work DIR     work folder (default ${TMPDIR:-/tmp}/bangtin-bench); corpora are kept there
+#   --out DIR      where the builds write (default WORK/out); e.g. /dev/shm/bangtin-bench to
+#                  take the disk out of the figures (the disk of a shared VM is the noisiest part)
 #
 # Needs: python3, cargo, and (installed with apt-get when missing) hugo, hyperfine, time.
 set -euo pipefail
@@ -29,9 +32,11 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift 2 ;;
     --scale) SCALE=1; shift ;;
     --no-build) BUILD=0; shift ;;
+    --bangtin) BIN="$2"; BUILD=0; shift 2 ;;
     --no-write) WRITE=0; shift ;;
     --work) WORK="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --out) OUTROOT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -57,7 +62,8 @@ fi
 HAVE_ZOLA=0
 command -v zola >/dev/null && HAVE_ZOLA=1
 
-mkdir -p "$WORK/bin" "$WORK/results"
+OUTROOT="${OUTROOT:-$WORK/out}"
+mkdir -p "$WORK/bin" "$WORK/results" "$OUTROOT"
 RES="$WORK/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RES"
 
@@ -67,7 +73,7 @@ if [ "$BUILD" = 1 ]; then
   (cd "$REPO" && cargo build --release --bin bangtin)
 fi
 # A private copy: other builds of the shared target/ folder cannot swap it mid-run.
-cp "$REPO/target/release/bangtin" "$WORK/bin/bangtin"
+cp "${BIN:-$REPO/target/release/bangtin}" "$WORK/bin/bangtin"
 BANGTIN="$WORK/bin/bangtin"
 log "cargo build --release (benches/floor, its own workspace)"
 cargo build --release --quiet --manifest-path "$BENCHES/floor/Cargo.toml" --target-dir "$WORK/floor-target"
@@ -75,13 +81,18 @@ FLOOR="$WORK/floor-target/release/bangtin-bench-floor"
 
 {
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "commit=$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$REPO" && [ -n "$(git status --porcelain -- src components Cargo.toml Cargo.lock 2>/dev/null)" ] && echo ' (with uncommitted changes)' || true)"
+  if [ -n "${BIN:-}" ]; then
+    echo "commit=${BANGTIN_COMMIT:-given binary $(basename "$BIN")}"
+  else
+    echo "commit=$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$REPO" && [ -n "$(git status --porcelain -- src components Cargo.toml Cargo.lock 2>/dev/null)" ] && echo ' (with uncommitted changes)' || true)"
+  fi
   echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores"
   echo "mem=$(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)"
   echo "hugo=$(hugo version | cut -d' ' -f1-2)"
   echo "hyperfine=$(hyperfine --version)"
   echo "zola=$([ $HAVE_ZOLA = 1 ] && zola --version || echo 'not on PATH')"
   echo "runs=$RUNS"
+  echo "outfs=$(stat -f -c %T "$OUTROOT")"
 } > "$RES/env"
 
 # --- corpora and sites -------------------------------------------------------------------------
@@ -126,7 +137,7 @@ for N in "${SIZES[@]}"; do
   CUR="$RES/$N"; mkdir -p "$CUR"
   log "corpus: $N pages"
   CZ="$(corpus "$N" zola)"; CH="$(corpus "$N" hugo)"
-  S="$WORK/sites/$N"; O="$WORK/out/$N"; mkdir -p "$S" "$O"
+  S="$WORK/sites/$N"; O="$OUTROOT/$N"; mkdir -p "$S" "$O"
   theme_site "$BENCHES/themes/bangtin" "$CZ" "$S/bangtin"
   theme_site "$BENCHES/themes/hugo" "$CH" "$S/hugo"
   [ $HAVE_ZOLA = 1 ] && theme_site "$BENCHES/themes/zola" "$CZ" "$S/zola"
