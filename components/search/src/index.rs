@@ -87,7 +87,11 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
             })
         })
         .collect();
-    phase("normalize");
+    phase(&format!(
+        "normalize ({} written forms, {} exact forms)",
+        written.len(),
+        exacts.len()
+    ));
 
     // 3. Postings by exact form, in document order.
     let total_len: u64 = batches
