@@ -120,11 +120,15 @@
         for (const sh of shards[k]) {
           for (const f of w.p ? Object.keys(sh) : own(sh, w.f) ? [w.f] : []) {
             if (!f.startsWith(w.f)) continue;
-            const full = f == w.f;
-            for (const v in sh[f]) {
-              if (!own(sh[f], v)) continue;
-              const exact = w.e == w.f || (w.p ? v.startsWith(w.e) : v == w.e);
-              const mult = (exact ? 1 : 0.5) * (full ? 1 : 0.6), a = sh[f][v];
+            const full = f == w.f, g = sh[f];
+            // Typed without diacritics, a word most likely means its most frequent form in
+            // the site ("bien" -> "biển"): that one counts as exact (so do completions).
+            let top = "";
+            for (const v in g) if (own(g, v) && (!top || g[v].length > g[top].length)) top = v;
+            for (const v in g) {
+              if (!own(g, v)) continue;
+              const exact = w.e == w.f ? !full || v == top || v == w.e : w.p ? v.startsWith(w.e) : v == w.e;
+              const mult = (exact ? 1 : 0.5) * (full ? 1 : 0.6), a = g[v];
               for (let i = 0, d = 0; i < a.length; i += 2) {
                 d += a[i];
                 const x = a[i + 1], y = ((x >> 1) / 15 + (x & 1)) * mult;
