@@ -41,6 +41,8 @@ fn pick_page(root: &Path) -> Option<(PathBuf, String)> {
                         .file_name()
                         .is_some_and(|n| n.to_string_lossy().starts_with('_'))
                     && !p.to_string_lossy().contains(".en.")
+                    // Drafts are not served without --drafts.
+                    && !std::fs::read_to_string(p).is_ok_and(|t| t.contains("\ndraft = true"))
             })
             .collect();
         pages.sort();

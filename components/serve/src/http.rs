@@ -112,6 +112,27 @@ fn not_found_page(files: &Files, path: &str) -> Option<String> {
         .then(|| "404.html".to_string())
 }
 
+/// Whether a Host header names this computer. A loopback server refuses other names so that a
+/// web page elsewhere cannot read the preview (drafts included) by re-pointing its own domain
+/// name at 127.0.0.1 (DNS rebinding).
+pub fn host_is_local(host: &str) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((ip, port)) if port.is_empty() || port.starts_with(':') => ip.to_string(),
+            _ => return false,
+        }
+    } else {
+        host.split(':').next().unwrap_or_default().to_string()
+    };
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    name.parse::<std::net::IpAddr>()
+        .map(|ip| ip.is_loopback())
+        .unwrap_or(false)
+}
+
 /// The Content-Type of a file, from its extension.
 pub fn content_type(path: &str) -> &'static str {
     let ext = path
@@ -254,6 +275,30 @@ mod tests {
             "/c%3a/x",
         ] {
             assert_eq!(resolve(&f, bad), Target::Bad, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_local_host_names() {
+        for ok in [
+            "127.0.0.1:1111",
+            "localhost:1111",
+            "localhost",
+            "[::1]:8080",
+            "127.0.0.2",
+            "LOCALHOST",
+        ] {
+            assert!(host_is_local(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "192.168.1.5:1111",
+            "",
+            "[::1]x",
+            "127.0.0.1.evil.example",
+        ] {
+            assert!(!host_is_local(bad), "{bad}");
         }
     }
 

@@ -161,6 +161,8 @@ struct Shared {
     lang: Lang,
     /// Differs between two runs of the server, so a tab that reconnects to a new one reloads.
     session: u64,
+    /// Listening on loopback only: requests must name this computer (see `host_is_local`).
+    loopback: bool,
 }
 
 impl Shared {
@@ -327,6 +329,7 @@ impl Server {
             hub: live::Hub::default(),
             lang,
             session,
+            loopback: addr.ip().is_loopback(),
         });
 
         // Watch before serving, so no edit made after start() returns is missed.
@@ -583,6 +586,25 @@ fn handle(shared: &Arc<Shared>, req: Request) {
         .with_header(header("Allow", "GET, HEAD"));
         let _ = req.respond(resp);
         return;
+    }
+    if shared.loopback {
+        let host = req
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("Host"))
+            .map(|h| h.value.as_str().to_string())
+            .unwrap_or_default();
+        if !http::host_is_local(&host) {
+            return respond_text(
+                req,
+                400,
+                tr!(
+                    lang,
+                    "máy chủ xem trước chỉ trả lời địa chỉ 127.0.0.1 hoặc localhost",
+                    "the preview server only answers to 127.0.0.1 or localhost"
+                ),
+            );
+        }
     }
     let url = req.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or_default();

@@ -214,6 +214,25 @@ fn traversal_and_odd_targets_are_refused() {
     server.stop();
 }
 
+#[test]
+fn other_host_names_are_refused_on_loopback() {
+    let site = fixture();
+    let server = start(site.path());
+    let a = server.addr();
+    let port = a.port();
+    for host in ["evil.example", "evil.example:1111", "192.168.1.10"] {
+        let req = format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        let r = raw(a, req.as_bytes());
+        assert_eq!(r.status, 400, "{host}");
+        assert!(!r.text().contains("Trang chủ"), "{host}");
+    }
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let req = format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        assert_eq!(raw(a, req.as_bytes()).status, 200, "{host}");
+    }
+    server.stop();
+}
+
 #[cfg(unix)]
 #[test]
 fn a_symlink_out_of_the_site_is_not_served() {
