@@ -9,9 +9,18 @@
     const q = QUAL[(b || "").toLowerCase()];
     return q != null && m.every((x) => q.includes(x) || TONES.includes(x));
   };
+  // Page words repeat a lot: remember the forms of the last few thousand.
+  const memo = (fn) => {
+    const m = new Map();
+    return (s) => {
+      let r = m.get(s);
+      if (r === undefined) m.size > 5000 && m.clear(), m.set(s, (r = fn(s)));
+      return r;
+    };
+  };
   // Exact form: NFC; the tone of an open oa/oe/uy syllable on the first vowel ("hoà" ->
   // "hòa", "thuỷ" -> "thủy"); lower case.
-  const lower = (s) => {
+  const lower = memo((s) => {
     const c = [...s.normalize("NFC")];
     for (let i = 1; i < c.length; i++) {
       const p = c[i - 1], d = c[i].normalize("NFD"), b = d[0].toLowerCase();
@@ -24,9 +33,9 @@
         (c[i - 1] = (p + d[1]).normalize("NFC")), (c[i] = d[0]);
     }
     return c.join("").toLowerCase();
-  };
+  });
   // Folded form: no diacritics, đ -> d, lower case.
-  const fold = (s) => {
+  const fold = memo((s) => {
     if (!/[^\0-\x7f]/.test(s)) return s.toLowerCase();
     let o = "";
     for (const c of s.normalize("NFC")) {
@@ -36,7 +45,7 @@
       else o += c.toLowerCase().replace(COMB, "");
     }
     return o;
-  };
+  });
 
   // Words with their offsets, on Unicode word boundaries like the index (UAX #29). ICU's
   // segmenter joins Chinese/Japanese characters by dictionary; UAX #29 keeps them apart.
@@ -111,9 +120,10 @@
     // words in the title, then the BM25-like score.
     async search(q) {
       const m = await this.meta(), ws = parse(q), N = m.n;
-      if (!ws.length || !N) return { ws, ids: [] };
+      if (!ws.length || !N) return { ws, ids: [], xm: [] };
       const shards = await Promise.all(ws.map((w) => Promise.all(this.shards(w).map((i) => this.load("t-" + i + ".json")))));
       const cnt = new Uint8Array(N), ex = new Uint8Array(N), ti = new Uint8Array(N), sc = new Float32Array(N);
+      const xm = new Uint8Array(N); // bit k: word k matched exactly (for marking)
       ws.forEach((w, k) => {
         const fl = new Uint8Array(N), s = new Float32Array(N);
         let df = 0;
@@ -141,12 +151,12 @@
         }
         const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
         for (let d = 0; d < N; d++)
-          if (fl[d]) cnt[d]++, (ex[d] += (fl[d] >> 1) & 1), (ti[d] += fl[d] >> 2), (sc[d] += idf * s[d]);
+          if (fl[d]) cnt[d]++, (ex[d] += (fl[d] >> 1) & 1), (ti[d] += fl[d] >> 2), (sc[d] += idf * s[d]), (xm[d] |= ((fl[d] >> 1) & 1) << k);
       });
       const ids = [];
       for (let d = 0; d < N; d++) if (cnt[d]) ids.push(d);
       ids.sort((a, b) => cnt[b] - cnt[a] || ex[b] - ex[a] || ti[b] - ti[a] || sc[b] - sc[a] || a - b);
-      return { ws, ids };
+      return { ws, ids, xm };
     }
     // Documents as {url, title, date, section, text}.
     async docs(ids) {
@@ -161,10 +171,18 @@
   }
 
   // ---- Marking matched words: text -> [[piece, marked], ...] ----
+  // The query words as one result should mark them: where the page has a word with the
+  // query's diacritics (x), only those are marked, else every accent-folded match.
+  const forDoc = (res, id) => res.ws.map((w, k) => ({ ...w, x: w.e != w.f && (res.xm[id] >> k) & 1 }));
   const matches = (ws, word) =>
     [word, ...(word.match(/[\p{L}\p{N}\p{M}]+/gu) || [])].some((x) => {
       const f = fold(x);
-      return ws.some((w) => (w.p ? f.startsWith(w.f) : f == w.f));
+      return ws.some((w) => {
+        if (!(w.p ? f.startsWith(w.f) : f == w.f)) return false;
+        if (!w.x) return true;
+        const e = lower(x);
+        return w.p ? e.startsWith(w.e) : e == w.e;
+      });
     });
   const mark = (ws, text) => {
     const out = [];
@@ -253,10 +271,11 @@
         if (my != seq) return;
         for (const d of docs) {
           const li = list.appendChild(el("li", "search-result"));
-          const a = li.appendChild(el("a", "search-title", mark(res.ws, d.title)));
+          const ws = forDoc(res, d.id);
+          const a = li.appendChild(el("a", "search-title", mark(ws, d.title)));
           a.href = d.url;
           li.appendChild(el("p", "search-meta", [[[d.date, d.section].filter(Boolean).join(" · ")]]));
-          li.appendChild(el("p", "search-snippet", snippet(res.ws, d.text)));
+          li.appendChild(el("p", "search-snippet", snippet(ws, d.text)));
         }
         shown += docs.length;
         if (shown >= res.ids.length) more.remove();
@@ -293,7 +312,7 @@
     }
   }
 
-  if (typeof module == "object" && module.exports) module.exports = { lower, fold, words, parse, Index, mark, snippet };
+  if (typeof module == "object" && module.exports) module.exports = { lower, fold, words, parse, Index, forDoc, mark, snippet };
   else if (typeof document == "object") {
     // With ?q= in the URL only one form shows the results: the one marked
     // data-search-main (the /tim-kiem/ page's), else the first.

@@ -67,7 +67,8 @@ fn fixture() -> Vec<Doc> {
             "/tin-tuc/que-huong/",
             "Tin tức",
             "Bài văn hay của học sinh lớp 5",
-            "Quê hương em có biển. Quê hương em đẹp. Em yêu quê hương, yêu biển quê hương.",
+            "Quê hương em có biển. Quê hương em đẹp. Em yêu quê hương, yêu biển quê hương. \
+             Dòng sông không bao giờ biến mất.",
         ),
         // 6: "đảo" everywhere, no "thủy"
         doc(
@@ -230,6 +231,36 @@ fn results_carry_date_section_and_a_marked_snippet() {
         .as_str()
         .expect("snippet")
         .contains("<mark>biển</mark>"));
+}
+
+#[test]
+fn marks_follow_the_diacritics_when_the_page_has_them() {
+    let a = ask(&Options::default(), &["biển", "bien"]);
+    let hits = a[0]["hits"].as_array().expect("hits");
+    let que = hits
+        .iter()
+        .find(|h| h["url"] == "/tin-tuc/que-huong/")
+        .expect("que-huong");
+    let snippet = que["snippet"].as_str().expect("snippet");
+    // The page has "biển": only that is marked, not "biến".
+    assert!(snippet.contains("có <mark>biển</mark>."), "{snippet}");
+    assert!(snippet.contains("giờ biến mất"), "{snippet}");
+    // This page has only "biến": the folded match is marked.
+    let khi = hits
+        .iter()
+        .find(|h| h["url"] == "/tin-tuc/khi-hau/")
+        .expect("khi-hau");
+    assert_eq!(khi["title"], "Tìm hiểu <mark>biến</mark> đổi khí hậu");
+    // Typed without diacritics, every folded form is marked.
+    let plain = a[1]["hits"].as_array().expect("hits");
+    let que = plain
+        .iter()
+        .find(|h| h["url"] == "/tin-tuc/que-huong/")
+        .expect("que-huong");
+    assert!(que["snippet"]
+        .as_str()
+        .expect("snippet")
+        .contains("giờ <mark>biến</mark> mất"));
 }
 
 #[test]

@@ -33,8 +33,8 @@ async function answer(r) {
   const docs = await index.docs(res.ids.slice(0, r.n || 10));
   const hits = docs.map((d) => ({
     url: d.url,
-    title: show(S.mark(res.ws, d.title)),
-    snippet: show(S.snippet(res.ws, d.text)),
+    title: show(S.mark(S.forDoc(res, d.id), d.title)),
+    snippet: show(S.snippet(S.forDoc(res, d.id), d.text)),
     date: d.date,
     section: d.section,
   }));
