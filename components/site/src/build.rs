@@ -1,5 +1,6 @@
 //! The build: load -> model -> render -> write, every step in parallel where it can be.
 
+use crate::cache::{hash_json, Cache, Key, Memo, Reuse};
 use crate::config::Config;
 use crate::content::{self, Content, Filter};
 use crate::diag::{Diagnostic, Failed};
@@ -38,6 +39,8 @@ pub struct Options {
     pub inject: Option<String>,
     /// Folder for the image cache (default `<root>/.bangtin-cache`).
     pub cache_dir: Option<PathBuf>,
+    /// What earlier builds of this session rendered (serve): only what changed is redone.
+    pub cache: Option<Arc<Cache>>,
 }
 
 impl Options {
@@ -53,6 +56,7 @@ impl Options {
             lang,
             inject: None,
             cache_dir: None,
+            cache: None,
         }
     }
 }
@@ -82,6 +86,8 @@ pub struct Built {
     pub content: Content,
     /// Rendered page bodies (for check).
     pub page_bodies: Vec<Body>,
+    /// What came from the session cache (serve).
+    pub reuse: Reuse,
 }
 
 fn fail(d: Diagnostic) -> Failed {
@@ -91,6 +97,9 @@ fn fail(d: Diagnostic) -> Failed {
 /// Builds a site. On error nothing in the output folder changes.
 pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, Failed> {
     let started = Instant::now();
+    if let Some(c) = &opts.cache {
+        c.begin();
+    }
     let lang = opts.lang;
     let root = opts.root.as_path();
     let mut config = Config::load(root, lang).map_err(fail)?;
@@ -166,6 +175,10 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
         )
     });
     let image_files = Mutex::new(Vec::new());
+    let md_fp = opts
+        .cache
+        .as_ref()
+        .map(|_| fingerprint(&config, &theme, &content, root));
     let md_opts = markdown::Options {
         unsafe_html: config.markdown.unsafe_html,
         highlight: config.markdown.highlight,
@@ -180,7 +193,36 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
                        page_lang: &str,
                        warnings: &mut Vec<Diagnostic>|
      -> Result<Body, Vec<Diagnostic>> {
+        let key: Option<Key> = md_fp.map(|fp: Key| {
+            let mut h = blake3::Hasher::new();
+            h.update(&fp);
+            let name = file.to_string_lossy();
+            let parts: [&[u8]; 4] = [
+                name.as_bytes(),
+                path.as_bytes(),
+                page_lang.as_bytes(),
+                &raw.as_bytes()[body_offset..],
+            ];
+            for part in parts {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part);
+            }
+            *h.finalize().as_bytes()
+        });
+        let cache = opts.cache.as_deref();
+        if let (Some(c), Some(k)) = (cache, &key) {
+            if let Some(m) = c.body(k) {
+                lock(&image_files).extend(m.image_files);
+                warnings.extend(
+                    m.warnings
+                        .into_iter()
+                        .map(|w| Diagnostic::warning(file, 0, 0, w)),
+                );
+                return Ok(m.body);
+            }
+        }
         let warn = Mutex::new(Vec::new());
+        let page_images = Mutex::new(Vec::new());
         let host = Host {
             links: &links,
             tera: &tera,
@@ -191,7 +233,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
             page_path: path,
             lang: page_lang,
             images: processor.as_ref(),
-            image_files: &image_files,
+            image_files: &page_images,
             warnings: &warn,
             msg_lang: lang,
         };
@@ -200,10 +242,13 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
                 .map(|e| render::md_diag(file, raw, body_offset, e, lang))
                 .collect::<Vec<_>>()
         })?;
-        for w in warn.into_inner().unwrap_or_default() {
-            warnings.push(Diagnostic::warning(file, 0, 0, w));
+        let warn = warn.into_inner().unwrap_or_default();
+        let page_images = page_images.into_inner().unwrap_or_default();
+        for w in &warn {
+            warnings.push(Diagnostic::warning(file, 0, 0, w.clone()));
         }
-        Ok(Body {
+        lock(&image_files).extend(page_images.iter().cloned());
+        let body = Body {
             html: r.html,
             summary: r.summary,
             toc: r.toc,
@@ -212,7 +257,18 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
             word_count: r.word_count,
             links: r.links,
             removed_html: r.removed_html,
-        })
+        };
+        if let (Some(c), Some(k)) = (cache, key) {
+            c.put_body(
+                k,
+                Memo {
+                    body: body.clone(),
+                    image_files: page_images,
+                    warnings: warn,
+                },
+            );
+        }
+        Ok(body)
     };
     let page_results: Vec<BodyResult> = content
         .pages
@@ -284,6 +340,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
         &taxonomies,
     );
     let lookup = make_lookup(&config, &model, &links, &theme, root);
+    let out_fp = md_fp.map(|fp| output_fingerprint(&fp, &theme, &lookup, opts));
     functions::register(&mut tera, Arc::new(lookup));
 
     // Render and write every output.
@@ -304,6 +361,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
         opts,
         &image_files,
         processor.as_ref(),
+        out_fp.as_ref(),
     );
     match result {
         Ok(files) => {
@@ -326,6 +384,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
                 config,
                 content,
                 page_bodies,
+                reuse: opts.cache.as_ref().map(|c| c.finish()).unwrap_or_default(),
             })
         }
         Err(errs) => {
@@ -333,6 +392,90 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
             Err(Failed(errs))
         }
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Hash of everything a page's Markdown may depend on besides its own body: the config, the
+/// templates (shortcodes), i18n strings, every page's place and front matter (links,
+/// get_page), data and asset files (by size and time). A body edit leaves it unchanged.
+fn fingerprint(config: &Config, theme: &Theme, content: &Content, root: &Path) -> Key {
+    let mut h = blake3::Hasher::new();
+    hash_json(&mut h, config);
+    for (name, (src, _)) in &theme.templates {
+        h.update(name.as_bytes());
+        h.update(src.as_bytes());
+    }
+    let mut langs: Vec<_> = theme.strings.iter().collect();
+    langs.sort_by(|a, b| a.0.cmp(b.0));
+    hash_json(&mut h, &langs);
+    let stamp = |h: &mut blake3::Hasher, p: &Path| {
+        h.update(p.to_string_lossy().as_bytes());
+        if let Ok(m) = std::fs::metadata(p) {
+            h.update(&m.len().to_le_bytes());
+            if let Ok(t) = m
+                .modified()
+                .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default())
+            {
+                h.update(&t.as_nanos().to_le_bytes());
+            }
+        }
+    };
+    for (rel, src) in &theme.statics {
+        h.update(rel.as_bytes());
+        if let StaticSource::Disk(p) = src {
+            stamp(&mut h, p);
+        }
+    }
+    for p in &content.pages {
+        h.update(p.relative_path.as_bytes());
+        h.update(p.path.as_bytes());
+        h.update(&p.raw.as_bytes()[..p.body_offset]);
+        for a in &p.assets {
+            stamp(&mut h, &root.join(a));
+        }
+    }
+    for s in &content.sections {
+        h.update(s.relative_path.as_bytes());
+        h.update(&s.raw.as_bytes()[..s.body_offset]);
+        for a in &s.assets {
+            stamp(&mut h, &root.join(a));
+        }
+    }
+    for e in walkdir::WalkDir::new(root.join("data"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        stamp(&mut h, e.path());
+    }
+    *h.finalize().as_bytes()
+}
+
+/// Hash of what every rendered page may depend on beyond its own context: the Markdown
+/// fingerprint, the live-reload snippet and, when templates call them, what get_page,
+/// get_section and get_taxonomy can return.
+fn output_fingerprint(md_fp: &Key, theme: &Theme, lookup: &Lookup, opts: &Options) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(md_fp);
+    h.update(opts.inject.as_deref().unwrap_or("").as_bytes());
+    let looks_up = theme.templates.values().any(|(src, _)| {
+        src.contains("get_page") || src.contains("get_section") || src.contains("get_taxonomy")
+    });
+    if looks_up {
+        let mut pages: Vec<_> = lookup.pages.iter().collect();
+        pages.sort_by(|a, b| a.0.cmp(b.0));
+        hash_json(&mut h, &pages);
+        let mut sections: Vec<_> = lookup.sections.iter().collect();
+        sections.sort_by(|a, b| a.0.cmp(b.0));
+        hash_json(&mut h, &sections);
+        let mut tax: Vec<_> = lookup.taxonomies.iter().collect();
+        tax.sort_by(|a, b| a.0.cmp(b.0));
+        hash_json(&mut h, &tax);
+    }
+    *h.finalize().as_bytes()
 }
 
 fn output_diag(e: &OutputError, lang: Lang) -> Diagnostic {
@@ -518,6 +661,7 @@ fn write_all(
     opts: &Options,
     image_files: &Mutex<Vec<(String, PathBuf)>>,
     processor: Option<&images::Processor>,
+    out_fp: Option<&Key>,
 ) -> Result<usize, Vec<Diagnostic>> {
     let config = model.config;
     let content = model.content;
@@ -563,7 +707,7 @@ fn write_all(
     };
     let errors: Vec<Diagnostic> = jobs
         .par_iter()
-        .filter_map(|job| render_job(job, model, tera, &write, opts).err())
+        .filter_map(|job| render_job(job, model, tera, &write, opts, out_fp).err())
         .collect();
     if !errors.is_empty() {
         return Err(errors);
@@ -912,20 +1056,21 @@ fn render_job(
     tera: &tera::Tera,
     write: &WriteFn<'_>,
     opts: &Options,
+    out_fp: Option<&Key>,
 ) -> Result<(), Diagnostic> {
     let config = model.config;
     let content = model.content;
     let lang = opts.lang;
-    match *job {
+    let (template, ctx, for_file, rel): (String, tera::Context, &Path, String) = match *job {
         Job::Page(i) => {
             let p = &content.pages[i];
             let mut ctx = model.base_context(&p.lang, &p.path);
             ctx.insert("page", &model.page_value(i));
-            let template = render::page_template(content, p);
-            let html = render::render_template(tera, &template, &ctx, &p.file, lang)?;
-            write(
-                &render::file_for(&p.path),
-                inject(html, &opts.inject).as_bytes(),
+            (
+                render::page_template(content, p),
+                ctx,
+                &p.file,
+                render::file_for(&p.path),
             )
         }
         Job::Section(i, k) => {
@@ -956,11 +1101,17 @@ fn render_job(
                 );
             }
             ctx.insert("section", &value);
-            let template = render::section_template(s);
-            let html = render::render_template(tera, &template, &ctx, &s.file, lang)?;
-            write(
-                &render::file_for(&path),
-                inject(html, &opts.inject).as_bytes(),
+            if s.dir.is_empty() {
+                ctx.insert(
+                    "latest_pages",
+                    model.latest.get(&s.lang).unwrap_or(&Value::Null),
+                );
+            }
+            (
+                render::section_template(s),
+                ctx,
+                &s.file,
+                render::file_for(&path),
             )
         }
         Job::TaxonomyList(t) => {
@@ -969,16 +1120,11 @@ fn render_job(
             let v = taxonomy_value(config, tax);
             ctx.insert("taxonomy", &v["taxonomy"]);
             ctx.insert("terms", &v["terms"]);
-            let html = render::render_template(
-                tera,
-                "taxonomy_list.html",
-                &ctx,
+            (
+                "taxonomy_list.html".into(),
+                ctx,
                 Path::new("taxonomy_list.html"),
-                lang,
-            )?;
-            write(
-                &render::file_for(&tax.path),
-                inject(html, &opts.inject).as_bytes(),
+                render::file_for(&tax.path),
             )
         }
         Job::Term(t, k, n) => {
@@ -1011,17 +1157,53 @@ fn render_job(
                 "paginator",
                 &render::paginator(config, &base, pages, n, total, per.max(1), term.pages.len()),
             );
-            let html = render::render_template(
-                tera,
-                "taxonomy_single.html",
-                &ctx,
+            (
+                "taxonomy_single.html".into(),
+                ctx,
                 Path::new("taxonomy_single.html"),
-                lang,
-            )?;
-            write(
-                &render::file_for(&path),
-                inject(html, &opts.inject).as_bytes(),
+                render::file_for(&path),
             )
         }
+    };
+    // Same template, same inputs: the bytes of the previous build are still right.
+    let cache = opts.cache.as_deref().zip(out_fp);
+    let key: Option<Key> = cache.map(|(_, fp)| {
+        let mut h = blake3::Hasher::new();
+        h.update(fp);
+        h.update(template.as_bytes());
+        for k in CONTEXT_KEYS {
+            h.update(k.as_bytes());
+            if let Some(v) = ctx.get(k) {
+                hash_json(&mut h, v);
+            }
+        }
+        *h.finalize().as_bytes()
+    });
+    if let (Some((c, _)), Some(k)) = (cache, &key) {
+        if let Some(bytes) = c.output(k) {
+            return write(&rel, &bytes);
+        }
     }
+    let html = inject(
+        render::render_template(tera, &template, &ctx, for_file, lang)?,
+        &opts.inject,
+    );
+    if let (Some((c, _)), Some(k)) = (cache, key) {
+        c.put_output(k, Arc::new(html.clone().into_bytes()));
+    }
+    write(&rel, html.as_bytes())
 }
+
+/// Everything of a context that differs between outputs (config and lang are in the fingerprint).
+const CONTEXT_KEYS: [&str; 10] = [
+    "page",
+    "section",
+    "paginator",
+    "taxonomy",
+    "terms",
+    "term",
+    "current_path",
+    "latest_pages",
+    "lang",
+    "current_url",
+];

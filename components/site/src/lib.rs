@@ -1,6 +1,7 @@
 //! The site: load a site folder, build its model, render it with Tera and write the output.
 
 pub mod build;
+pub mod cache;
 pub mod config;
 pub mod content;
 pub mod diag;
@@ -13,5 +14,6 @@ pub mod taxonomy;
 pub mod templates;
 
 pub use build::{build, Built, Options};
+pub use cache::Cache;
 pub use config::Config;
 pub use diag::{Diagnostic, Failed, Severity};

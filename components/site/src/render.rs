@@ -530,10 +530,6 @@ impl<'a> Model<'a> {
         ctx.insert("current_path", path);
         ctx.insert("current_url", &self.config.absolute(path));
         ctx.insert("base_url", &self.config.base_url);
-        ctx.insert(
-            "latest_pages",
-            self.latest.get(lang).unwrap_or(&Value::Null),
-        );
         ctx
     }
 }
