@@ -81,55 +81,63 @@ fn doc(url: &str, title: &str, body: &str) -> Doc {
     }
 }
 
-/// Serves `root` on 127.0.0.1 (one thread, enough for one browser); returns the port.
+/// Serves `root` on 127.0.0.1, a thread per connection (the browser may open a connection
+/// and send nothing on it for a while); returns the port.
 fn serve(root: PathBuf) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
     let port = listener.local_addr().expect("address").port();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(&stream);
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            // Drain the headers.
-            let mut h = String::new();
-            while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
-                h.clear();
-            }
-            let path = line.split(' ').nth(1).unwrap_or("/");
-            let path = path.split('?').next().unwrap_or("/");
-            let mut file = root.join(path.trim_start_matches('/'));
-            if path.ends_with('/') {
-                file = file.join("index.html");
-            }
-            let mut out = &stream;
-            let _ = match std::fs::read(&file) {
-                Ok(body) => {
-                    let kind = match file.extension().and_then(|e| e.to_str()) {
-                        Some("html") => "text/html; charset=utf-8",
-                        Some("js") => "text/javascript; charset=utf-8",
-                        _ => "application/json",
-                    };
-                    write!(
-                        out,
-                        "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    )
-                    .and_then(|_| out.write_all(&body))
-                }
-                Err(_) => out.write_all(
-                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                ),
-            };
+            let root = root.clone();
+            std::thread::spawn(move || answer(&root, &stream));
         }
     });
     port
 }
 
+fn answer(root: &std::path::Path, stream: &std::net::TcpStream) {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    // Drain the headers.
+    let mut h = String::new();
+    while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
+        h.clear();
+    }
+    let path = line.split(' ').nth(1).unwrap_or("/");
+    let path = path.split('?').next().unwrap_or("/");
+    let mut file = root.join(path.trim_start_matches('/'));
+    if path.ends_with('/') {
+        file = file.join("index.html");
+    }
+    let mut out = stream;
+    let _ = match std::fs::read(&file) {
+        Ok(body) => {
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript; charset=utf-8",
+                _ => "application/json",
+            };
+            write!(
+                out,
+                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .and_then(|_| out.write_all(&body))
+        }
+        Err(_) => out
+            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+    };
+}
+
 /// The DOM after the page has run its scripts and fetches, and what the browser logged.
 fn dump_dom(url: &str) -> (String, String) {
+    // A profile of its own: the tests run in parallel.
+    let profile = tempfile::tempdir().expect("profile dir");
     let out = Command::new("chromium")
+        .arg(format!("--user-data-dir={}", profile.path().display()))
         .args([
             "--headless",
             "--no-sandbox",
