@@ -2,7 +2,10 @@
 """Turns one run of benches/run.sh into Markdown tables (printed, and written into BENCHMARKS.md
 between the `<!-- results:begin -->` / `<!-- results:end -->` markers with --write).
 
-Usage: report.py RESULTS_DIR [--write BENCHMARKS.md]
+Usage: report.py RESULTS_DIR [RESULTS_DIR ...] [--write BENCHMARKS.md]
+
+With several folders (e.g. a 50,000-page run made apart), sizes are merged; a size found in a
+later folder replaces the earlier one. The header describes the first folder.
 """
 import os
 import re
@@ -69,10 +72,15 @@ def main():
     if not args:
         print(__doc__)
         sys.exit(2)
-    res = args[0]
     target = args[args.index("--write") + 1] if "--write" in args else None
-    env = kv(os.path.join(res, "env"))
-    sizes = sorted(int(d) for d in os.listdir(res) if d.isdigit())
+    dirs = [a for a in args if a != "--write" and a != target]
+    env = kv(os.path.join(dirs[0], "env"))
+    where = {}
+    for r in dirs:
+        for d in os.listdir(r):
+            if d.isdigit():
+                where[int(d)] = os.path.join(r, d)
+    sizes = sorted(where)
     lines = []
     w = lines.append
     w(f"Measured on this machine on **{env.get('date', '?')}**, bangtin {env.get('commit', '?')}; "
@@ -86,8 +94,9 @@ def main():
       "time and memory are steadier. Ratios compare medians of the same run.")
     scale = {}
     for n in sizes:
-        d = os.path.join(res, str(n))
+        d = where[n]
         inp = kv(os.path.join(d, "input"))
+        denv = kv(os.path.join(os.path.dirname(d), "env"))
         m = {}
         for label in TOOLS + [f[0] for f in FLOORS] + ["bangtin-rebuild", "floor-hash"]:
             rs = runs(os.path.join(d, f"{label}.time"))
@@ -99,7 +108,9 @@ def main():
         w(f"### {n:,} pages".replace(",", " "))
         w("")
         w(f"Input: {int(inp.get('files', 0)):,} Markdown files, {int(inp.get('bytes', 0)) / 1e6:.1f} MB. "
-          f"Load average before: {inp.get('load_before', '?')}; after: {inp.get('load_after', '?')}.")
+          f"Measured {inp.get('date', denv.get('date', '?'))}, {denv.get('runs', '?')} runs, outputs on "
+          f"`{denv.get('outfs', '?')}`. Load average before: {inp.get('load_before', '?')}; after: "
+          f"{inp.get('load_after', '?')}.")
         w("")
         w("| build | wall (median) | wall min–max | CPU user+sys | peak RSS | wall ÷ Hugo | CPU ÷ Hugo | RSS ÷ Hugo | wall ÷ floor | output |")
         w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

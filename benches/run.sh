@@ -127,7 +127,7 @@ bench() { # label prepare warmup command
   if [ "$warm" -gt 0 ]; then tail -n "$RUNS" "$CUR/$label.time" > "$CUR/$label.t" && mv "$CUR/$label.t" "$CUR/$label.time"; fi
 }
 out_meta() { # label out-dir
-  { printf 'bytes=%s\n' "$(du -sb "$2" | cut -f1)"
+  { printf 'bytes=%s\n' "$(find "$2" -type f ! -name '.*' -printf '%s\n' | awk '{s+=$1} END {print s+0}')"
     printf 'files=%s\n' "$(find "$2" -type f ! -name '.*' | wc -l)"
     printf 'html=%s\n' "$(find "$2" -type f -name '*.html' | wc -l)"; } > "$CUR/$1.out"
 }
@@ -141,7 +141,8 @@ for N in "${SIZES[@]}"; do
   theme_site "$BENCHES/themes/bangtin" "$CZ" "$S/bangtin"
   theme_site "$BENCHES/themes/hugo" "$CH" "$S/hugo"
   [ $HAVE_ZOLA = 1 ] && theme_site "$BENCHES/themes/zola" "$CZ" "$S/zola"
-  { printf 'bytes=%s\n' "$(du -sb "$CZ/content" | cut -f1)"
+  { printf 'bytes=%s\n' "$(find "$CZ/content" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')"
+    printf 'date=%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
     printf 'files=%s\n' "$(find "$CZ/content" -name '*.md' | wc -l)"; } > "$CUR/input"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$CUR/input"
   WARM=1; [ "$N" -ge 10000 ] && WARM=0
