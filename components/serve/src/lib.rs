@@ -187,6 +187,8 @@ pub struct Server {
     workers: Vec<JoinHandle<()>>,
     watch_tx: Sender<watch::Msg>,
     watch_thread: Option<JoinHandle<()>>,
+    /// Disconnects when the watcher thread ends.
+    watch_done: mpsc::Receiver<()>,
 }
 
 /// Finds a port: the asked one, else the next free one.
@@ -356,13 +358,17 @@ impl Server {
                     .map_err(|source| ServeError::Watch { path: p, source })?;
             }
         }
+        let (done_tx, watch_done) = mpsc::channel::<()>();
         let watch_thread = {
             let shared = shared.clone();
             let root = root.clone();
             let quiet = opts.quiet;
             std::thread::Builder::new()
                 .name("bangtin-watch".into())
-                .spawn(move || watch_loop(root, watcher, watch_rx, builder, shared, quiet))
+                .spawn(move || {
+                    let _done = done_tx;
+                    watch_loop(root, watcher, watch_rx, builder, shared, quiet)
+                })
                 .map_err(|e| ServeError::Http(e.to_string()))?
         };
 
@@ -391,6 +397,7 @@ impl Server {
             workers,
             watch_tx,
             watch_thread: Some(watch_thread),
+            watch_done,
         })
     }
 
@@ -418,19 +425,24 @@ impl Server {
         self.shared.read().last_build
     }
 
-    /// Stops watching, ends the event streams and stops listening; waits for a build in
-    /// progress to finish.
+    /// Stops watching, ends the event streams and stops listening. A rebuild in progress is
+    /// waited for a few seconds at most, then left to finish on its own (its result is dropped).
     pub fn stop(mut self) {
         let _ = self.watch_tx.send(watch::Msg::Stop);
-        if let Some(t) = self.watch_thread.take() {
-            let _ = t.join();
-        }
         self.shared.hub.close();
         for _ in &self.workers {
             self.http.unblock();
         }
         for w in self.workers.drain(..) {
             let _ = w.join();
+        }
+        // The sender side is dropped when the watcher thread ends.
+        let ended = matches!(
+            self.watch_done.recv_timeout(Duration::from_secs(5)),
+            Err(mpsc::RecvTimeoutError::Disconnected)
+        );
+        if let (true, Some(t)) = (ended, self.watch_thread.take()) {
+            let _ = t.join();
         }
     }
 }
@@ -692,7 +704,12 @@ fn handle(shared: &Arc<Shared>, req: Request) {
 pub fn run(opts: Options) -> Result<(), ServeError> {
     let lang = opts.lang;
     let (tx, rx) = mpsc::channel();
+    let presses = std::sync::atomic::AtomicUsize::new(0);
     ctrlc::set_handler(move || {
+        // A second Ctrl-C does not wait for anything.
+        if presses.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+            std::process::exit(130);
+        }
         let _ = tx.send(());
     })?;
     if !opts.bind.is_loopback() {
