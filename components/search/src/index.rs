@@ -395,9 +395,14 @@ fn push_text(out: &mut Vec<u8>, text: &str, cap: usize) {
     while i < bytes.len() {
         if i >= slow_until {
             // Skip 32 clean bytes at a time (a loop the compiler vectorizes).
-            if i + 33 <= bytes.len() && clean_block(&bytes[i..i + 33]) {
-                i += 32;
-                continue;
+            if let Some(block) = bytes
+                .get(i..i + 33)
+                .and_then(|b| <&[u8; 33]>::try_from(b).ok())
+            {
+                if clean_block(block) {
+                    i += 32;
+                    continue;
+                }
             }
             slow_until = i + 32;
         }
@@ -433,11 +438,12 @@ fn push_text(out: &mut Vec<u8>, text: &str, cap: usize) {
 
 /// Whether the first 32 bytes of `b` (33 long: one byte of lookahead) can be copied as
 /// they are: no control character, quote or backslash, no space followed by whitespace.
-fn clean_block(b: &[u8]) -> bool {
+fn clean_block(b: &[u8; 33]) -> bool {
+    // Bitwise, not short-circuit, so that the loop vectorizes.
     let mut bad = false;
     for k in 0..32 {
         let c = b[k];
-        bad |= c < 0x20 || c == b'"' || c == b'\\' || (c == b' ' && b[k + 1] <= b' ');
+        bad |= (c < 0x20) | (c == b'"') | (c == b'\\') | ((c == b' ') & (b[k + 1] <= b' '));
     }
     !bad
 }

@@ -66,53 +66,72 @@ fn words_with_kind<'a>(text: &'a str, mut f: impl FnMut(&'a str, bool)) {
 }
 
 /// `Some(word)` (or `Some(None)` for no word) when `chunk` is simple, see [`unicode_words`].
+///
+/// Works on the UTF-8 bytes: the characters it accepts are recognized by their encoding
+/// (the same sets as [`is_edge_punct`] and [`is_latin_word_char`]).
 fn simple_word(chunk: &str) -> Option<Option<&str>> {
     let b = chunk.as_bytes();
-    // Leading punctuation; ASCII is decided on the byte, the rest on the char.
     let mut start = 0;
     while start < b.len() {
-        let c = b[start];
-        if c < 0x80 {
-            if !(c.is_ascii_punctuation() && c != b'_') {
-                break;
-            }
-            start += 1;
-        } else {
-            let ch = chunk[start..].chars().next()?;
-            if !is_edge_punct(ch) {
-                break;
-            }
-            start += ch.len_utf8();
+        match edge_punct_len(&b[start..]) {
+            0 => break,
+            n => start += n,
         }
     }
-    // The run of letters and digits.
     let mut end = start;
     while end < b.len() {
-        let c = b[end];
-        if c < 0x80 {
-            if !c.is_ascii_alphanumeric() {
-                break;
-            }
-            end += 1;
-        } else {
-            let ch = chunk[end..].chars().next()?;
-            if !is_latin_word_char(ch) {
-                break;
-            }
-            end += ch.len_utf8();
+        match latin_word_char_len(&b[end..]) {
+            0 => break,
+            n => end += n,
         }
     }
-    if !chunk[end..].chars().all(is_edge_punct) {
-        return None;
+    let mut rest = end;
+    while rest < b.len() {
+        match edge_punct_len(&b[rest..]) {
+            0 => return None,
+            n => rest += n,
+        }
     }
     if end == start {
         return Some(None);
     }
     // A mark right after punctuation belongs to the punctuation: leave that to UAX #29.
-    if chunk[start..].starts_with(|c| ('\u{300}'..='\u{36F}').contains(&c)) {
+    if matches!(b[start], 0xCC | 0xCD) {
         return None;
     }
-    Some(Some(&chunk[start..end]))
+    // The indices fall on character boundaries: each step above is one whole character.
+    chunk.get(start..end).map(Some)
+}
+
+/// Byte length of the character at the start of `b` if it is a Latin word character (see
+/// [`is_latin_word_char`]), else 0. `b` is valid UTF-8 starting at a character boundary.
+fn latin_word_char_len(b: &[u8]) -> usize {
+    match b {
+        [c, ..] if c.is_ascii_alphanumeric() => 1,
+        // U+00C0..U+00FF without × and ÷, U+0100..U+023F.
+        [0xC3, x, ..] if *x != 0x97 && *x != 0xB7 => 2,
+        [0xC4..=0xC8, ..] => 2,
+        // U+0240..U+024F.
+        [0xC9, 0x80..=0x8F, ..] => 2,
+        // Combining marks U+0300..U+036F.
+        [0xCC, ..] | [0xCD, 0x80..=0xAF, ..] => 2,
+        // Latin Extended Additional U+1E00..U+1EFF.
+        [0xE1, 0xB8..=0xBB, _, ..] => 3,
+        _ => 0,
+    }
+}
+
+/// Byte length of the character at the start of `b` if it is edge punctuation (see
+/// [`is_edge_punct`]), else 0.
+fn edge_punct_len(b: &[u8]) -> usize {
+    match b {
+        [c, ..] if c.is_ascii_punctuation() && *c != b'_' => 1,
+        [0xC2, 0xA1 | 0xAB | 0xB7 | 0xBB | 0xBF, ..] => 2,
+        // U+2010..U+2027 and U+2030..U+205E.
+        [0xE2, 0x80, 0x90..=0xA7, ..] | [0xE2, 0x80, 0xB0..=0xBF, ..] => 3,
+        [0xE2, 0x81, 0x80..=0x9E, ..] => 3,
+        _ => 0,
+    }
 }
 
 /// Latin letters, ASCII digits and the common combining marks: ALetter, Numeric or Extend
@@ -124,7 +143,9 @@ fn is_latin_word_char(c: char) -> bool {
         || ('\u{300}'..='\u{36F}').contains(&c)
 }
 
-/// Punctuation that can only end a word where it stands at the edge of a chunk.
+/// Punctuation that can only end a word where it stands at the edge of a chunk (the set
+/// [`edge_punct_len`] recognizes by its bytes; a test checks they agree).
+#[cfg(test)]
 fn is_edge_punct(c: char) -> bool {
     (c.is_ascii_punctuation() && c != '_')
         || matches!(c, '\u{A1}' | '\u{AB}' | '\u{B7}' | '\u{BB}' | '\u{BF}')
@@ -199,6 +220,21 @@ mod tests {
         let nfd: String = "Biển đảo".nfd().collect();
         assert_eq!(words(&nfd), vec!["biển", "đảo"]);
         assert!(words("  — … ").is_empty());
+    }
+
+    #[test]
+    fn byte_matchers_agree_with_the_char_sets() {
+        for cp in 0..0x3_0000u32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let mut buf = [0u8; 4];
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            let latin = if is_latin_word_char(c) { b.len() } else { 0 };
+            assert_eq!(latin_word_char_len(b), latin, "{c:?}");
+            let punct = if is_edge_punct(c) { b.len() } else { 0 };
+            assert_eq!(edge_punct_len(b), punct, "{c:?}");
+        }
     }
 
     #[test]
