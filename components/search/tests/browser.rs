@@ -279,3 +279,54 @@ fn typing_shows_results_and_the_keyboard_moves_through_them() {
     );
     drop(dir);
 }
+
+/// Clicks "more" until it is gone, noting how many results are shown each time.
+const MORE: &str = r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>
+<form role="search" action="/tim-kiem/" method="get" data-search-index="/search/vi/" data-search-lang="vi">
+  <input type="search" name="q" data-search-input>
+  <div data-search-results aria-live="polite"></div>
+</form>
+<script src="/search.js" defer></script>
+<script>
+window.addEventListener("load", async () => {
+  const log = [], sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  await sleep(1500);
+  const count = () => document.querySelectorAll(".search-result").length;
+  log.push(document.querySelector(".search-status").textContent, count());
+  for (let b; (b = document.querySelector(".search-more")); ) {
+    b.click();
+    await sleep(500);
+    log.push(count());
+  }
+  document.body.setAttribute("data-test", log.join(","));
+});
+</script></body></html>"#;
+
+#[test]
+fn more_results_come_ten_at_a_time() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docs: Vec<Doc> = (0..25)
+        .map(|i| {
+            doc(
+                &format!("/tin/{i}/"),
+                &format!("Tin số {i}"),
+                "Trường Tiểu học Bình An.",
+            )
+        })
+        .collect();
+    let mut files = build("vi", &docs, &Options::default());
+    files.push(("search.js".into(), search::SCRIPT.as_bytes().to_vec()));
+    files.push(("them/index.html".into(), MORE.as_bytes().to_vec()));
+    common::write_files(dir.path(), &files);
+    let port = serve(dir.path().to_path_buf());
+    let (dom, log) = dump_dom(&format!(
+        "http://127.0.0.1:{port}/them/?q=tr%C6%B0%E1%BB%9Dng"
+    ));
+    assert!(!log.contains("Uncaught"), "{log}");
+    let start = dom
+        .find("data-test=\"")
+        .unwrap_or_else(|| panic!("the test script ran: {dom}"))
+        + 11;
+    let result = &dom[start..start + dom[start..].find('"').expect("end")];
+    assert_eq!(result, "25 kết quả,10,20,25");
+}
