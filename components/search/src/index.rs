@@ -378,11 +378,16 @@ fn push_text(out: &mut Vec<u8>, text: &str, cap: usize) {
     let bytes = text.trim_ascii().as_bytes();
     let end = if bytes.len() <= cap {
         bytes.len()
+    } else if cap == 0 {
+        0
     } else {
-        // Cut before the word that crosses the cap (whole words; never inside a char).
+        // Cut before the word that crosses the cap (whole words, so never inside a char);
+        // a first word longer than the cap is kept whole.
+        let ws = u8::is_ascii_whitespace;
         bytes[..=cap]
             .iter()
-            .rposition(u8::is_ascii_whitespace)
+            .rposition(ws)
+            .or_else(|| bytes.iter().position(ws))
             .unwrap_or(bytes.len())
     };
     let bytes = bytes[..end].trim_ascii_end();
@@ -663,6 +668,14 @@ mod tests {
         };
         let files = build("vi", &[doc("/a/", "T", "một hai ba bốn")], &short);
         assert_eq!(json(&files, "search/vi/d-0.json")[0][4], "một hai");
+        let text = |body: &str, cap: usize| {
+            let mut out = Vec::new();
+            push_text(&mut out, body, cap);
+            String::from_utf8(out).expect("utf-8")
+        };
+        assert_eq!(text("một hai", 0), "\"\"");
+        assert_eq!(text("  dàiquáđi hai ba", 3), "\"dàiquáđi\"");
+        assert_eq!(text("dàiquáđi", 3), "\"dàiquáđi\"");
     }
 
     #[test]
