@@ -205,7 +205,8 @@
         break;
       }
     let a = Math.max(0, first - (len >> 2));
-    if (a > 0) a = text.indexOf(" ", a) + 1 || a;
+    // Start at a word, never after the match itself.
+    if (a > 0) a = Math.min(first, text.indexOf(" ", a) + 1 || a);
     let b = a + len;
     if (b < text.length) b = text.lastIndexOf(" ", b) > a ? text.lastIndexOf(" ", b) : b;
     else b = text.length;

@@ -341,3 +341,28 @@ fn an_english_index_is_searched_on_its_own() {
     assert_eq!(a[0]["hits"][0]["title"], "Our <mark>islands</mark>");
     assert_eq!(a[1]["hits"][0]["url"], "/en/climate/");
 }
+
+#[test]
+fn snippets_start_at_a_word_near_the_first_match() {
+    let long_word = format!("{}-đảo xa", "z".repeat(80));
+    let prose = format!(
+        "{}Các em viết thư gửi chiến sĩ ở đảo xa.",
+        "Học sinh chăm ngoan. ".repeat(30)
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let a = common::node(
+        dir.path(),
+        &json!([
+            { "snippet": long_word, "q": "đảo " },
+            { "snippet": prose, "q": "đảo " },
+            { "snippet": "Không có từ cần tìm.", "q": "đảo " },
+        ]),
+    );
+    assert_eq!(a[0]["snippet"], "… <mark>đảo</mark> xa");
+    let s = a[1]["snippet"].as_str().expect("snippet");
+    assert!(s.starts_with("… "), "{s}");
+    assert!(s.ends_with("chiến sĩ ở <mark>đảo</mark> xa."), "{s}");
+    assert!(s.chars().count() < 200, "{s}");
+    // No match in the text: its beginning, unmarked.
+    assert_eq!(a[2]["snippet"], "Không có từ cần tìm.");
+}

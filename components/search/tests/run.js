@@ -2,6 +2,7 @@
 // Usage: node run.js [INDEX_DIR] < requests.json > answers.json
 // Requests (a JSON array):
 //   {"norm": "text"}          -> {"lower": .., "fold": .., "fold_lower": .., "words": [..]}
+//   {"snippet": "text", "q": "query"} -> {"snippet": .., "title": .. (all of the text, marked)}
 //   {"q": "query", "n": 10}   -> {"ids": [..], "hits": [{"url","title","snippet","date","section"}],
 //                                 "ms": time of the search (ranking), "loaded": [files read for it]}
 // Marked words come back as <mark>..</mark> inside title and snippet.
@@ -22,6 +23,9 @@ const index = new S.Index("", (u) => {
 const show = (parts) => parts.map(([t, m]) => (m ? "<mark>" + t + "</mark>" : t)).join("");
 
 async function answer(r) {
+  if (r.snippet !== undefined) {
+    return { snippet: show(S.snippet(S.parse(r.q), r.snippet)), title: show(S.mark(S.parse(r.q), r.snippet)) };
+  }
   if (r.norm !== undefined) {
     const lower = S.lower(r.norm);
     return { lower, fold: S.fold(r.norm), fold_lower: S.fold(lower), words: [...S.words(r.norm)].map((w) => w[0]) };
