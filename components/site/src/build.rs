@@ -112,6 +112,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
         today: Some(chrono::Local::now().date_naive()),
     };
     progress(&tr!(lang, "Đọc nội dung", "Reading content"));
+    let mut timings = Timings::start();
     let (content, theme) = rayon::join(
         || content::load(root, &config, filter, lang),
         || Theme::load(root, &config, lang),
@@ -131,6 +132,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
             return Err(Failed(errors));
         }
     };
+    timings.mark("load content + templates");
     let taxonomies = taxonomy::build(&config, &content);
 
     let mut links: HashMap<String, String> = HashMap::new();
@@ -157,6 +159,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
         functions::register(&mut tera, Arc::new(lookup));
     }
 
+    timings.mark("taxonomies + first lookup");
     // Markdown of every page and section, in parallel.
     progress(&tr!(lang, "Dựng Markdown", "Rendering Markdown"));
     let cache_dir = opts
@@ -330,6 +333,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
     if !errors.is_empty() {
         return Err(Failed(errors));
     }
+    timings.mark("markdown + anchors");
 
     // Shared values and the site-aware template functions.
     let model = Model::new(
@@ -342,6 +346,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
     let lookup = make_lookup(&config, &model, &links, &theme, root);
     let out_fp = md_fp.map(|fp| output_fingerprint(&fp, &theme, &lookup, opts));
     functions::register(&mut tera, Arc::new(lookup));
+    timings.mark("model + lookup");
 
     // Render and write every output.
     progress(&tr!(lang, "Dựng trang", "Rendering pages"));
@@ -363,6 +368,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
         processor.as_ref(),
         out_fp.as_ref(),
     );
+    timings.mark("render + write");
     match result {
         Ok(files) => {
             let images = processor.as_ref().map(|p| {
@@ -390,6 +396,24 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
         Err(errs) => {
             sink.abort();
             Err(Failed(errs))
+        }
+    }
+}
+
+/// With `BANGTIN_TIMINGS=1`, prints how long each step of the build took (for benchmarks).
+struct Timings(Option<Instant>);
+
+impl Timings {
+    fn start() -> Self {
+        Timings(std::env::var_os("BANGTIN_TIMINGS").map(|_| Instant::now()))
+    }
+    fn mark(&mut self, step: &str) {
+        if let Some(t) = self.0 {
+            eprintln!(
+                "  {step:<28} {:>8.1} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+            self.0 = Some(Instant::now());
         }
     }
 }
@@ -705,6 +729,7 @@ fn write_all(
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         sink.write(rel, bytes).map_err(|e| io_diag(rel, e, lang))
     };
+    let mut timings = Timings::start();
     let errors: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|job| render_job(job, model, tera, &write, opts, out_fp).err())
@@ -712,6 +737,7 @@ fn write_all(
     if !errors.is_empty() {
         return Err(errors);
     }
+    timings.mark("  templates");
     let mut errors = Vec::new();
     let mut push = |r: Result<(), Diagnostic>| {
         if let Err(e) = r {
@@ -838,6 +864,7 @@ fn write_all(
         feeds::robots(&config.base_url).as_bytes(),
     ));
 
+    timings.mark("  feeds, search, sitemap");
     // Static files, page bundle assets, processed images.
     let mut copies: BTreeMap<String, StaticSource> = BTreeMap::new();
     for (rel, src) in &theme.statics {
@@ -903,6 +930,7 @@ fn write_all(
         })
         .collect();
     errors.extend(copy_errors);
+    timings.mark("  static files and images");
     if errors.is_empty() {
         Ok(count.into_inner())
     } else {
