@@ -224,7 +224,10 @@ fn errors_name_file_line_and_leave_public_intact() {
         err.contains("expected one of `title`"),
         "lists known fields: {err}"
     );
-    assert!(err.contains("content/tin-tuc/duong.md:4:11: error"), "{err}");
+    assert!(
+        err.contains("content/tin-tuc/duong.md:4:11: error"),
+        "{err}"
+    );
     assert!(err.contains("khong/co.md"), "{err}");
     assert!(
         err.contains("content/tin-tuc/hong.md:4:5: error: the file is not UTF-8"),
