@@ -77,7 +77,7 @@
   };
   const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 
-  // ---- The index: meta.json, term shards t-<i>.json, document shards d-<j>.json ----
+  // ---- The index: meta.json, term shards t-<i>-<hash>.json, document shards d-<j>-<hash>.json ----
   class Index {
     // get(url) resolves to the parsed JSON of a file under base.
     constructor(base, get) {
@@ -88,8 +88,7 @@
     load(name) {
       let p = this.files.get(name);
       if (!p) {
-        const v = name == "meta.json" ? "" : "?v=" + this.m.h;
-        p = this.get(this.base + name + v);
+        p = this.get(this.base + name);
         this.files.set(name, p);
         p.catch(() => this.files.delete(name));
       }
@@ -121,7 +120,7 @@
     async search(q) {
       const m = await this.meta(), ws = parse(q), N = m.n;
       if (!ws.length || !N) return { ws, ids: [], xm: [] };
-      const shards = await Promise.all(ws.map((w) => Promise.all(this.shards(w).map((i) => this.load("t-" + i + ".json")))));
+      const shards = await Promise.all(ws.map((w) => Promise.all(this.shards(w).map((i) => this.load("t-" + i + "-" + this.m.th[i] + ".json")))));
       const cnt = new Uint8Array(N), ex = new Uint8Array(N), ti = new Uint8Array(N), sc = new Float32Array(N);
       const xm = new Uint8Array(N); // bit k: word k matched exactly (for marking)
       ws.forEach((w, k) => {
@@ -163,7 +162,7 @@
       const m = this.m;
       return Promise.all(
         ids.map(async (id) => {
-          const r = (await this.load("d-" + Math.floor(id / m.per) + ".json"))[id % m.per];
+          const j = Math.floor(id / m.per), r = (await this.load("d-" + j + "-" + m.dh[j] + ".json"))[id % m.per];
           return { id, url: r[0], title: r[1], date: r[2], section: m.sec[r[3]], text: r[4] };
         })
       );
@@ -227,7 +226,10 @@
     if (!input || !box) return;
     const msg = MSG[form.dataset.searchLang] || MSG.vi;
     const index = new Index(form.dataset.searchIndex.replace(/\/?$/, "/"), (u) =>
-      fetch(u).then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.status + " " + u))))
+      // meta.json is revalidated on every load: it names the build the shards belong to.
+      fetch(u, { cache: /meta\.json$/.test(u) ? "no-cache" : "default" }).then((r) =>
+        r.ok ? r.json() : Promise.reject(new Error(r.status + " " + u))
+      )
     );
     const el = (tag, cls, parts) => {
       const e = document.createElement(tag);

@@ -217,16 +217,27 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
             out
         })
         .collect();
+    let doc_names: Vec<String> = doc_shards
+        .par_iter()
+        .enumerate()
+        .map(|(j, bytes)| shard_name(&dir, "d", j, bytes))
+        .collect();
     phase("document shards");
-    for (j, bytes) in doc_shards.into_iter().enumerate() {
-        files.push((format!("{dir}d-{j}.json"), bytes));
-    }
+    // Shard names are `<kind>-<i>-<hash>.json`; meta.json lists the hashes.
+    let hash_of = |name: &str| {
+        name.rsplit('-')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".json")
+            .to_string()
+    };
+    let term_hashes: Vec<String> = files.iter().map(|(n, _)| hash_of(n)).collect();
+    let doc_hashes: Vec<String> = doc_names.iter().map(|n| hash_of(n)).collect();
+    files.extend(doc_names.into_iter().zip(doc_shards));
 
-    // The hash lets the script ask for `?v=<hash>` so caches never mix two builds.
     let mut h = Fx::default();
-    for (path, bytes) in &files {
+    for (path, _) in &files {
         h.write(path.as_bytes());
-        h.write(bytes);
     }
     let mut meta = format!(
         "{{\"v\":{VERSION},\"lang\":{},\"n\":{},\"per\":{per},\"h\":\"{:016x}\",\"sec\":",
@@ -237,6 +248,10 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
     meta.push_str(&serde_json::Value::from(sections).to_string());
     meta.push_str(",\"t\":");
     meta.push_str(&serde_json::Value::from(bounds).to_string());
+    meta.push_str(",\"th\":");
+    meta.push_str(&serde_json::Value::from(term_hashes).to_string());
+    meta.push_str(",\"dh\":");
+    meta.push_str(&serde_json::Value::from(doc_hashes).to_string());
     meta.push_str("}\n");
     files.insert(0, (format!("{dir}meta.json"), meta.into_bytes()));
     files
@@ -351,7 +366,21 @@ fn term_json(group: &[Entry]) -> Vec<u8> {
 fn close_term_shard(dir: &str, files: &mut Vec<(String, Vec<u8>)>, shard: &mut Vec<u8>) {
     shard.extend_from_slice(b"}\n");
     let i = files.len();
-    files.push((format!("{dir}t-{i}.json"), std::mem::take(shard)));
+    let name = shard_name(dir, "t", i, shard);
+    files.push((name, std::mem::take(shard)));
+}
+
+/// `<dir><kind>-<i>-<hash>.json`: the number keeps names unique, the content hash makes a
+/// changed shard a new file, so a browser cache or a half-finished upload never pairs a
+/// `meta.json` with shards of another build.
+fn shard_name(dir: &str, kind: &str, i: usize, bytes: &[u8]) -> String {
+    format!("{dir}{kind}-{i}-{}.json", short_hash(bytes))
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    let mut h = Fx::default();
+    h.write(bytes);
+    format!("{:08x}", h.finish() >> 32)
 }
 
 /// `[url,title,date|null,section,text]` of one document.
@@ -554,8 +583,15 @@ mod tests {
         }
     }
 
+    /// The file at `path`; a shard may be named without its hash (`search/vi/t-0.json`).
     fn json(files: &[(String, Vec<u8>)], path: &str) -> serde_json::Value {
-        let (_, bytes) = files.iter().find(|(p, _)| p == path).expect(path);
+        let stem = path.trim_end_matches(".json");
+        let (_, bytes) = files
+            .iter()
+            .find(|(p, _)| {
+                p == path || (p.starts_with(&format!("{stem}-")) && p.ends_with(".json"))
+            })
+            .expect(path);
         serde_json::from_slice(bytes).expect("valid JSON")
     }
 
@@ -571,6 +607,19 @@ mod tests {
         assert_eq!(meta["n"], 2);
         assert_eq!(meta["sec"], serde_json::json!(["Biển đảo"]));
         assert_eq!(meta["t"], serde_json::json!(["bien"]));
+        // Shard names carry the content hashes listed in meta.json.
+        let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        let th = meta["th"][0].as_str().expect("term shard hash");
+        let dh = meta["dh"][0].as_str().expect("doc shard hash");
+        assert_eq!(th.len(), 8);
+        assert!(
+            names.contains(&format!("search/vi/t-0-{th}.json").as_str()),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&format!("search/vi/d-0-{dh}.json").as_str()),
+            "{names:?}"
+        );
         let t = json(&files, "search/vi/t-0.json");
         // Exact forms under their folded form; postings are [doc delta, weight] pairs.
         let bien = &t["bien"];

@@ -15,8 +15,7 @@ const S = require("../assets/search.js");
 
 const dir = process.argv[2];
 let loaded = [];
-const index = new S.Index("", (u) => {
-  const name = u.replace(/\?.*$/, "");
+const index = new S.Index("", (name) => {
   loaded.push(name);
   return fs.promises.readFile(path.join(dir, name), "utf8").then(JSON.parse);
 });
