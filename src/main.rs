@@ -179,19 +179,32 @@ fn print_diagnostics(diags: &[Diagnostic], lang: Lang) {
             .then_with(|| a.file.cmp(&b.file))
             .then(a.line.cmp(&b.line))
     });
-    let warnings = sorted
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    let mut shown_warnings = 0;
+    // A template error repeats once per page rendered with it: say it once, with the count.
+    let mut lines: Vec<(String, Severity, usize)> = Vec::new();
     for d in sorted {
-        if d.severity == Severity::Warning {
+        let line = d.render(lang);
+        match lines.iter_mut().find(|(l, _, _)| *l == line) {
+            Some(entry) => entry.2 += 1,
+            None => lines.push((line, d.severity, 1)),
+        }
+    }
+    let warnings = lines.iter().filter(|l| l.1 == Severity::Warning).count();
+    let mut shown_warnings = 0;
+    for (line, severity, count) in &lines {
+        if *severity == Severity::Warning {
             shown_warnings += 1;
             if shown_warnings > 20 {
                 continue;
             }
         }
-        eprintln!("{}", d.render(lang));
+        if *count > 1 {
+            eprintln!(
+                "{line} {}",
+                tr!(lang, "(×{count} trang)", "(×{count} pages)")
+            );
+        } else {
+            eprintln!("{line}");
+        }
     }
     if warnings > 20 {
         eprintln!(

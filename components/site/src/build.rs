@@ -594,6 +594,12 @@ fn make_lookup(
         .enumerate()
         .map(|(i, s)| (s.relative_path.clone(), model.section_value(i, &s.pages)))
         .collect();
+    let sections_meta = content
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.relative_path.clone(), model.section_value(i, &[])))
+        .collect();
     let taxonomies = model
         .taxonomies
         .iter()
@@ -618,6 +624,7 @@ fn make_lookup(
         links: links.clone(),
         pages,
         sections,
+        sections_meta,
         taxonomies,
         hashes,
     }

@@ -16,6 +16,8 @@ pub struct Lookup {
     pub pages: HashMap<String, Value>,
     /// Content-relative path -> section value.
     pub sections: HashMap<String, Value>,
+    /// The same without `pages` (`metadata_only=true`): cheap enough for every page's menu.
+    pub sections_meta: HashMap<String, Value>,
     /// (kind, lang) -> `{taxonomy, terms}`.
     pub taxonomies: HashMap<(String, String), Value>,
     /// Static file path -> short content hash, for cache busting.
