@@ -92,7 +92,7 @@ FLOOR="$WORK/floor-target/release/bangtin-bench-floor"
   echo "hyperfine=$(hyperfine --version)"
   echo "zola=$([ $HAVE_ZOLA = 1 ] && zola --version || echo 'not on PATH')"
   echo "runs=$RUNS"
-  echo "outfs=$(stat -f -c %T "$OUTROOT")"
+  echo "outfs=$(df --output=fstype "$OUTROOT" | tail -1)"
 } > "$RES/env"
 
 # --- corpora and sites -------------------------------------------------------------------------
