@@ -232,6 +232,8 @@ struct Outcome {
     result: Result<Files, Vec<Diagnostic>>,
     pages: usize,
     elapsed: Duration,
+    /// Pages and bodies taken from the session cache, and rendered.
+    reuse: (usize, usize),
 }
 
 impl Builder {
@@ -240,11 +242,13 @@ impl Builder {
         match site::build(&self.opts, &|_| {}) {
             Ok(b) => Outcome {
                 pages: b.pages,
+                reuse: (b.reuse.reused, b.reuse.rendered),
                 result: Ok(b.memory.unwrap_or_default()),
                 elapsed: started.elapsed(),
             },
             Err(site::Failed(errs)) => Outcome {
                 pages: 0,
+                reuse: (0, 0),
                 result: Err(errs),
                 elapsed: started.elapsed(),
             },
@@ -286,6 +290,8 @@ impl Server {
         build_opts.future = opts.future;
         build_opts.base_url = Some(preview_base_url(addr));
         build_opts.inject = Some(live::SNIPPET.to_string());
+        // Rebuilds re-render only the Markdown and pages whose inputs changed.
+        build_opts.cache = Some(Arc::new(site::Cache::new()));
         let builder = Builder { opts: build_opts };
 
         let first = builder.build();
@@ -535,12 +541,13 @@ fn apply(shared: &Shared, outcome: Outcome, burst: &watch::Burst, quiet: bool) {
             drop(st);
             if !quiet {
                 let t = ms(outcome.elapsed);
+                let (kept, redone) = outcome.reuse;
                 println!(
                     "{}",
                     tr!(
                         lang,
-                        "Đã dựng lại ({what}) trong {t}.",
-                        "Rebuilt ({what}) in {t}."
+                        "Đã dựng lại ({what}) trong {t}: dựng {redone} phần, giữ nguyên {kept} phần.",
+                        "Rebuilt ({what}) in {t}: {redone} parts rendered, {kept} reused."
                     )
                 );
             }

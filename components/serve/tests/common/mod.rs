@@ -74,13 +74,21 @@ pub fn fixture() -> tempfile::TempDir {
         "themes/mini/static/img/logo.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
     );
-    write(
-        r,
-        "themes/mini/static/img/anh.webp",
-        b"RIFF\x1a\0\0\0WEBPVP8 ",
-    );
-    write(r, "themes/mini/static/img/anh.jpg", b"\xff\xd8\xff\xe0");
-    write(r, "themes/mini/static/img/anh.png", b"\x89PNG\r\n\x1a\n");
+    // Real (tiny) images: the engine decodes photos to strip their metadata.
+    for (name, format) in [
+        ("anh.webp", image::ImageFormat::WebP),
+        ("anh.jpg", image::ImageFormat::Jpeg),
+        ("anh.png", image::ImageFormat::Png),
+    ] {
+        let img = image::RgbImage::from_pixel(4, 4, image::Rgb([200, 30, 40]));
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut bytes, format).expect("encode image");
+        write(
+            r,
+            &format!("themes/mini/static/img/{name}"),
+            bytes.into_inner(),
+        );
+    }
     write(r, "themes/mini/static/js/app.js", "console.log(1);\n");
     write(r, "themes/mini/static/du-lieu.json", "{\"a\": 1}\n");
     write(r, "themes/mini/static/ghi-chu.txt", "ghi chú\n");
