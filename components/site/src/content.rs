@@ -321,32 +321,22 @@ pub fn load(
         let page_lang = code.unwrap_or(&config.default_language).to_string();
         let rel_content = f.strip_prefix(&content_dir).unwrap_or(f);
         let dir = rel_content.parent().map(slash_path).unwrap_or_default();
-        let raw = match read_text(root, f, lang) {
-            Ok(t) => t,
-            Err(d) => {
-                errors.push(d);
-                continue;
-            }
+        let Some(ReadFront {
+            raw,
+            front,
+            body_offset,
+            ..
+        }) = read_front::<SectionFront>(
+            root,
+            f,
+            &rel_file,
+            lang,
+            &mut errors,
+            &mut content.warnings,
+        )
+        else {
+            continue;
         };
-        let (raw, warn) = fix_legacy(raw, &rel_file, lang);
-        content.warnings.extend(warn);
-        let split = match frontmatter::split(&raw, lang) {
-            Ok(s) => s,
-            Err(e) => {
-                let (l, c) = line_col(&raw, e.offset);
-                errors.push(Diagnostic::error(&rel_file, l, c, e.message));
-                continue;
-            }
-        };
-        let front: SectionFront = match frontmatter::parse(&split, lang) {
-            Ok(f) => f,
-            Err(e) => {
-                let (l, c) = frontmatter::position(&raw, split.front_offset, &e);
-                errors.push(Diagnostic::error(&rel_file, l, c, e.message));
-                continue;
-            }
-        };
-        let body_offset = split.body_offset;
         let key = if dir.is_empty() {
             "_index.md".to_string()
         } else {
@@ -463,33 +453,18 @@ pub fn load(
         } else {
             (file_dir.clone(), base.to_string())
         };
-        let raw = match read_text(root, f, lang) {
-            Ok(t) => t,
-            Err(d) => {
-                errors.push(d);
-                continue;
-            }
-        };
-        let (raw, warn) = fix_legacy(raw, &rel_file, lang);
-        content.warnings.extend(warn);
-        let split = match frontmatter::split(&raw, lang) {
-            Ok(s) => s,
-            Err(e) => {
-                let (l, c) = line_col(&raw, e.offset);
-                errors.push(Diagnostic::error(&rel_file, l, c, e.message));
-                continue;
-            }
-        };
-        let mut front: PageFront = match frontmatter::parse(&split, lang) {
-            Ok(f) => f,
-            Err(e) => {
-                let (l, c) = frontmatter::position(&raw, split.front_offset, &e);
-                errors.push(Diagnostic::error(&rel_file, l, c, e.message));
-                continue;
-            }
+        let Some(ReadFront {
+            raw,
+            mut front,
+            front_offset,
+            front_len,
+            body_offset,
+        }) = read_front::<PageFront>(root, f, &rel_file, lang, &mut errors, &mut content.warnings)
+        else {
+            continue;
         };
         let field_pos = |field: &str| -> (usize, usize) {
-            let front_text = split.front;
+            let front_text = &raw[front_offset..front_offset + front_len];
             let off = front_text
                 .lines()
                 .scan(0usize, |acc, l| {
@@ -500,7 +475,7 @@ pub fn load(
                 .find(|(_, l)| l.trim_start().starts_with(field))
                 .map(|(s, _)| s)
                 .unwrap_or(0);
-            line_col(&raw, split.front_offset + off)
+            line_col(&raw, front_offset + off)
         };
         let mut bad_date = |field: &str, v: &Option<toml::Value>| -> Option<NaiveDate> {
             let v = v.as_ref()?;
@@ -609,7 +584,6 @@ pub fn load(
         } else {
             None
         };
-        let body_offset = split.body_offset;
         content.pages.push(Page {
             file: rel_file,
             relative_path: slash_path(rel_content),
@@ -745,6 +719,60 @@ pub fn load(
     }
 
     (content, errors)
+}
+
+/// A content file read as NFC text (legacy encodings converted) with its parsed front matter.
+struct ReadFront<T> {
+    raw: String,
+    front: T,
+    front_offset: usize,
+    front_len: usize,
+    body_offset: usize,
+}
+
+/// Reads and parses one content file; problems go to `errors` (and `None` is returned).
+fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
+    root: &Path,
+    f: &Path,
+    rel_file: &Path,
+    lang: Lang,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<ReadFront<T>> {
+    let raw = match read_text(root, f, lang) {
+        Ok(t) => t,
+        Err(d) => {
+            errors.push(d);
+            return None;
+        }
+    };
+    let (raw, warn) = fix_legacy(raw, rel_file, lang);
+    warnings.extend(warn);
+    let split = match frontmatter::split(&raw, lang) {
+        Ok(s) => s,
+        Err(e) => {
+            let (l, c) = line_col(&raw, e.offset);
+            errors.push(Diagnostic::error(rel_file, l, c, e.message));
+            return None;
+        }
+    };
+    let front = match frontmatter::parse::<T>(&split, lang) {
+        Ok(f) => f,
+        Err(e) => {
+            let (l, c) = frontmatter::position(&raw, split.front_offset, &e);
+            errors.push(Diagnostic::error(rel_file, l, c, e.message));
+            return None;
+        }
+    };
+    let (front_offset, front_len, body_offset) =
+        (split.front_offset, split.front.len(), split.body_offset);
+    Some(ReadFront {
+        raw,
+        front,
+        front_offset,
+        front_len,
+        body_offset,
+    })
 }
 
 /// Orders a listing as the section says; ties broken by title, then path, so output is stable.

@@ -362,35 +362,36 @@ impl<'a> Model<'a> {
 
     fn page_translations(&self, i: usize) -> Value {
         let p = &self.content.pages[i];
-        let list = self
-            .translations
-            .get(p.key.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        Value::Array(
-            list.iter()
-                .filter(|&&j| j != i)
-                .map(|&j| {
-                    let t = &self.content.pages[j];
-                    json!({"lang": t.lang, "title": t.title, "permalink": self.config.absolute(&t.path), "path": t.path})
-                })
-                .collect(),
-        )
+        let others = self.translations.get(p.key.as_str());
+        self.translation_links(i, others, |j| {
+            let t = &self.content.pages[j];
+            (&t.lang, &t.title, &t.path)
+        })
     }
 
     fn section_translations_value(&self, i: usize) -> Value {
         let s = &self.content.sections[i];
-        let list = self
-            .section_translations
-            .get(s.key.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let others = self.section_translations.get(s.key.as_str());
+        self.translation_links(i, others, |j| {
+            let t = &self.content.sections[j];
+            (&t.lang, &t.title, &t.path)
+        })
+    }
+
+    /// `[{lang, title, permalink, path}]` of the other versions of item `i`.
+    fn translation_links<'s>(
+        &'s self,
+        i: usize,
+        versions: Option<&Vec<usize>>,
+        describe: impl Fn(usize) -> (&'s String, &'s String, &'s String),
+    ) -> Value {
+        let list = versions.map(Vec::as_slice).unwrap_or(&[]);
         Value::Array(
             list.iter()
                 .filter(|&&j| j != i)
                 .map(|&j| {
-                    let t = &self.content.sections[j];
-                    json!({"lang": t.lang, "title": t.title, "permalink": self.config.absolute(&t.path), "path": t.path})
+                    let (lang, title, path) = describe(j);
+                    json!({"lang": lang, "title": title, "permalink": self.config.absolute(path), "path": path})
                 })
                 .collect(),
         )
