@@ -290,8 +290,6 @@ impl Server {
         build_opts.future = opts.future;
         build_opts.base_url = Some(preview_base_url(addr));
         build_opts.inject = Some(live::SNIPPET.to_string());
-        // Rebuilds reuse the Markdown and pages whose inputs did not change.
-        build_opts.cache = Some(std::sync::Arc::new(site::Cache::new()));
         // Rebuilds re-render only the Markdown and pages whose inputs changed.
         build_opts.cache = Some(Arc::new(site::Cache::new()));
         let builder = Builder { opts: build_opts };
