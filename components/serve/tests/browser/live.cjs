@@ -33,7 +33,11 @@ async function main() {
     page.on('load', () => { loads += 1; });
     page.on('pageerror', (e) => process.stderr.write(`page error: ${e}\n`));
     const connected = () => page.waitForFunction(() => typeof window.__bangtinVersion === 'string');
-    const text = () => page.$eval('#noi-dung', (e) => e.textContent);
+    // Wait for the element: on a busy machine the tab may still be reloading.
+    const text = async () => {
+      await page.waitForSelector('#noi-dung');
+      return page.$eval('#noi-dung', (e) => e.textContent);
+    };
 
     await page.goto(base + 'tin-tuc/bai-mot/', { waitUntil: 'load' });
     await connected();
