@@ -81,54 +81,78 @@ fn bundled_files(dir: &'static include_dir::Dir<'static>, out: &mut Vec<(String,
     }
 }
 
+/// What the theme and then the site contribute; later layers replace earlier ones.
+#[derive(Default)]
+struct Layers {
+    templates: BTreeMap<String, (String, Origin)>,
+    strings: HashMap<String, toml::Table>,
+    statics: Vec<(String, StaticSource)>,
+}
+
+impl Layers {
+    /// Adds the strings of an `i18n/<code>.toml` file.
+    fn add_strings(
+        &mut self,
+        code: String,
+        text: &str,
+        file: PathBuf,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        match toml::from_str::<toml::Table>(text) {
+            Ok(t) => self.strings.entry(code).or_default().extend(t),
+            Err(e) => {
+                let (l, c) = e
+                    .span()
+                    .map(|s| crate::diag::line_col(text, s.start))
+                    .unwrap_or((0, 0));
+                errors.push(Diagnostic::error(file, l, c, e.message().to_string()));
+            }
+        }
+    }
+}
+
+/// Adds `templates/`, `i18n/` and `static/` of one folder (a theme's or the site's).
+fn load_folder(
+    root: &Path,
+    dir: &Path,
+    lang: Lang,
+    layers: &mut Layers,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let rel_to_root = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    for (rel, path) in read_dir_files(&dir.join("templates")) {
+        match crate::content::read_text(root, &path, lang) {
+            Ok(t) => {
+                let origin = Origin {
+                    file: rel_to_root(&path),
+                };
+                layers.templates.insert(rel, (t, origin));
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    for (rel, path) in read_dir_files(&dir.join("i18n")) {
+        if let Some(code) = rel.strip_suffix(".toml") {
+            match crate::content::read_text(root, &path, lang) {
+                Ok(t) => layers.add_strings(code.to_string(), &t, rel_to_root(&path), errors),
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+    for (rel, path) in read_dir_files(&dir.join("static")) {
+        layers.statics.push((rel, StaticSource::Disk(path)));
+    }
+}
+
 impl Theme {
     /// Collects templates, strings and static files of the theme and the site.
     pub fn load(root: &Path, config: &Config, lang: Lang) -> Result<Theme, Vec<Diagnostic>> {
         let mut errors = Vec::new();
-        let mut templates = BTreeMap::new();
-        let mut strings: HashMap<String, toml::Table> = HashMap::new();
-        let mut statics = Vec::new();
-        let mut add_strings =
-            |code: String, text: &str, file: PathBuf, errors: &mut Vec<Diagnostic>| {
-                match toml::from_str::<toml::Table>(text) {
-                    Ok(t) => strings.entry(code).or_default().extend(t),
-                    Err(e) => {
-                        let (l, c) = e
-                            .span()
-                            .map(|s| crate::diag::line_col(text, s.start))
-                            .unwrap_or((0, 0));
-                        errors.push(Diagnostic::error(file, l, c, e.message().to_string()));
-                    }
-                }
-            };
+        let mut layers = Layers::default();
         if let Some(name) = &config.theme {
             let theme_dir = root.join("themes").join(name);
             if theme_dir.is_dir() {
-                for (rel, path) in read_dir_files(&theme_dir.join("templates")) {
-                    match crate::content::read_text(root, &path, lang) {
-                        Ok(t) => {
-                            let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                            templates.insert(rel, (t, Origin { file }));
-                        }
-                        Err(d) => errors.push(d),
-                    }
-                }
-                for (rel, path) in read_dir_files(&theme_dir.join("i18n")) {
-                    if let Some(code) = rel.strip_suffix(".toml") {
-                        match crate::content::read_text(root, &path, lang) {
-                            Ok(t) => add_strings(
-                                code.to_string(),
-                                &t,
-                                path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
-                                &mut errors,
-                            ),
-                            Err(d) => errors.push(d),
-                        }
-                    }
-                }
-                for (rel, path) in read_dir_files(&theme_dir.join("static")) {
-                    statics.push((rel, StaticSource::Disk(path)));
-                }
+                load_folder(root, &theme_dir, lang, &mut layers, &mut errors);
             } else if name == BUNDLED_THEME_NAME {
                 let mut files = Vec::new();
                 bundled_files(&BUNDLED_THEME, &mut files);
@@ -137,7 +161,7 @@ impl Theme {
                         file: PathBuf::from("(bangtin)/themes/truong").join(&rel),
                     };
                     if let Some(t) = rel.strip_prefix("templates/") {
-                        templates.insert(
+                        layers.templates.insert(
                             t.to_string(),
                             (String::from_utf8_lossy(bytes).into_owned(), origin),
                         );
@@ -145,14 +169,16 @@ impl Theme {
                         .strip_prefix("i18n/")
                         .and_then(|r| r.strip_suffix(".toml"))
                     {
-                        add_strings(
+                        layers.add_strings(
                             code.to_string(),
                             &String::from_utf8_lossy(bytes),
                             origin.file,
                             &mut errors,
                         );
                     } else if let Some(s) = rel.strip_prefix("static/") {
-                        statics.push((s.to_string(), StaticSource::Bundled(bytes)));
+                        layers
+                            .statics
+                            .push((s.to_string(), StaticSource::Bundled(bytes)));
                     }
                 }
             } else {
@@ -168,37 +194,13 @@ impl Theme {
                 ));
             }
         }
-        for (rel, path) in read_dir_files(&root.join("templates")) {
-            match crate::content::read_text(root, &path, lang) {
-                Ok(t) => {
-                    let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                    templates.insert(rel, (t, Origin { file }));
-                }
-                Err(d) => errors.push(d),
-            }
-        }
-        for (rel, path) in read_dir_files(&root.join("i18n")) {
-            if let Some(code) = rel.strip_suffix(".toml") {
-                match crate::content::read_text(root, &path, lang) {
-                    Ok(t) => add_strings(
-                        code.to_string(),
-                        &t,
-                        path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
-                        &mut errors,
-                    ),
-                    Err(d) => errors.push(d),
-                }
-            }
-        }
-        // Site static files come after the theme's and so replace them.
-        for (rel, path) in read_dir_files(&root.join("static")) {
-            statics.push((rel, StaticSource::Disk(path)));
-        }
+        // The site's own files come after the theme's and so replace them.
+        load_folder(root, root, lang, &mut layers, &mut errors);
         if errors.is_empty() {
             Ok(Theme {
-                templates,
-                strings,
-                statics,
+                templates: layers.templates,
+                strings: layers.strings,
+                statics: layers.statics,
             })
         } else {
             Err(errors)
