@@ -307,18 +307,13 @@ pub fn load(
     let mut section_index: HashMap<(String, String), usize> = HashMap::new();
     for f in &md_files {
         let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if stem != "_index" && !stem.starts_with("_index.") {
+        if !is_section_file(stem) {
             continue;
         }
         let rel_file = f.strip_prefix(root).unwrap_or(f).to_path_buf();
-        let (_, code) = match lang_of_file(stem, config) {
-            Ok(x) => x,
-            Err(code) => {
-                errors.push(unknown_lang(&rel_file, code, lang));
-                continue;
-            }
+        let Some((_, page_lang)) = name_and_lang(stem, config, &rel_file, lang, &mut errors) else {
+            continue;
         };
-        let page_lang = code.unwrap_or(&config.default_language).to_string();
         let rel_content = f.strip_prefix(&content_dir).unwrap_or(f);
         let dir = rel_content.parent().map(slash_path).unwrap_or_default();
         let Some(ReadFront {
@@ -429,18 +424,14 @@ pub fn load(
     // Pages.
     for f in &md_files {
         let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if stem == "_index" || stem.starts_with("_index.") {
+        if is_section_file(stem) {
             continue;
         }
         let rel_file = f.strip_prefix(root).unwrap_or(f).to_path_buf();
-        let (base, code) = match lang_of_file(stem, config) {
-            Ok(x) => x,
-            Err(code) => {
-                errors.push(unknown_lang(&rel_file, code, lang));
-                continue;
-            }
+        let Some((base, page_lang)) = name_and_lang(stem, config, &rel_file, lang, &mut errors)
+        else {
+            continue;
         };
-        let page_lang = code.unwrap_or(&config.default_language).to_string();
         let rel_content = f.strip_prefix(&content_dir).unwrap_or(f);
         let is_bundle = base == "index";
         let file_dir = rel_content.parent().map(slash_path).unwrap_or_default();
@@ -794,6 +785,28 @@ pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
         }),
         SortBy::Title => list.sort_by(|&a, &b| by_title(&pages[a], &pages[b])),
         SortBy::None => list.sort_by(|&a, &b| pages[a].relative_path.cmp(&pages[b].relative_path)),
+    }
+}
+
+/// `_index.md` or `_index.<lang>.md`: the file of a section.
+fn is_section_file(stem: &str) -> bool {
+    stem == "_index" || stem.starts_with("_index.")
+}
+
+/// The name without its language suffix and the file's language; an unknown suffix is an error.
+fn name_and_lang<'a>(
+    stem: &'a str,
+    config: &Config,
+    rel_file: &Path,
+    lang: Lang,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<(&'a str, String)> {
+    match lang_of_file(stem, config) {
+        Ok((base, code)) => Some((base, code.unwrap_or(&config.default_language).to_string())),
+        Err(code) => {
+            errors.push(unknown_lang(rel_file, code, lang));
+            None
+        }
     }
 }
 
