@@ -586,7 +586,7 @@ fn make_lookup(
         .pages
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.relative_path.clone(), model.listings[i].clone()))
+        .map(|(i, p)| (p.relative_path.clone(), model.derived.listings[i].clone()))
         .collect();
     let sections = content
         .sections
@@ -1020,6 +1020,7 @@ fn sitemap(model: &Model<'_>) -> String {
     let mut urls = Vec::new();
     for (i, p) in content.pages.iter().enumerate() {
         let list = model
+            .derived
             .translations
             .get(p.key.as_str())
             .map(Vec::as_slice)
@@ -1045,6 +1046,7 @@ fn sitemap(model: &Model<'_>) -> String {
     }
     for s in content.sections.iter().filter(|s| s.front.render) {
         let list = model
+            .derived
             .section_translations
             .get(s.key.as_str())
             .map(Vec::as_slice)
@@ -1139,7 +1141,7 @@ fn render_job(
             if s.dir.is_empty() {
                 ctx.insert(
                     "latest_pages",
-                    model.latest.get(&s.lang).unwrap_or(&Value::Null),
+                    model.derived.latest.get(&s.lang).unwrap_or(&Value::Null),
                 );
             }
             (
@@ -1181,7 +1183,12 @@ fn render_job(
                 (&term.pages[..], 1)
             };
             let path = render::pager_path(&base, n);
-            let pages = Value::Array(slice.iter().map(|&j| model.listings[j].clone()).collect());
+            let pages = Value::Array(
+                slice
+                    .iter()
+                    .map(|&j| model.derived.listings[j].clone())
+                    .collect(),
+            );
             let mut ctx = model.base_context(&tax.lang, &path);
             let v = taxonomy_value(config, tax);
             ctx.insert("taxonomy", &v["taxonomy"]);

@@ -1,10 +1,35 @@
 //! Template functions that look into the site: get_url, get_page, get_section, get_taxonomy.
 
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+thread_local! {
+    /// Lookups made on this thread while [`recording`] runs.
+    static SEEN: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` and returns, with its result, the values it looked up on this thread: `page:<path>`,
+/// `section:<path>` (with pages) and `taxonomy:<kind>:<lang>`. A preview session uses them to
+/// know which outputs show a page that changed.
+pub fn recording<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let outer = SEEN.with(|s| s.borrow_mut().replace(Vec::new()));
+    let r = f();
+    let seen = SEEN.with(|s| std::mem::replace(&mut *s.borrow_mut(), outer));
+    (r, seen.unwrap_or_default())
+}
+
+fn note(key: impl FnOnce() -> String) {
+    SEEN.with(|s| {
+        if let Some(list) = s.borrow_mut().as_mut() {
+            list.push(key());
+        }
+    });
+}
+
 /// Looked-up values, shared by every render thread.
+#[derive(Default)]
 pub struct Lookup {
     /// Base URL without trailing slash.
     pub base_url: String,
@@ -81,21 +106,35 @@ pub fn register(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
         let path = arg(args, "path", "get_page")?.trim_start_matches("@/");
         let key = localized(path, args);
-        l.pages
-            .get(&key)
-            .or_else(|| l.pages.get(path))
-            .cloned()
-            .ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}`")))
+        let key = if l.pages.contains_key(&key) {
+            key
+        } else {
+            path.to_string()
+        };
+        let found = l.pages.get(&key).cloned();
+        note(|| format!("page:{key}"));
+        found.ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}`")))
     });
     let l = lookup.clone();
     tera.register_function("get_section", move |args: &HashMap<String, Value>| {
         let path = arg(args, "path", "get_section")?.trim_start_matches("@/");
         let key = localized(path, args);
-        l.sections
-            .get(&key)
-            .or_else(|| l.sections.get(path))
-            .cloned()
-            .ok_or_else(|| tera::Error::msg(format!("get_section: no section `{path}`")))
+        let key = if l.sections.contains_key(&key) {
+            key
+        } else {
+            path.to_string()
+        };
+        let meta = args
+            .get("metadata_only")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let found = if meta {
+            l.sections_meta.get(&key).cloned()
+        } else {
+            note(|| format!("section:{key}"));
+            l.sections.get(&key).cloned()
+        };
+        found.ok_or_else(|| tera::Error::msg(format!("get_section: no section `{path}`")))
     });
     let l = lookup;
     tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
@@ -104,6 +143,7 @@ pub fn register(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
             .get("lang")
             .and_then(Value::as_str)
             .unwrap_or(&l.default_language);
+        note(|| format!("taxonomy:{kind}:{lang}"));
         l.taxonomies
             .get(&(kind.to_string(), lang.to_string()))
             .cloned()
@@ -123,5 +163,63 @@ fn localized(path: &str, args: &HashMap<String, Value>) -> String {
             _ => path.to_string(),
         },
         None => path.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn tera_with_sections() -> tera::Tera {
+        let mut lookup = Lookup::default();
+        let full = json!({"title": "Biển đảo", "pages": [{"title": "A"}, {"title": "B"}]});
+        let meta = json!({"title": "Biển đảo", "pages": []});
+        lookup.sections.insert("bien-dao/_index.md".into(), full);
+        lookup
+            .sections_meta
+            .insert("bien-dao/_index.md".into(), meta);
+        let mut tera = tera::Tera::default();
+        register(&mut tera, Arc::new(lookup));
+        tera
+    }
+
+    fn render(tera: &mut tera::Tera, src: &str) -> String {
+        tera.render_str(src, &tera::Context::new()).unwrap()
+    }
+
+    #[test]
+    fn metadata_only_sections_carry_no_pages() {
+        let mut tera = tera_with_sections();
+        let full = r#"{{ get_section(path="bien-dao/_index.md") | get(key="pages") | length }}"#;
+        let meta = r#"{{ get_section(path="bien-dao/_index.md", metadata_only=true) | get(key="pages") | length }}"#;
+        assert_eq!(render(&mut tera, full), "2");
+        assert_eq!(render(&mut tera, meta), "0");
+    }
+
+    #[test]
+    fn recording_sees_lookups_with_pages_only() {
+        let mut tera = tera_with_sections();
+        let (_, seen) = recording(|| {
+            render(
+                &mut tera,
+                r#"{% set s = get_section(path="bien-dao/_index.md", metadata_only=true) %}{{ s.title }}"#,
+            )
+        });
+        assert!(seen.is_empty(), "{seen:?}");
+        let (_, seen) = recording(|| {
+            render(
+                &mut tera,
+                r#"{% set s = get_section(path="@/bien-dao/_index.md") %}{{ s.title }}"#,
+            )
+        });
+        assert_eq!(seen, vec!["section:bien-dao/_index.md".to_string()]);
+        // Outside `recording` nothing is kept.
+        render(
+            &mut tera,
+            r#"{% set s = get_section(path="bien-dao/_index.md") %}{{ s.title }}"#,
+        );
+        let (_, seen) = recording(|| ());
+        assert!(seen.is_empty());
     }
 }

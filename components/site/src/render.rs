@@ -262,15 +262,24 @@ pub struct Model<'a> {
     pub section_bodies: &'a [Body],
     /// Taxonomies.
     pub taxonomies: &'a [Taxonomy],
+    /// Values derived from the above, kept between rebuilds of a preview session.
+    pub derived: Derived,
+}
+
+/// What a model computes from the content once: reused as is when only a few pages change.
+#[derive(Debug, Default, Clone)]
+pub struct Derived {
     /// Pages sharing a translation key.
-    pub translations: HashMap<&'a str, Vec<usize>>,
+    pub translations: HashMap<String, Vec<usize>>,
     /// Sections sharing a translation key.
-    pub section_translations: HashMap<&'a str, Vec<usize>>,
+    pub section_translations: HashMap<String, Vec<usize>>,
     /// Listing values of pages (no content).
     pub listings: Vec<Value>,
     /// Config value per language.
     pub config_values: HashMap<String, Value>,
-    /// Latest pages per language.
+    /// The ten latest pages per language.
+    pub latest_pages: HashMap<String, Vec<usize>>,
+    /// The same as listing values.
     pub latest: HashMap<String, Value>,
 }
 
@@ -302,14 +311,14 @@ impl<'a> Model<'a> {
         section_bodies: &'a [Body],
         taxonomies: &'a [Taxonomy],
     ) -> Self {
-        let mut translations: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut translations: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, p) in content.pages.iter().enumerate() {
-            translations.entry(p.key.as_str()).or_default().push(i);
+            translations.entry(p.key.clone()).or_default().push(i);
         }
-        let mut section_translations: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut section_translations: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, s) in content.sections.iter().enumerate() {
             section_translations
-                .entry(s.key.as_str())
+                .entry(s.key.clone())
                 .or_default()
                 .push(i);
         }
@@ -319,13 +328,13 @@ impl<'a> Model<'a> {
             page_bodies,
             section_bodies,
             taxonomies,
-            translations,
-            section_translations,
-            listings: Vec::new(),
-            config_values: HashMap::new(),
-            latest: HashMap::new(),
+            derived: Derived {
+                translations,
+                section_translations,
+                ..Derived::default()
+            },
         };
-        m.listings = (0..content.pages.len())
+        m.derived.listings = (0..content.pages.len())
             .map(|i| m.page_listing(i))
             .collect();
         let base = serde_json::to_value(config).unwrap_or(Value::Null);
@@ -342,7 +351,7 @@ impl<'a> Model<'a> {
                     .collect();
                 o.insert("languages".into(), Value::Object(langs));
             }
-            m.config_values.insert(lang.clone(), v);
+            m.derived.config_values.insert(lang.clone(), v);
             let mut dated: Vec<usize> = (0..content.pages.len())
                 .filter(|&i| content.pages[i].lang == lang)
                 .collect();
@@ -352,17 +361,47 @@ impl<'a> Model<'a> {
                 crate::frontmatter::SortBy::Date,
             );
             dated.truncate(10);
-            m.latest.insert(
-                lang,
-                Value::Array(dated.iter().map(|&i| m.listings[i].clone()).collect()),
+            m.derived.latest.insert(
+                lang.clone(),
+                Value::Array(
+                    dated
+                        .iter()
+                        .map(|&i| m.derived.listings[i].clone())
+                        .collect(),
+                ),
             );
+            m.derived.latest_pages.insert(lang, dated);
         }
         m
     }
 
+    /// A model over changed content, reusing values derived before (see [`Model::into_derived`]).
+    pub fn with_derived(
+        config: &'a Config,
+        content: &'a Content,
+        page_bodies: &'a [Body],
+        section_bodies: &'a [Body],
+        taxonomies: &'a [Taxonomy],
+        derived: Derived,
+    ) -> Self {
+        Model {
+            config,
+            content,
+            page_bodies,
+            section_bodies,
+            taxonomies,
+            derived,
+        }
+    }
+
+    /// Gives up the borrowed inputs, keeping what was derived from them.
+    pub fn into_derived(self) -> Derived {
+        self.derived
+    }
+
     fn page_translations(&self, i: usize) -> Value {
         let p = &self.content.pages[i];
-        let others = self.translations.get(p.key.as_str());
+        let others = self.derived.translations.get(p.key.as_str());
         self.translation_links(i, others, |j| {
             let t = &self.content.pages[j];
             (&t.lang, &t.title, &t.path)
@@ -371,7 +410,7 @@ impl<'a> Model<'a> {
 
     fn section_translations_value(&self, i: usize) -> Value {
         let s = &self.content.sections[i];
-        let others = self.section_translations.get(s.key.as_str());
+        let others = self.derived.section_translations.get(s.key.as_str());
         self.translation_links(i, others, |j| {
             let t = &self.content.sections[j];
             (&t.lang, &t.title, &t.path)
@@ -398,7 +437,7 @@ impl<'a> Model<'a> {
     }
 
     /// A page as listings show it (no content).
-    fn page_listing(&self, i: usize) -> Value {
+    pub fn page_listing(&self, i: usize) -> Value {
         let p = &self.content.pages[i];
         let b = &self.page_bodies[i];
         let mut terms = Map::new();
@@ -467,7 +506,7 @@ impl<'a> Model<'a> {
     pub fn page_value(&self, i: usize) -> Value {
         let p = &self.content.pages[i];
         let b = &self.page_bodies[i];
-        let mut v = self.listings[i].clone();
+        let mut v = self.derived.listings[i].clone();
         let list = &self.content.sections[p.section].pages;
         let pos = list.iter().position(|&j| j == i);
         let lower = pos.and_then(|k| list.get(k + 1).copied());
@@ -511,7 +550,7 @@ impl<'a> Model<'a> {
             "toc": toc_value(self.config, &s.path, &b.toc),
             "extra": s.front.extra,
             "lang": s.lang,
-            "pages": pages.iter().map(|&j| self.listings[j].clone()).collect::<Vec<_>>(),
+            "pages": pages.iter().map(|&j| self.derived.listings[j].clone()).collect::<Vec<_>>(),
             "pages_count": s.pages.len(),
             "subsections": subsections,
             "ancestors": self.ancestors(s.parent),
@@ -525,7 +564,7 @@ impl<'a> Model<'a> {
         let mut ctx = Context::new();
         ctx.insert(
             "config",
-            self.config_values.get(lang).unwrap_or(&Value::Null),
+            self.derived.config_values.get(lang).unwrap_or(&Value::Null),
         );
         ctx.insert("lang", lang);
         ctx.insert("current_path", path);
