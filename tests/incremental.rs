@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A small deterministic random generator (xorshift), so a failure can be replayed by its seed.
@@ -47,18 +47,65 @@ fn pages(root: &Path) -> Vec<std::path::PathBuf> {
     v
 }
 
-fn edit(root: &Path, rng: &mut Rng, step: usize) -> String {
+/// Makes one random edit; returns what it did and the files it touched.
+fn edit(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>) {
     let list = pages(root);
     let page = &list[rng.below(list.len())];
     let text = fs::read_to_string(page).unwrap_or_default();
-    match rng.below(9) {
+    let touched =
+        |what: String, files: &[&Path]| (what, files.iter().map(|f| f.to_path_buf()).collect());
+    let what = match rng.below(14) {
+        // What teachers do most while previewing: body, title and description edits.
+        9 | 10 => {
+            fs::write(
+                page,
+                format!("{text}\n## Mục {step}\n\nThêm {step} chữ nữa.\n"),
+            )
+            .unwrap();
+            return touched(format!("heading in {}", page.display()), &[page]);
+        }
+        11 => {
+            let t = if text.contains("description = \"") {
+                text.replacen(
+                    "description = \"",
+                    &format!("description = \"Mô tả {step} "),
+                    1,
+                )
+            } else {
+                text.replacen(
+                    "title = \"",
+                    &format!("description = \"Mô tả {step}\"\ntitle = \""),
+                    1,
+                )
+            };
+            fs::write(page, t).unwrap();
+            return touched(format!("description of {}", page.display()), &[page]);
+        }
+        12 => {
+            // A broken link (an error), fixed by a later body edit or left for the full build.
+            fs::write(page, format!("{text}\n[hỏng](@/khong-co-{step}.md)\n")).unwrap();
+            return touched(format!("broken link in {}", page.display()), &[page]);
+        }
+        13 => {
+            let fixed: String = text
+                .lines()
+                .filter(|l| !l.contains("@/khong-co-"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            fs::write(page, fixed + &format!("Sửa {step}.\n")).unwrap();
+            return touched(format!("fix of {}", page.display()), &[page]);
+        }
+        n => n,
+    };
+    let page = page.as_path();
+    match what {
         0 | 1 => {
             fs::write(
                 page,
                 format!("{text}\nĐoạn mới {step}: biển đảo quê hương.\n"),
             )
             .unwrap();
-            format!("body of {}", page.display())
+            touched(format!("body of {}", page.display()), &[page])
         }
         2 => {
             fs::write(
@@ -66,29 +113,30 @@ fn edit(root: &Path, rng: &mut Rng, step: usize) -> String {
                 text.replacen("title = \"", &format!("title = \"Mới {step} "), 1),
             )
             .unwrap();
-            format!("title of {}", page.display())
+            touched(format!("title of {}", page.display()), &[page])
         }
         3 => {
             fs::write(page, text.replacen("date = 20", "date = 19", 1)).unwrap();
-            format!("date of {}", page.display())
+            touched(format!("date of {}", page.display()), &[page])
         }
         4 => {
             let dir = root.join("content/tin-tuc");
-            fs::write(dir.join(format!("moi-{step}.md")), format!("+++\ntitle = \"Bài mới {step}\"\ndate = 2024-05-{:02}\n[taxonomies]\ntags = [\"biển đảo\"]\n+++\nNội dung <!-- more --> tiếp.\n", 1 + step % 28)).unwrap();
-            "new page".into()
+            let new = dir.join(format!("moi-{step}.md"));
+            fs::write(&new, format!("+++\ntitle = \"Bài mới {step}\"\ndate = 2024-05-{:02}\n[taxonomies]\ntags = [\"biển đảo\"]\n+++\nNội dung <!-- more --> tiếp.\n", 1 + step % 28)).unwrap();
+            touched("new page".into(), &[&new])
         }
         5 => {
             // Keep the pages other pages link to.
             if !page.ends_with("index.md") && !page.ends_with("truong-sa.md") {
                 fs::remove_file(page).unwrap();
             }
-            format!("delete {}", page.display())
+            touched(format!("delete {}", page.display()), &[page])
         }
         6 => {
             let t = root.join("templates/page.html");
             let s = fs::read_to_string(&t).unwrap();
             fs::write(&t, s.replace("<h1>", &format!("<h1 data-v=\"{step}\">"))).unwrap();
-            "template".into()
+            touched("template".into(), &[&t])
         }
         7 => {
             fs::write(
@@ -96,13 +144,13 @@ fn edit(root: &Path, rng: &mut Rng, step: usize) -> String {
                 text.replacen("tags = [\"", "tags = [\"Hoà bình\", \"", 1),
             )
             .unwrap();
-            format!("tags of {}", page.display())
+            touched(format!("tags of {}", page.display()), &[page])
         }
         _ => {
             let d = root.join("data/nhiem-vu.toml");
             let s = fs::read_to_string(&d).unwrap();
             fs::write(&d, format!("{s}[[task]]\nname = \"Nhiệm vụ {step}\"\n")).unwrap();
-            "data file".into()
+            touched("data file".into(), &[&d])
         }
     }
 }
@@ -116,7 +164,7 @@ fn incremental_rebuilds_equal_full_builds() {
         let mut rng = Rng(seed);
         let mut history = Vec::new();
         for step in 0..12 {
-            history.push(edit(&root, &mut rng, step));
+            history.push(edit(&root, &mut rng, step).0);
             let inc = build(&root, Some(cache.clone()));
             let full = build(&root, None);
             match (inc, full) {
@@ -157,4 +205,157 @@ fn a_body_edit_reuses_the_rest() {
     );
     let page = String::from_utf8(second.memory.unwrap()["tin-tuc/em/index.html"].clone()).unwrap();
     assert!(page.contains("Thêm một câu."));
+}
+
+fn compare(seed: u64, history: &[String], a: &site::output::Files, b: &site::output::Files) {
+    let names_a: Vec<_> = a.keys().collect();
+    let names_b: Vec<_> = b.keys().collect();
+    assert_eq!(names_a, names_b, "seed {seed}, edits {history:?}");
+    for (k, v) in a {
+        assert!(
+            v == &b[k],
+            "seed {seed}: {k} differs after {history:?}\n--- session:\n{}\n--- full:\n{}",
+            String::from_utf8_lossy(v),
+            String::from_utf8_lossy(&b[k])
+        );
+    }
+}
+
+/// Templates that look pages up, so that outputs depend on pages they do not list.
+fn add_lookups(root: &Path) {
+    let t = root.join("templates/page.html");
+    let s = fs::read_to_string(&t).unwrap();
+    let look = r#"<aside>{% set s = get_section(path="tin-tuc/_index.md") %}{% for p in s.pages %}{{ p.title }} {{ p.word_count }};{% endfor %}</aside>"#;
+    fs::write(&t, s.replacen("</h1>", &format!("</h1>{look}"), 1)).unwrap();
+    let t = root.join("templates/index.html");
+    let s = fs::read_to_string(&t).unwrap();
+    let look = r#"<aside>{% set e = get_page(path="tin-tuc/em.md") %}{{ e.title }} {{ e.summary }} {{ e.word_count }}</aside>"#;
+    fs::write(&t, format!("{s}{look}")).unwrap();
+}
+
+#[test]
+fn session_rebuilds_equal_full_builds() {
+    let mut fast = 0;
+    for seed in [3u64, 2024, 77777, 31337] {
+        let (_dir, root) = site_copy("basic");
+        if seed % 2 == 1 {
+            add_lookups(&root);
+        }
+        let mut o = site::Options::new(&root, i18n::Lang::En);
+        o.inject = Some("<script src=\"/__live.js\"></script>".into());
+        let mut session = site::Session::new(o);
+        let mut served = match session.rebuild(&[]).expect("first build").output {
+            site::Output::All(f) => f,
+            site::Output::Changed(_) => panic!("the first build is a full one"),
+        };
+        let mut rng = Rng(seed);
+        let mut history = Vec::new();
+        for step in 0..24 {
+            let (what, files) = edit(&root, &mut rng, step);
+            history.push(what);
+            let inc = session.rebuild(&files);
+            let full = build(&root, None);
+            match (inc, full) {
+                (Ok(up), Ok(b)) => {
+                    fast += usize::from(up.incremental);
+                    match up.output {
+                        site::Output::All(f) => served = f,
+                        site::Output::Changed(d) => {
+                            for (k, v) in d.write {
+                                served.insert(k, v);
+                            }
+                        }
+                    }
+                    let d = session.finish();
+                    for k in d.remove {
+                        served.remove(&k);
+                    }
+                    for (k, v) in d.write {
+                        served.insert(k, v);
+                    }
+                    compare(seed, &history, &served, &b.memory.unwrap());
+                }
+                (Err(a), Err(b)) => {
+                    let a: Vec<String> = a.0.iter().map(|d| d.render(i18n::Lang::En)).collect();
+                    assert!(
+                        a.iter().all(|e| b.contains(e)),
+                        "seed {seed}: session errors {a:?} not among the full build's {b:?}"
+                    );
+                }
+                (a, b) => panic!(
+                    "seed {seed}: session ok={} full ok={} after {history:?}: {:?} {:?}",
+                    a.is_ok(),
+                    b.is_ok(),
+                    a.err(),
+                    b.err()
+                ),
+            }
+        }
+    }
+    // The fast path must have been taken, or this test only tests full builds.
+    assert!(fast >= 15, "only {fast} incremental rebuilds");
+}
+
+#[test]
+fn a_session_rerenders_only_what_shows_an_edit() {
+    let (_dir, root) = site_copy("basic");
+    let mut session = site::Session::new(site::Options::new(&root, i18n::Lang::En));
+    let first = session.rebuild(&[]).unwrap();
+    assert!(!first.incremental);
+    let all = match first.output {
+        site::Output::All(f) => f.len(),
+        site::Output::Changed(_) => unreachable!(),
+    };
+    let changed = |up: &site::Update| match &up.output {
+        site::Output::Changed(d) => d.write.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
+        site::Output::All(_) => panic!("expected an incremental rebuild"),
+    };
+
+    // A body edit that keeps the word count: that page only (and its search entry later).
+    let p = root.join("content/bien-dao/hai-dang.md");
+    let text = fs::read_to_string(&p).unwrap();
+    fs::write(&p, text.replacen("+++\n", "+++\n\n", 2)).unwrap();
+    let up = session.rebuild(std::slice::from_ref(&p)).unwrap();
+    assert!(up.incremental);
+    assert_eq!(
+        changed(&up),
+        vec!["bien-dao/hai-dang/index.html".to_string()]
+    );
+
+    // A title edit: the page, its neighbours, its section's listing, its terms, the feeds.
+    let text = fs::read_to_string(&p).unwrap();
+    fs::write(
+        &p,
+        text.replace("title = \"Hải đăng\"", "title = \"Hải đăng Trường Sa\""),
+    )
+    .unwrap();
+    let up = session.rebuild(std::slice::from_ref(&p)).unwrap();
+    assert!(up.incremental && up.search_pending);
+    let names = changed(&up);
+    assert!(
+        names.contains(&"bien-dao/page/2/index.html".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"bien-dao/rss.xml".to_string()) || names.contains(&"rss.xml".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.len() * 3 < all,
+        "{} of {all} files redone: {names:?}",
+        names.len()
+    );
+    let search = session.finish();
+    assert!(!search.write.is_empty());
+    assert!(
+        search.write.iter().all(|(k, _)| k.starts_with("search/")),
+        "{:?}",
+        search.remove
+    );
+
+    // A new page is not something the fast path handles: a full (cached) rebuild follows.
+    let n = root.join("content/bien-dao/moi.md");
+    fs::write(&n, "+++\ntitle = \"Mới\"\ndate = 2024-01-01\n+++\nMới.\n").unwrap();
+    let up = session.rebuild(&[n]).unwrap();
+    assert!(!up.incremental);
 }

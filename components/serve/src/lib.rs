@@ -224,33 +224,41 @@ fn preview_base_url(addr: SocketAddr) -> String {
 }
 
 struct Builder {
-    opts: site::Options,
+    session: site::Session,
 }
 
 /// One build into memory.
 struct Outcome {
-    result: Result<Files, Vec<Diagnostic>>,
+    result: Result<site::Output, Vec<Diagnostic>>,
     pages: usize,
     elapsed: Duration,
     /// Pages and bodies taken from the session cache, and rendered.
     reuse: (usize, usize),
+    /// Only the changed files were read again.
+    incremental: bool,
+    /// Search index files are left to rebuild (`Session::finish`).
+    search_pending: bool,
 }
 
 impl Builder {
-    fn build(&self) -> Outcome {
+    fn build(&mut self, changed: &[PathBuf]) -> Outcome {
         let started = Instant::now();
-        match site::build(&self.opts, &|_| {}) {
-            Ok(b) => Outcome {
-                pages: b.pages,
-                reuse: (b.reuse.reused, b.reuse.rendered),
-                result: Ok(b.memory.unwrap_or_default()),
+        match self.session.rebuild(changed) {
+            Ok(u) => Outcome {
+                pages: u.pages,
+                reuse: (u.reuse.reused, u.reuse.rendered),
+                result: Ok(u.output),
                 elapsed: started.elapsed(),
+                incremental: u.incremental,
+                search_pending: u.search_pending,
             },
             Err(site::Failed(errs)) => Outcome {
                 pages: 0,
                 reuse: (0, 0),
                 result: Err(errs),
                 elapsed: started.elapsed(),
+                incremental: false,
+                search_pending: false,
             },
         }
     }
@@ -285,18 +293,22 @@ impl Server {
             .map_err(|e| ServeError::Http(e.to_string()))?;
 
         let mut build_opts = site::Options::new(root.clone(), lang);
-        build_opts.memory = true;
         build_opts.drafts = opts.drafts;
         build_opts.future = opts.future;
         build_opts.base_url = Some(preview_base_url(addr));
         build_opts.inject = Some(live::SNIPPET.to_string());
-        // Rebuilds re-render only the Markdown and pages whose inputs changed.
-        build_opts.cache = Some(Arc::new(site::Cache::new()));
-        let builder = Builder { opts: build_opts };
+        // Rebuilds re-read only the changed files and re-render what shows them.
+        let mut builder = Builder {
+            session: site::Session::new(build_opts),
+        };
 
-        let first = builder.build();
+        let first = builder.build(&[]);
         let state = match first.result {
-            Ok(files) => {
+            Ok(output) => {
+                let files = match output {
+                    site::Output::All(f) => f,
+                    site::Output::Changed(_) => Files::new(),
+                };
                 if !opts.quiet {
                     let (n, t) = (first.pages, ms(first.elapsed));
                     println!(
@@ -458,7 +470,7 @@ fn watch_loop(
     root: PathBuf,
     mut watcher: notify::RecommendedWatcher,
     rx: mpsc::Receiver<watch::Msg>,
-    builder: Builder,
+    mut builder: Builder,
     shared: Arc<Shared>,
     quiet: bool,
 ) {
@@ -484,8 +496,25 @@ fn watch_loop(
                 );
             }
         }
-        let outcome = builder.build();
+        if !burst.errors.is_empty() {
+            builder.session.forget();
+        }
+        let paths: Vec<PathBuf> = burst.paths.iter().cloned().collect();
+        let outcome = builder.build(&paths);
+        let search = outcome.search_pending;
         apply(&shared, outcome, &burst, quiet);
+        if search {
+            // The page is served already; the search index follows.
+            let delta = builder.session.finish();
+            let mut st = shared.write();
+            if let Some(files) = st.files.as_mut() {
+                let files = Arc::make_mut(files);
+                for k in delta.remove {
+                    files.remove(&k);
+                }
+                files.extend(delta.write);
+            }
+        }
     }
 }
 
@@ -515,10 +544,34 @@ fn apply(shared: &Shared, outcome: Outcome, burst: &watch::Burst, quiet: bool) {
     let mut st = shared.write();
     st.last_build = outcome.elapsed;
     match outcome.result {
-        Ok(files) => {
+        Ok(output) => {
             let had_errors = !st.errors.is_empty();
             st.errors.clear();
-            let changed = st.files.as_ref().map(|old| changed_files(old, &files));
+            let (files, changed) = match (output, st.files.take()) {
+                (site::Output::All(files), old) => {
+                    let changed = old.as_ref().map(|old| changed_files(old, &files));
+                    (Arc::new(files), changed)
+                }
+                (site::Output::Changed(delta), Some(mut old)) => {
+                    // Usually no request holds the map now, so nothing is copied.
+                    let files = Arc::make_mut(&mut old);
+                    let mut changed = Vec::new();
+                    for (k, v) in delta.write {
+                        if files.get(&k) != Some(&v) {
+                            changed.push(k.clone());
+                            files.insert(k, v);
+                        }
+                    }
+                    for k in delta.remove {
+                        if files.remove(&k).is_some() {
+                            changed.push(k);
+                        }
+                    }
+                    (old, Some(changed))
+                }
+                (site::Output::Changed(_), None) => (Arc::new(Files::new()), None),
+            };
+            st.files = Some(files);
             match changed {
                 Some(c) if c.is_empty() => {
                     if had_errors {
@@ -529,7 +582,6 @@ fn apply(shared: &Shared, outcome: Outcome, burst: &watch::Burst, quiet: bool) {
                 }
                 changed => {
                     st.version += 1;
-                    st.files = Some(Arc::new(files));
                     let data = serde_json::json!({ "version": shared.version_tag(st.version) });
                     let css_only = changed
                         .as_ref()
@@ -542,14 +594,20 @@ fn apply(shared: &Shared, outcome: Outcome, burst: &watch::Burst, quiet: bool) {
             if !quiet {
                 let t = ms(outcome.elapsed);
                 let (kept, redone) = outcome.reuse;
-                println!(
-                    "{}",
+                let line = if outcome.incremental {
+                    tr!(
+                        lang,
+                        "Đã dựng lại ({what}) trong {t}: chỉ đọc lại tệp đã sửa, dựng lại {redone} phần hiển thị nó.",
+                        "Rebuilt ({what}) in {t}: only the edited file read again, {redone} parts that show it rendered."
+                    )
+                } else {
                     tr!(
                         lang,
                         "Đã dựng lại ({what}) trong {t}: dựng {redone} phần, giữ nguyên {kept} phần.",
                         "Rebuilt ({what}) in {t}: {redone} parts rendered, {kept} reused."
                     )
-                );
+                };
+                println!("{line}");
             }
         }
         Err(errors) => {

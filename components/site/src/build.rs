@@ -96,6 +96,15 @@ fn fail(d: Diagnostic) -> Failed {
 
 /// Builds a site. On error nothing in the output folder changes.
 pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, Failed> {
+    run(opts, progress, false).map(|(b, _)| b)
+}
+
+/// Builds a site; with `keep`, also returns what a preview session needs to rebuild parts of it.
+pub(crate) fn run(
+    opts: &Options,
+    progress: &(dyn Fn(&str) + Sync),
+    keep: bool,
+) -> Result<(Built, Option<Kept>), Failed> {
     let started = Instant::now();
     if let Some(c) = &opts.cache {
         c.begin();
@@ -177,151 +186,71 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
             },
         )
     });
-    let image_files = Mutex::new(Vec::new());
     let md_fp = opts
         .cache
         .as_ref()
         .map(|_| fingerprint(&config, &theme, &content, root));
-    let md_opts = markdown::Options {
-        unsafe_html: config.markdown.unsafe_html,
-        highlight: config.markdown.highlight,
+    let bodies = Bodies {
+        links: &links,
+        tera: &tera,
+        config: &config,
+        root,
+        processor: processor.as_ref(),
+        md_opts: md_options(&config, lang),
         lang,
-        smart_punctuation: config.markdown.smart_punctuation,
-    };
-    let render_body = |file: &Path,
-                       raw: &str,
-                       body_offset: usize,
-                       bundle: Option<&Path>,
-                       path: &str,
-                       page_lang: &str,
-                       warnings: &mut Vec<Diagnostic>|
-     -> Result<Body, Vec<Diagnostic>> {
-        let key: Option<Key> = md_fp.map(|fp: Key| {
-            let mut h = blake3::Hasher::new();
-            h.update(&fp);
-            let name = file.to_string_lossy();
-            let parts: [&[u8]; 4] = [
-                name.as_bytes(),
-                path.as_bytes(),
-                page_lang.as_bytes(),
-                &raw.as_bytes()[body_offset..],
-            ];
-            for part in parts {
-                h.update(&(part.len() as u64).to_le_bytes());
-                h.update(part);
-            }
-            *h.finalize().as_bytes()
-        });
-        let cache = opts.cache.as_deref();
-        if let (Some(c), Some(k)) = (cache, &key) {
-            if let Some(m) = c.body(k) {
-                lock(&image_files).extend(m.image_files);
-                warnings.extend(
-                    m.warnings
-                        .into_iter()
-                        .map(|w| Diagnostic::warning(file, 0, 0, w)),
-                );
-                return Ok(m.body);
-            }
-        }
-        let warn = Mutex::new(Vec::new());
-        let page_images = Mutex::new(Vec::new());
-        let host = Host {
-            links: &links,
-            tera: &tera,
-            config: &config,
-            root,
-            bundle_dir: bundle,
-            file_dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
-            page_path: path,
-            lang: page_lang,
-            images: processor.as_ref(),
-            image_files: &page_images,
-            warnings: &warn,
-            msg_lang: lang,
-        };
-        let r = markdown::render(&raw[body_offset..], &md_opts, &host).map_err(|errs| {
-            errs.iter()
-                .map(|e| render::md_diag(file, raw, body_offset, e, lang))
-                .collect::<Vec<_>>()
-        })?;
-        let warn = warn.into_inner().unwrap_or_default();
-        let page_images = page_images.into_inner().unwrap_or_default();
-        for w in &warn {
-            warnings.push(Diagnostic::warning(file, 0, 0, w.clone()));
-        }
-        lock(&image_files).extend(page_images.iter().cloned());
-        let body = Body {
-            html: r.html,
-            summary: r.summary,
-            toc: r.toc,
-            ids: r.ids,
-            text: r.text,
-            word_count: r.word_count,
-            links: r.links,
-            removed_html: r.removed_html,
-        };
-        if let (Some(c), Some(k)) = (cache, key) {
-            c.put_body(
-                k,
-                Memo {
-                    body: body.clone(),
-                    image_files: page_images,
-                    warnings: warn,
-                },
-            );
-        }
-        Ok(body)
+        md_fp,
+        cache: opts.cache.as_deref(),
     };
     let page_results: Vec<BodyResult> = content
         .pages
         .par_iter()
         .map(|p| {
-            let mut w = Vec::new();
-            let r = render_body(
+            bodies.render(
                 &p.file,
                 &p.raw,
                 p.body_offset,
                 p.bundle_dir.as_deref(),
                 &p.path,
                 &p.lang,
-                &mut w,
-            );
-            (r, w)
+            )
         })
         .collect();
     let section_results: Vec<BodyResult> = content
         .sections
         .par_iter()
-        .map(|s| {
-            let mut w = Vec::new();
-            let r = render_body(
-                &s.file,
-                &s.raw,
-                s.body_offset,
-                None,
-                &s.path,
-                &s.lang,
-                &mut w,
-            );
-            (r, w)
-        })
+        .map(|s| bodies.render(&s.file, &s.raw, s.body_offset, None, &s.path, &s.lang))
         .collect();
     let mut warnings = content.warnings.clone();
-    let mut unwrap_all = |results: Vec<BodyResult>| -> Vec<Body> {
+    let mut looked_up = false;
+    let mut page_images = Vec::with_capacity(content.pages.len());
+    let mut image_files = Vec::new();
+    let mut unwrap_all = |results: Vec<BodyResult>, pages: bool| -> Vec<Body> {
         results
             .into_iter()
-            .map(|(r, w)| {
-                warnings.extend(w);
-                r.unwrap_or_else(|e| {
+            .map(|r| match r {
+                Ok(r) => {
+                    warnings.extend(r.warnings);
+                    looked_up |= r.looked_up;
+                    image_files.extend(r.images.iter().cloned());
+                    if pages {
+                        page_images.push(r.images);
+                    }
+                    r.body
+                }
+                Err((e, w)) => {
+                    warnings.extend(w);
                     errors.extend(e);
+                    if pages {
+                        page_images.push(Vec::new());
+                    }
                     Body::default()
-                })
+                }
             })
             .collect()
     };
-    let page_bodies = unwrap_all(page_results);
-    let section_bodies = unwrap_all(section_results);
+    let page_bodies = unwrap_all(page_results, true);
+    let section_bodies = unwrap_all(section_results, false);
+    let image_files = Mutex::new(image_files);
     check_anchors(
         &content,
         &page_bodies,
@@ -345,7 +274,8 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
     );
     let lookup = make_lookup(&config, &model, &links, &theme, root);
     let out_fp = md_fp.map(|fp| output_fingerprint(&fp, &theme, &lookup, opts));
-    functions::register(&mut tera, Arc::new(lookup));
+    let lookup = Arc::new(lookup);
+    functions::register(&mut tera, lookup.clone());
     timings.mark("model + lookup");
 
     // Render and write every output.
@@ -367,10 +297,11 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
         &image_files,
         processor.as_ref(),
         out_fp.as_ref(),
+        keep,
     );
     timings.mark("render + write");
     match result {
-        Ok(files) => {
+        Ok(written) => {
             let images = processor.as_ref().map(|p| {
                 let s = p.stats();
                 (s.processed, s.reused)
@@ -378,10 +309,25 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
             let (stats, memory) = sink.commit().map_err(|e| fail(output_diag(&e, lang)))?;
             let pages = content.pages.len();
             let sections = content.sections.len();
-            Ok(Built {
+            let derived = model.into_derived();
+            let kept = keep.then(|| Kept {
+                tera,
+                taxonomies,
+                links,
+                section_bodies,
+                derived,
+                lookup,
+                seen: written.seen,
+                feeds: written.feeds,
+                search: written.search,
+                looked_up,
+                page_images,
+                processor,
+            });
+            let built = Built {
                 pages,
                 sections,
-                files,
+                files: written.files,
                 stats,
                 warnings,
                 elapsed: started.elapsed(),
@@ -391,7 +337,8 @@ pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, 
                 content,
                 page_bodies,
                 reuse: opts.cache.as_ref().map(|c| c.finish()).unwrap_or_default(),
-            })
+            };
+            Ok((built, kept))
         }
         Err(errs) => {
             sink.abort();
@@ -519,7 +466,7 @@ fn output_diag(e: &OutputError, lang: Lang) -> Diagnostic {
 }
 
 /// Every `@/page.md#anchor` must name an id that exists on that page.
-fn check_anchors(
+pub(crate) fn check_anchors(
     content: &Content,
     pages: &[Body],
     sections: &[Body],
@@ -645,18 +592,212 @@ fn taxonomy_value(config: &Config, t: &Taxonomy) -> Value {
     })
 }
 
-/// A rendered body or its errors, with its warnings.
-type BodyResult = (Result<Body, Vec<Diagnostic>>, Vec<Diagnostic>);
+/// Markdown options from the config.
+pub(crate) fn md_options(config: &Config, lang: Lang) -> markdown::Options {
+    markdown::Options {
+        unsafe_html: config.markdown.unsafe_html,
+        highlight: config.markdown.highlight,
+        lang,
+        smart_punctuation: config.markdown.smart_punctuation,
+    }
+}
+
+/// What a preview session keeps of a build besides [`Built`].
+pub(crate) struct Kept {
+    pub tera: tera::Tera,
+    pub taxonomies: Vec<Taxonomy>,
+    pub links: HashMap<String, String>,
+    pub section_bodies: Vec<Body>,
+    pub derived: render::Derived,
+    /// The values template functions return (also registered in `tera`).
+    pub lookup: Arc<Lookup>,
+    /// The lookups each output made.
+    pub seen: Vec<(Job, Vec<String>)>,
+    pub feeds: Vec<FeedSpec>,
+    /// Search files per language.
+    pub search: HashMap<String, Vec<String>>,
+    /// Whether some page's Markdown looked up pages or sections.
+    pub looked_up: bool,
+    /// Processed image files each page publishes.
+    pub page_images: Vec<Vec<(String, PathBuf)>>,
+    pub processor: Option<images::Processor>,
+}
+
+/// A rendered body, or its errors with the warnings found before them.
+type BodyResult = Result<Rendered, (Vec<Diagnostic>, Vec<Diagnostic>)>;
+
+/// A rendered body with what came with it.
+pub(crate) struct Rendered {
+    /// The body.
+    pub body: Body,
+    /// Warnings about it.
+    pub warnings: Vec<Diagnostic>,
+    /// Processed image files it publishes.
+    pub images: Vec<(String, PathBuf)>,
+    /// Whether a shortcode looked up pages or sections.
+    pub looked_up: bool,
+}
+
+/// Renders Markdown bodies with what the whole build shares.
+pub(crate) struct Bodies<'a> {
+    pub links: &'a HashMap<String, String>,
+    pub tera: &'a tera::Tera,
+    pub config: &'a Config,
+    pub root: &'a Path,
+    pub processor: Option<&'a images::Processor>,
+    pub md_opts: markdown::Options,
+    pub lang: Lang,
+    /// Hash of everything a body depends on besides itself (with a session cache).
+    pub md_fp: Option<Key>,
+    pub cache: Option<&'a Cache>,
+}
+
+impl Bodies<'_> {
+    /// Renders one page's or section's Markdown (or takes it from the session cache).
+    pub fn render(
+        &self,
+        file: &Path,
+        raw: &str,
+        body_offset: usize,
+        bundle: Option<&Path>,
+        path: &str,
+        page_lang: &str,
+    ) -> BodyResult {
+        let key: Option<Key> = self.md_fp.map(|fp: Key| {
+            let mut h = blake3::Hasher::new();
+            h.update(&fp);
+            let name = file.to_string_lossy();
+            let parts: [&[u8]; 4] = [
+                name.as_bytes(),
+                path.as_bytes(),
+                page_lang.as_bytes(),
+                &raw.as_bytes()[body_offset..],
+            ];
+            for part in parts {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part);
+            }
+            *h.finalize().as_bytes()
+        });
+        let warned = |w: &[String]| {
+            w.iter()
+                .map(|w| Diagnostic::warning(file, 0, 0, w.clone()))
+                .collect::<Vec<_>>()
+        };
+        if let (Some(c), Some(k)) = (self.cache, &key) {
+            if let Some(m) = c.body(k) {
+                return Ok(Rendered {
+                    warnings: warned(&m.warnings),
+                    body: m.body,
+                    images: m.image_files,
+                    looked_up: m.looked_up,
+                });
+            }
+        }
+        let warn = Mutex::new(Vec::new());
+        let page_images = Mutex::new(Vec::new());
+        let host = Host {
+            links: self.links,
+            tera: self.tera,
+            config: self.config,
+            root: self.root,
+            bundle_dir: bundle,
+            file_dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
+            page_path: path,
+            lang: page_lang,
+            images: self.processor,
+            image_files: &page_images,
+            warnings: &warn,
+            msg_lang: self.lang,
+        };
+        let (r, seen) =
+            functions::recording(|| markdown::render(&raw[body_offset..], &self.md_opts, &host));
+        let looked_up = seen
+            .iter()
+            .any(|k| k.starts_with("page:") || k.starts_with("section:"));
+        let warn = warn.into_inner().unwrap_or_default();
+        let r = r.map_err(|errs| {
+            let e = errs
+                .iter()
+                .map(|e| render::md_diag(file, raw, body_offset, e, self.lang))
+                .collect::<Vec<_>>();
+            (e, warned(&warn))
+        })?;
+        let page_images = page_images.into_inner().unwrap_or_default();
+        let body = Body {
+            html: r.html,
+            summary: r.summary,
+            toc: r.toc,
+            ids: r.ids,
+            text: r.text,
+            word_count: r.word_count,
+            links: r.links,
+            removed_html: r.removed_html,
+        };
+        if let (Some(c), Some(k)) = (self.cache, key) {
+            c.put_body(
+                k,
+                Memo {
+                    body: body.clone(),
+                    image_files: page_images.clone(),
+                    warnings: warn.clone(),
+                    looked_up,
+                },
+            );
+        }
+        Ok(Rendered {
+            body,
+            warnings: warned(&warn),
+            images: page_images,
+            looked_up,
+        })
+    }
+}
 
 /// Writes one output file.
-type WriteFn<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+pub(crate) type WriteFn<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// One thing to render: kept small so the list is cheap to build and split across threads.
-enum Job {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Job {
+    /// Page `i`.
     Page(usize),
+    /// Pager `k` of section `i`.
     Section(usize, usize),
+    /// The list of terms of taxonomy `t`.
     TaxonomyList(usize),
+    /// Pager `n` of term `k` of taxonomy `t`.
     Term(usize, usize, usize),
+    /// The 404 page of language `l` (index in `Config::all_languages`).
+    NotFound(usize),
+}
+
+/// A feed (Atom + RSS) and the pages it lists.
+#[derive(Debug, Clone)]
+pub(crate) struct FeedSpec {
+    /// URL path of the listing the feed belongs to.
+    pub path: String,
+    /// Channel title.
+    pub title: String,
+    /// Channel description.
+    pub description: String,
+    /// Language code.
+    pub lang: String,
+    /// Entries, newest first.
+    pub pages: Vec<usize>,
+}
+
+/// What the output step learned, kept by a preview session.
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    /// Files written.
+    pub files: usize,
+    /// The lookups each output made (see `functions::recording`).
+    pub seen: Vec<(Job, Vec<String>)>,
+    /// Every feed.
+    pub feeds: Vec<FeedSpec>,
+    /// Search files per language.
+    pub search: HashMap<String, Vec<String>>,
 }
 
 fn inject(html: String, snippet: &Option<String>) -> String {
@@ -693,7 +834,8 @@ fn write_all(
     image_files: &Mutex<Vec<(String, PathBuf)>>,
     processor: Option<&images::Processor>,
     out_fp: Option<&Key>,
-) -> Result<usize, Vec<Diagnostic>> {
+    record: bool,
+) -> Result<Written, Vec<Diagnostic>> {
     let config = model.config;
     let content = model.content;
     let lang = opts.lang;
@@ -731,19 +873,40 @@ fn write_all(
             }
         }
     }
+    if tera.get_template_names().any(|n| n == "404.html") {
+        for l in 0..config.all_languages().len() {
+            jobs.push(Job::NotFound(l));
+        }
+    }
     let count = std::sync::atomic::AtomicUsize::new(0);
     let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         sink.write(rel, bytes).map_err(|e| io_diag(rel, e, lang))
     };
     let mut timings = Timings::start();
+    let seen = Mutex::new(Vec::new());
     let errors: Vec<Diagnostic> = jobs
         .par_iter()
-        .filter_map(|job| render_job(job, model, tera, &write, opts, out_fp).err())
+        .filter_map(|job| {
+            if record {
+                let (r, keys) =
+                    functions::recording(|| render_job(job, model, tera, &write, opts, out_fp));
+                if !keys.is_empty() {
+                    lock(&seen).push((*job, keys));
+                }
+                r.err()
+            } else {
+                render_job(job, model, tera, &write, opts, out_fp).err()
+            }
+        })
         .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
+    let mut written = Written {
+        seen: seen.into_inner().unwrap_or_default(),
+        ..Written::default()
+    };
     timings.mark("  templates");
     let mut errors = Vec::new();
     let mut push = |r: Result<(), Diagnostic>| {
@@ -770,16 +933,13 @@ fn write_all(
             ));
         }
         if s.front.generate_feeds {
-            let entries: Vec<usize> = s.pages.iter().copied().take(config.feed_limit).collect();
-            push(write_feeds(
-                &write,
-                model,
-                &s.path,
-                &s.title,
-                &s.description,
-                &s.lang,
-                &entries,
-            ));
+            written.feeds.push(FeedSpec {
+                path: s.path.clone(),
+                title: s.title.clone(),
+                description: s.description.clone(),
+                lang: s.lang.clone(),
+                pages: s.pages.iter().copied().take(config.feed_limit).collect(),
+            });
         }
         let _ = i;
     }
@@ -791,55 +951,21 @@ fn write_all(
                 .collect();
             content::sort_pages(&mut list, &content.pages, crate::frontmatter::SortBy::Date);
             list.truncate(config.feed_limit);
-            push(write_feeds(
-                &write,
-                model,
-                &format!("{prefix}/"),
-                config.title_in(&lang_code),
-                config.description_in(&lang_code),
-                &lang_code,
-                &list,
-            ));
-        }
-        if tera.get_template_names().any(|n| n == "404.html") {
-            let path = format!("{prefix}/404.html");
-            let ctx = model.base_context(&lang_code, &path);
-            match render::render_template(tera, "404.html", &ctx, Path::new("404.html"), lang) {
-                Ok(html) => push(write(
-                    &render::file_for(&path),
-                    inject(html, &opts.inject).as_bytes(),
-                )),
-                Err(d) => push(Err(d)),
-            }
+            written.feeds.push(FeedSpec {
+                path: format!("{prefix}/"),
+                title: config.title_in(&lang_code).to_string(),
+                description: config.description_in(&lang_code).to_string(),
+                lang: lang_code.clone(),
+                pages: list,
+            });
         }
         if config.search.enabled {
-            let docs: Vec<search::Doc> = content
-                .pages
-                .iter()
-                .zip(model.page_bodies)
-                .filter(|(p, _)| p.lang == lang_code)
-                .filter(|(p, _)| {
-                    config.search.sections.is_empty()
-                        || config.search.sections.iter().any(|s| {
-                            p.relative_path
-                                .starts_with(&format!("{}/", s.trim_matches('/')))
-                        })
-                })
-                .map(|(p, b)| search::Doc {
-                    url: p.path.clone(),
-                    title: p.title.clone(),
-                    date: p.date.map(|d| {
-                        if lang_code == "vi" {
-                            vi::date::long_vi(d)
-                        } else {
-                            vi::date::long_en(d)
-                        }
-                    }),
-                    section: content.sections[p.section].title.clone(),
-                    body: b.text.clone(),
-                })
-                .collect();
-            for (rel, bytes) in search::build(&lang_code, &docs, &search::Options::default()) {
+            let files = search_files(model, &lang_code);
+            written.search.insert(
+                lang_code.clone(),
+                files.iter().map(|f| f.0.clone()).collect(),
+            );
+            for (rel, bytes) in files {
                 push(write(&rel, &bytes));
             }
         }
@@ -847,19 +973,19 @@ fn write_all(
     for (t, tax) in model.taxonomies.iter().enumerate() {
         if config.taxonomy(&tax.name).map(|c| c.feed).unwrap_or(false) {
             for term in &tax.terms {
-                let list: Vec<usize> = term.pages.iter().copied().take(config.feed_limit).collect();
-                push(write_feeds(
-                    &write,
-                    model,
-                    &tax.term_path(term),
-                    &term.name,
-                    "",
-                    &tax.lang,
-                    &list,
-                ));
+                written.feeds.push(FeedSpec {
+                    path: tax.term_path(term),
+                    title: term.name.clone(),
+                    description: String::new(),
+                    lang: tax.lang.clone(),
+                    pages: term.pages.iter().copied().take(config.feed_limit).collect(),
+                });
             }
         }
         let _ = t;
+    }
+    for f in &written.feeds {
+        push(write_feeds(&write, model, f));
     }
     if config.search.enabled {
         push(write("search.js", search::SCRIPT.as_bytes()));
@@ -939,10 +1065,44 @@ fn write_all(
     errors.extend(copy_errors);
     timings.mark("  static files and images");
     if errors.is_empty() {
-        Ok(count.into_inner())
+        written.files = count.into_inner();
+        Ok(written)
     } else {
         Err(errors)
     }
+}
+
+/// The search index of one language: file path -> bytes.
+pub(crate) fn search_files(model: &Model<'_>, lang_code: &str) -> Vec<(String, Vec<u8>)> {
+    let config = model.config;
+    let content = model.content;
+    let docs: Vec<search::Doc> = content
+        .pages
+        .iter()
+        .zip(model.page_bodies)
+        .filter(|(p, _)| p.lang == lang_code)
+        .filter(|(p, _)| {
+            config.search.sections.is_empty()
+                || config.search.sections.iter().any(|s| {
+                    p.relative_path
+                        .starts_with(&format!("{}/", s.trim_matches('/')))
+                })
+        })
+        .map(|(p, b)| search::Doc {
+            url: p.path.clone(),
+            title: p.title.clone(),
+            date: p.date.map(|d| {
+                if lang_code == "vi" {
+                    vi::date::long_vi(d)
+                } else {
+                    vi::date::long_en(d)
+                }
+            }),
+            section: content.sections[p.section].title.clone(),
+            body: b.text.clone(),
+        })
+        .collect();
+    search::build(lang_code, &docs, &search::Options::default())
 }
 
 /// A copy without EXIF (a child's photo may carry the GPS position of the school or a home) of
@@ -967,15 +1127,18 @@ fn strip_metadata(
     Ok(Some(v.cache_path))
 }
 
-fn write_feeds(
+pub(crate) fn write_feeds(
     write: &WriteFn<'_>,
     model: &Model<'_>,
-    path: &str,
-    title: &str,
-    description: &str,
-    lang: &str,
-    pages: &[usize],
+    feed: &FeedSpec,
 ) -> Result<(), Diagnostic> {
+    let FeedSpec {
+        path,
+        title,
+        description,
+        lang,
+        pages,
+    } = feed;
     let config = model.config;
     let entries: Vec<feeds::Entry<'_>> = pages
         .iter()
@@ -1087,7 +1250,7 @@ fn sitemap(model: &Model<'_>) -> String {
     feeds::sitemap(&urls)
 }
 
-fn render_job(
+pub(crate) fn render_job(
     job: &Job,
     model: &Model<'_>,
     tera: &tera::Tera,
@@ -1206,6 +1369,21 @@ fn render_job(
                 render::file_for(&path),
             )
         }
+        Job::NotFound(l) => {
+            let lang_code = config
+                .all_languages()
+                .into_iter()
+                .nth(l)
+                .unwrap_or_else(|| config.default_language.clone());
+            let path = format!("{}/404.html", config.lang_prefix(&lang_code));
+            let ctx = model.base_context(&lang_code, &path);
+            (
+                "404.html".into(),
+                ctx,
+                Path::new("404.html"),
+                render::file_for(&path),
+            )
+        }
     };
     // Same template, same inputs: the bytes of the previous build are still right.
     let cache = opts.cache.as_deref().zip(out_fp);
@@ -1222,16 +1400,17 @@ fn render_job(
         *h.finalize().as_bytes()
     });
     if let (Some((c, _)), Some(k)) = (cache, &key) {
-        if let Some(bytes) = c.output(k) {
+        if let Some((bytes, looked)) = c.output(k) {
+            functions::replay(&looked);
             return write(&rel, &bytes);
         }
     }
-    let html = inject(
-        render::render_template(tera, &template, &ctx, for_file, lang)?,
-        &opts.inject,
-    );
+    let (html, looked) =
+        functions::recording(|| render::render_template(tera, &template, &ctx, for_file, lang));
+    functions::replay(&looked);
+    let html = inject(html?, &opts.inject);
     if let (Some((c, _)), Some(k)) = (cache, key) {
-        c.put_output(k, Arc::new(html.clone().into_bytes()));
+        c.put_output(k, (Arc::new(html.clone().into_bytes()), Arc::new(looked)));
     }
     write(&rel, html.as_bytes())
 }

@@ -20,7 +20,12 @@ pub struct Memo {
     pub image_files: Vec<(String, PathBuf)>,
     /// Warnings (missing images...).
     pub warnings: Vec<String>,
+    /// Whether a shortcode looked up pages or sections (`get_page`, `get_section`).
+    pub looked_up: bool,
 }
+
+/// A rendered output file and the lookups its templates made (`functions::recording`).
+pub type Rendered = (Arc<Vec<u8>>, Arc<Vec<String>>);
 
 /// Entries with the build (generation) that last used them.
 type Generational<V> = HashMap<Key, (u64, V)>;
@@ -30,7 +35,7 @@ type Generational<V> = HashMap<Key, (u64, V)>;
 pub struct Cache {
     generation: AtomicU64,
     bodies: Mutex<Generational<Memo>>,
-    outputs: Mutex<Generational<Arc<Vec<u8>>>>,
+    outputs: Mutex<Generational<Rendered>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
@@ -87,21 +92,21 @@ impl Cache {
     }
 
     /// A rendered output file, if its inputs are unchanged.
-    pub fn output(&self, key: &Key) -> Option<Arc<Vec<u8>>> {
+    pub fn output(&self, key: &Key) -> Option<Rendered> {
         let g = self.generation.load(Ordering::SeqCst);
         let mut map = lock(&self.outputs);
-        let hit = map.get_mut(key).map(|(used, bytes)| {
+        let hit = map.get_mut(key).map(|(used, r)| {
             *used = g;
-            bytes.clone()
+            r.clone()
         });
         self.count(hit.is_some());
         hit
     }
 
     /// Remembers a rendered output file.
-    pub fn put_output(&self, key: Key, bytes: Arc<Vec<u8>>) {
+    pub fn put_output(&self, key: Key, rendered: Rendered) {
         let g = self.generation.load(Ordering::SeqCst);
-        lock(&self.outputs).insert(key, (g, bytes));
+        lock(&self.outputs).insert(key, (g, rendered));
     }
 
     fn count(&self, hit: bool) {

@@ -506,12 +506,7 @@ pub fn load(
                 ));
             }
         }
-        for terms in front.taxonomies.values_mut() {
-            for t in terms.iter_mut() {
-                *t = t.trim().to_string();
-            }
-            terms.retain(|t| !t.is_empty());
-        }
+        tidy_terms(&mut front);
         if front.draft && !filter.drafts {
             content
                 .skipped
@@ -713,16 +708,26 @@ pub fn load(
 }
 
 /// A content file read as NFC text (legacy encodings converted) with its parsed front matter.
-struct ReadFront<T> {
-    raw: String,
-    front: T,
+pub(crate) struct ReadFront<T> {
+    pub raw: String,
+    pub front: T,
     front_offset: usize,
     front_len: usize,
-    body_offset: usize,
+    pub body_offset: usize,
+}
+
+/// Taxonomy terms as written, trimmed, empty ones left out.
+pub(crate) fn tidy_terms(front: &mut PageFront) {
+    for terms in front.taxonomies.values_mut() {
+        for t in terms.iter_mut() {
+            *t = t.trim().to_string();
+        }
+        terms.retain(|t| !t.is_empty());
+    }
 }
 
 /// Reads and parses one content file; problems go to `errors` (and `None` is returned).
-fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
+pub(crate) fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
     root: &Path,
     f: &Path,
     rel_file: &Path,
@@ -768,23 +773,22 @@ fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
 
 /// Orders a listing as the section says; ties broken by title, then path, so output is stable.
 pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
-    let by_title =
-        |a: &Page, b: &Page| vi::compare(&a.title, &b.title).then_with(|| a.path.cmp(&b.path));
+    list.sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], by));
+}
+
+/// The order of two pages in a listing sorted `by`.
+pub fn compare_pages(a: &Page, b: &Page, by: SortBy) -> std::cmp::Ordering {
+    let by_title = || vi::compare(&a.title, &b.title).then_with(|| a.path.cmp(&b.path));
     match by {
-        SortBy::Date => list.sort_by(|&a, &b| {
-            let (pa, pb) = (&pages[a], &pages[b]);
-            pb.date.cmp(&pa.date).then_with(|| by_title(pa, pb))
-        }),
-        SortBy::Weight => list.sort_by(|&a, &b| {
-            let (pa, pb) = (&pages[a], &pages[b]);
-            pa.front
-                .weight
-                .unwrap_or(i64::MAX)
-                .cmp(&pb.front.weight.unwrap_or(i64::MAX))
-                .then_with(|| by_title(pa, pb))
-        }),
-        SortBy::Title => list.sort_by(|&a, &b| by_title(&pages[a], &pages[b])),
-        SortBy::None => list.sort_by(|&a, &b| pages[a].relative_path.cmp(&pages[b].relative_path)),
+        SortBy::Date => b.date.cmp(&a.date).then_with(by_title),
+        SortBy::Weight => a
+            .front
+            .weight
+            .unwrap_or(i64::MAX)
+            .cmp(&b.front.weight.unwrap_or(i64::MAX))
+            .then_with(by_title),
+        SortBy::Title => by_title(),
+        SortBy::None => a.relative_path.cmp(&b.relative_path),
     }
 }
 

@@ -20,6 +20,13 @@ pub fn recording<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
     (r, seen.unwrap_or_default())
 }
 
+/// Records again lookups made earlier (an output taken from the session cache).
+pub fn replay(keys: &[String]) {
+    for k in keys {
+        note(|| k.clone());
+    }
+}
+
 fn note(key: impl FnOnce() -> String) {
     SEEN.with(|s| {
         if let Some(list) = s.borrow_mut().as_mut() {
@@ -29,7 +36,7 @@ fn note(key: impl FnOnce() -> String) {
 }
 
 /// Looked-up values, shared by every render thread.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Lookup {
     /// Base URL without trailing slash.
     pub base_url: String,

@@ -10,6 +10,7 @@ pub mod frontmatter;
 pub mod functions;
 pub mod output;
 pub mod render;
+pub mod session;
 pub mod taxonomy;
 pub mod templates;
 
@@ -17,3 +18,4 @@ pub use build::{build, Built, Options};
 pub use cache::Cache;
 pub use config::Config;
 pub use diag::{Diagnostic, Failed, Severity};
+pub use session::{Delta, Output, Session, Update};

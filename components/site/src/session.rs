@@ -1,0 +1,642 @@
+//! A preview session: the last build stays in memory, so saving a page re-reads only that file
+//! and re-renders only the outputs that show what changed (DESIGN.md, "Incremental rebuilds").
+//!
+//! The fast path covers what teachers do most while previewing: editing the body, the title or
+//! the description of existing pages. Anything else (new, deleted or renamed files, other front
+//! matter, sections, templates, config, data, static files) takes a full rebuild, which the
+//! session cache (`cache.rs`) still makes cheaper than a fresh one. Both paths give the same
+//! bytes as a fresh build of the same files (tests/incremental.rs checks this).
+
+use crate::build::{self, Bodies, Built, FeedSpec, Job, Kept, Options};
+use crate::cache::{Cache, Reuse};
+use crate::content::{self, Page};
+use crate::diag::{Diagnostic, Failed};
+use crate::frontmatter::{PageFront, SortBy};
+use crate::functions::{self, Lookup};
+use crate::output::Files;
+use crate::render::Model;
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// An output file: path relative to the output, bytes.
+type File = (String, Vec<u8>);
+
+/// Where a changed listing appears in the template functions' values: a page, or a place in a
+/// section's `pages`.
+enum Slot {
+    Page(String),
+    InSection(String, usize),
+}
+
+/// Files of the output that one rebuild changed.
+#[derive(Debug, Default, Clone)]
+pub struct Delta {
+    /// Files written (path relative to the output, bytes); some may be unchanged.
+    pub write: Vec<(String, Vec<u8>)>,
+    /// Files that are gone.
+    pub remove: Vec<String>,
+}
+
+/// The output of a rebuild.
+#[derive(Debug)]
+pub enum Output {
+    /// Every file (after a full build).
+    All(Files),
+    /// Only what changed since the previous rebuild.
+    Changed(Delta),
+}
+
+/// What a rebuild did.
+#[derive(Debug)]
+pub struct Update {
+    /// The new output.
+    pub output: Output,
+    /// Pages in the site.
+    pub pages: usize,
+    /// Bodies and outputs reused and rendered.
+    pub reuse: Reuse,
+    /// Whether only the changed files were read again (no full rebuild).
+    pub incremental: bool,
+    /// Warnings of the whole site.
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Whether [`Session::finish`] has search index files to rebuild.
+    pub search_pending: bool,
+}
+
+/// Builds a site again and again, keeping what it can between builds.
+pub struct Session {
+    opts: Options,
+    state: Option<State>,
+    /// Files changed since the last successful build (relative to the site folder).
+    pending: BTreeSet<PathBuf>,
+    /// Languages whose search index is out of date.
+    search_dirty: BTreeSet<String>,
+}
+
+/// The last good build.
+struct State {
+    built: Built,
+    kept: Kept,
+    /// Page file (relative to the site folder) -> page index.
+    files: HashMap<PathBuf, usize>,
+    /// Lookup key (`page:...`, `section:...`) -> outputs that made it.
+    users: HashMap<String, HashSet<Job>>,
+    /// Output -> the lookups it made.
+    looks: HashMap<Job, Vec<String>>,
+    /// An incremental rebuild failed halfway: only a full build may follow.
+    poisoned: bool,
+}
+
+impl State {
+    fn new(built: Built, mut kept: Kept) -> State {
+        let files = built
+            .content
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.file.clone(), i))
+            .collect();
+        let mut users: HashMap<String, HashSet<Job>> = HashMap::new();
+        let mut looks = HashMap::new();
+        for (job, keys) in std::mem::take(&mut kept.seen) {
+            for k in &keys {
+                users.entry(k.clone()).or_default().insert(job);
+            }
+            looks.insert(job, keys);
+        }
+        State {
+            built,
+            kept,
+            files,
+            users,
+            looks,
+            poisoned: false,
+        }
+    }
+
+    /// Records what an output looked up when it was rendered again.
+    fn relook(&mut self, job: Job, keys: Vec<String>) {
+        let old = self.looks.remove(&job).unwrap_or_default();
+        if old == keys {
+            if !keys.is_empty() {
+                self.looks.insert(job, keys);
+            }
+            return;
+        }
+        for k in &old {
+            if let Some(set) = self.users.get_mut(k) {
+                set.remove(&job);
+            }
+        }
+        for k in &keys {
+            self.users.entry(k.clone()).or_default().insert(job);
+        }
+        if !keys.is_empty() {
+            self.looks.insert(job, keys);
+        }
+    }
+}
+
+/// `path` relative to the site folder, whether given absolute or relative.
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .collect()
+}
+
+impl Session {
+    /// A session building `opts.root` into memory.
+    pub fn new(mut opts: Options) -> Session {
+        opts.memory = true;
+        if opts.cache.is_none() {
+            opts.cache = Some(Arc::new(Cache::new()));
+        }
+        Session {
+            opts,
+            state: None,
+            pending: BTreeSet::new(),
+            search_dirty: BTreeSet::new(),
+        }
+    }
+
+    /// Makes the next rebuild a full one (e.g. when file events may have been lost).
+    pub fn forget(&mut self) {
+        self.state = None;
+    }
+
+    /// The options builds use.
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Rebuilds after `changed` files (paths under the site folder; empty for the first build).
+    /// On error the previous output stays valid and the files are tried again next time.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Update, Failed> {
+        let started = Instant::now();
+        let root = self.opts.root.clone();
+        self.pending
+            .extend(changed.iter().map(|p| relative(&root, p)));
+        if let Some(st) = self.state.as_mut() {
+            let paths: Vec<PathBuf> = self.pending.iter().cloned().collect();
+            if let Some(r) = incremental(st, &self.opts, &paths) {
+                let (delta, rendered, search) = r?;
+                self.pending.clear();
+                self.search_dirty.extend(search);
+                return Ok(Update {
+                    output: Output::Changed(delta),
+                    pages: st.built.content.pages.len(),
+                    reuse: Reuse {
+                        reused: 0,
+                        rendered,
+                    },
+                    incremental: true,
+                    warnings: st.built.warnings.clone(),
+                    elapsed: started.elapsed(),
+                    search_pending: !self.search_dirty.is_empty(),
+                });
+            }
+        }
+        let (mut built, kept) = build::run(&self.opts, &|_| {}, true)?;
+        let files = built.memory.take().unwrap_or_default();
+        let update = Update {
+            output: Output::All(files),
+            pages: built.pages,
+            reuse: built.reuse,
+            incremental: false,
+            warnings: built.warnings.clone(),
+            elapsed: started.elapsed(),
+            search_pending: false,
+        };
+        self.pending.clear();
+        self.search_dirty.clear();
+        self.state = kept.map(|k| State::new(built, k));
+        Ok(update)
+    }
+
+    /// Rebuilds the search index files that the last rebuilds left out of date.
+    pub fn finish(&mut self) -> Delta {
+        let mut delta = Delta::default();
+        let Some(st) = self.state.as_mut() else {
+            return delta;
+        };
+        let langs = std::mem::take(&mut self.search_dirty);
+        if langs.is_empty() {
+            return delta;
+        }
+        let derived = std::mem::take(&mut st.kept.derived);
+        let model = Model::with_derived(
+            &st.built.config,
+            &st.built.content,
+            &st.built.page_bodies,
+            &st.kept.section_bodies,
+            &st.kept.taxonomies,
+            derived,
+        );
+        let made: Vec<(String, Vec<File>)> = langs
+            .par_iter()
+            .map(|l| (l.clone(), build::search_files(&model, l)))
+            .collect();
+        st.kept.derived = model.into_derived();
+        for (lang, files) in made {
+            let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+            let keep: HashSet<&String> = names.iter().collect();
+            if let Some(old) = st.kept.search.get(&lang) {
+                delta
+                    .remove
+                    .extend(old.iter().filter(|n| !keep.contains(n)).cloned());
+            }
+            delta.write.extend(files);
+            st.kept.search.insert(lang, names);
+        }
+        delta
+    }
+}
+
+/// The position `page` would take among `others` sorted `by`.
+fn rank<'a>(page: &Page, others: impl Iterator<Item = &'a Page>, by: SortBy) -> usize {
+    others
+        .filter(|o| content::compare_pages(o, page, by) == std::cmp::Ordering::Less)
+        .count()
+}
+
+/// Whether the new version of page `i` (only its title changed) keeps its place everywhere
+/// pages are listed: its sections, its terms and the language's dated list.
+fn keeps_its_place(st: &State, i: usize, new: &Page) -> bool {
+    let content = &st.built.content;
+    let pages = &content.pages;
+    let others = |list: &[usize]| {
+        list.iter()
+            .filter(move |&&j| j != i)
+            .map(|&j| &pages[j])
+            .collect::<Vec<_>>()
+    };
+    for s in &content.sections {
+        if let Some(pos) = s.pages.iter().position(|&j| j == i) {
+            if rank(new, others(&s.pages).into_iter(), s.front.sort_by) != pos {
+                return false;
+            }
+        }
+    }
+    for t in &st.kept.taxonomies {
+        for term in &t.terms {
+            if let Some(pos) = term.pages.iter().position(|&j| j == i) {
+                if rank(new, others(&term.pages).into_iter(), SortBy::Date) != pos {
+                    return false;
+                }
+            }
+        }
+    }
+    // Latest pages and the home feed are the head of this list.
+    let old = &pages[i];
+    let same_lang = || {
+        pages
+            .iter()
+            .enumerate()
+            .filter(|&(j, p)| j != i && p.lang == old.lang)
+            .map(|(_, p)| p)
+    };
+    rank(new, same_lang(), SortBy::Date) == rank(old, same_lang(), SortBy::Date)
+}
+
+type Incremental = Result<(Delta, usize, Vec<String>), Failed>;
+
+/// Rebuilds only what `paths` change, or `None` when a full rebuild is needed.
+fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incremental> {
+    let root = opts.root.as_path();
+    let lang = opts.lang;
+    // Shortcodes that look up other pages make bodies depend on each other.
+    if st.kept.looked_up || st.poisoned || paths.is_empty() {
+        return None;
+    }
+    let mut edits: Vec<usize> = Vec::new();
+    for rel in paths {
+        let i = *st.files.get(rel)?;
+        if !root.join(rel).is_file() {
+            return None;
+        }
+        edits.push(i);
+    }
+
+    // Read the files again: only the body, the title and the description may have changed.
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut new_pages: Vec<(usize, Page)> = Vec::new();
+    let mut titled: Vec<usize> = Vec::new();
+    for &i in &edits {
+        let old = &st.built.content.pages[i];
+        let Some(rf) = content::read_front::<PageFront>(
+            root,
+            &root.join(&old.file),
+            &old.file,
+            lang,
+            &mut errors,
+            &mut warnings,
+        ) else {
+            return Some(Err(Failed(errors)));
+        };
+        let mut page = old.clone();
+        if rf.raw[..rf.body_offset] != old.raw[..old.body_offset] {
+            let mut front = rf.front;
+            content::tidy_terms(&mut front);
+            let mut same = front.clone();
+            same.title.clone_from(&old.front.title);
+            same.description.clone_from(&old.front.description);
+            if same != old.front {
+                return None;
+            }
+            page.title = front.title.clone().unwrap_or_default();
+            page.description = front.description.clone().unwrap_or_default();
+            page.front = front;
+            if page.title != old.title {
+                if !keeps_its_place(st, i, &page) {
+                    return None;
+                }
+                titled.push(i);
+            }
+        }
+        page.raw = rf.raw;
+        page.body_offset = rf.body_offset;
+        new_pages.push((i, page));
+    }
+
+    // Render the bodies again.
+    let kept = &st.kept;
+    let config = &st.built.config;
+    let bodies = Bodies {
+        links: &kept.links,
+        tera: &kept.tera,
+        config,
+        root,
+        processor: kept.processor.as_ref(),
+        md_opts: build::md_options(config, lang),
+        lang,
+        md_fp: None,
+        cache: None,
+    };
+    let rendered: Vec<_> = new_pages
+        .par_iter()
+        .map(|(_, p)| {
+            bodies.render(
+                &p.file,
+                &p.raw,
+                p.body_offset,
+                p.bundle_dir.as_deref(),
+                &p.path,
+                &p.lang,
+            )
+        })
+        .collect();
+    let mut new_bodies = Vec::new();
+    for ((i, _), r) in new_pages.iter().zip(rendered) {
+        match r {
+            Ok(r) if r.looked_up || r.images != kept.page_images[*i] => return None,
+            Ok(r) => {
+                warnings.extend(r.warnings);
+                new_bodies.push(r.body);
+            }
+            Err((e, _)) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Some(Err(Failed(errors)));
+    }
+
+    // Put them in, keeping the old ones in case an anchor check fails.
+    let mut olds = Vec::new();
+    for ((i, page), body) in new_pages.into_iter().zip(new_bodies) {
+        let old_page = std::mem::replace(&mut st.built.content.pages[i], page);
+        let old_body = std::mem::replace(&mut st.built.page_bodies[i], body);
+        olds.push((i, old_page, old_body));
+    }
+    let mut anchor_errors = Vec::new();
+    build::check_anchors(
+        &st.built.content,
+        &st.built.page_bodies,
+        &st.kept.section_bodies,
+        &st.kept.links,
+        lang,
+        &mut anchor_errors,
+    );
+    if !anchor_errors.is_empty() {
+        for (i, p, b) in olds {
+            st.built.content.pages[i] = p;
+            st.built.page_bodies[i] = b;
+        }
+        return Some(Err(Failed(anchor_errors)));
+    }
+    let files: HashSet<&Path> = olds
+        .iter()
+        .map(|(i, _, _)| st.built.content.pages[*i].file.as_path())
+        .collect();
+    st.built
+        .warnings
+        .retain(|w| !files.contains(w.file.as_path()));
+    st.built.warnings.extend(warnings);
+
+    // New listings, and who shows them.
+    let content = &st.built.content;
+    let derived = std::mem::take(&mut st.kept.derived);
+    let mut model = Model::with_derived(
+        config,
+        content,
+        &st.built.page_bodies,
+        &st.kept.section_bodies,
+        &st.kept.taxonomies,
+        derived,
+    );
+    let mut dirty: HashSet<Job> = edits.iter().map(|&i| Job::Page(i)).collect();
+    let mut relisted: Vec<usize> = edits.clone();
+    for &i in &titled {
+        // Other versions name this one in their translation links; neighbours link to it.
+        let key = content.pages[i].key.as_str();
+        if let Some(v) = model.derived.translations.get(key) {
+            relisted.extend(v.iter().copied().filter(|&j| j != i));
+        }
+        let list = &content.sections[content.pages[i].section].pages;
+        if let Some(pos) = list.iter().position(|&j| j == i) {
+            for k in [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten() {
+                if let Some(&j) = list.get(k) {
+                    dirty.insert(Job::Page(j));
+                }
+            }
+        }
+    }
+    let mut changed: Vec<usize> = Vec::new();
+    for &j in &relisted {
+        let v = model.page_listing(j);
+        if v != model.derived.listings[j] {
+            model.derived.listings[j] = v;
+            changed.push(j);
+        }
+    }
+    changed.sort_unstable();
+    changed.dedup();
+
+    let mut lookup_edits: Vec<(Slot, usize)> = Vec::new();
+    for &j in &changed {
+        let p = &content.pages[j];
+        dirty.insert(Job::Page(j));
+        lookup_edits.push((Slot::Page(p.relative_path.clone()), j));
+        let mut users = vec![format!("page:{}", p.relative_path)];
+        for (si, s) in content.sections.iter().enumerate() {
+            let Some(pos) = s.pages.iter().position(|&k| k == j) else {
+                continue;
+            };
+            lookup_edits.push((Slot::InSection(s.relative_path.clone(), pos), j));
+            users.push(format!("section:{}", s.relative_path));
+            if s.front.render {
+                let per = s.front.paginate_by;
+                dirty.insert(Job::Section(si, pos.checked_div(per).unwrap_or(0)));
+            }
+        }
+        for (si, s) in content.sections.iter().enumerate() {
+            let home = s.dir.is_empty() && s.front.render;
+            let latest = model.derived.latest_pages.get(&s.lang);
+            if home && latest.is_some_and(|l| l.contains(&j)) {
+                let per = s.front.paginate_by;
+                let pagers = if per > 0 {
+                    s.pages.len().div_ceil(per).max(1)
+                } else {
+                    1
+                };
+                dirty.extend((0..pagers).map(|k| Job::Section(si, k)));
+            }
+        }
+        if let Some(latest) = model.derived.latest_pages.get(&p.lang) {
+            if let Some(pos) = latest.iter().position(|&k| k == j) {
+                let v = model.derived.listings[j].clone();
+                if let Some(Value::Array(a)) = model.derived.latest.get_mut(&p.lang) {
+                    a[pos] = v;
+                }
+            }
+        }
+        for (t, tax) in st.kept.taxonomies.iter().enumerate() {
+            let per = config
+                .taxonomy(&tax.name)
+                .map(|c| c.paginate_by)
+                .unwrap_or(0);
+            for (k, term) in tax.terms.iter().enumerate() {
+                if let Some(pos) = term.pages.iter().position(|&x| x == j) {
+                    dirty.insert(Job::Term(t, k, pos.checked_div(per).unwrap_or(0)));
+                }
+            }
+        }
+        for u in users {
+            if let Some(jobs) = st.users.get(&u) {
+                dirty.extend(jobs.iter().copied());
+            }
+        }
+    }
+
+    // Template functions must return the new listings.
+    if !lookup_edits.is_empty() {
+        functions::register(&mut st.kept.tera, Arc::new(Lookup::default()));
+        // Only this Arc is left once the functions are gone, so nothing is copied.
+        {
+            let lookup = Arc::make_mut(&mut st.kept.lookup);
+            for (slot, j) in &lookup_edits {
+                let v = model.derived.listings[*j].clone();
+                match slot {
+                    Slot::Page(rel) => {
+                        lookup.pages.insert(rel.clone(), v);
+                    }
+                    Slot::InSection(rel, pos) => {
+                        if let Some(Value::Array(a)) = lookup
+                            .sections
+                            .get_mut(rel)
+                            .and_then(|s| s.get_mut("pages"))
+                        {
+                            if let Some(slot) = a.get_mut(*pos) {
+                                *slot = v;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        functions::register(&mut st.kept.tera, st.kept.lookup.clone());
+    }
+
+    // Render what shows the change.
+    let out: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(Vec::new());
+    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        out.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), bytes.to_vec()));
+        Ok(())
+    };
+    let plain = Options {
+        cache: None,
+        ..opts.clone()
+    };
+    let jobs: Vec<Job> = dirty.into_iter().collect();
+    let results: Vec<(Job, Result<(), Diagnostic>, Vec<String>)> = jobs
+        .par_iter()
+        .map(|job| {
+            let (r, keys) = functions::recording(|| {
+                build::render_job(job, &model, &st.kept.tera, &write, &plain, None)
+            });
+            (*job, r, keys)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let count = results.len();
+    let mut relooks = Vec::new();
+    for (job, r, keys) in results {
+        if let Err(e) = r {
+            errors.push(e);
+        }
+        relooks.push((job, keys));
+    }
+    let feeds: Vec<&FeedSpec> = st
+        .kept
+        .feeds
+        .iter()
+        .filter(|f| f.pages.iter().any(|j| changed.contains(j)))
+        .collect();
+    for f in &feeds {
+        if let Err(e) = build::write_feeds(&write, &model, f) {
+            errors.push(e);
+        }
+    }
+    let feed_count = feeds.len();
+    st.kept.derived = model.into_derived();
+    for (job, keys) in relooks {
+        st.relook(job, keys);
+    }
+    if !errors.is_empty() {
+        // Templates failed on the new values: the full rebuild reports it the usual way.
+        st.poisoned = true;
+        return None;
+    }
+
+    let search = if st.built.config.search.enabled {
+        let langs: BTreeSet<String> = olds
+            .iter()
+            .filter(|(i, p, b)| {
+                let now = &st.built.content.pages[*i];
+                now.title != p.title || st.built.page_bodies[*i].text != b.text
+            })
+            .map(|(i, _, _)| st.built.content.pages[*i].lang.clone())
+            .collect();
+        langs.into_iter().collect()
+    } else {
+        Vec::new()
+    };
+    let write = out.into_inner().unwrap_or_default();
+    Some(Ok((
+        Delta {
+            write,
+            remove: Vec::new(),
+        },
+        count + 2 * feed_count + edits.len(),
+        search,
+    )))
+}
