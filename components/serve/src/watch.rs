@@ -1,6 +1,6 @@
 //! Which file-system events matter, and folding a burst of them into one rebuild.
 
-use notify::event::{EventKind, ModifyKind};
+use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, ModifyKind};
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -13,6 +13,9 @@ pub const WATCHED_FILES: [&str; 1] = ["config.toml"];
 
 /// A burst ends after this much quiet (editors write a file in several steps within a few ms).
 pub const QUIET: Duration = Duration::from_millis(30);
+/// ... or after this much once every file written in it has been closed (Linux reports it):
+/// the editor is done, so the rebuild need not wait.
+pub const SETTLE: Duration = Duration::from_millis(3);
 /// A never-ending stream of events still rebuilds this often.
 pub const MAX_WAIT: Duration = Duration::from_millis(500);
 
@@ -92,6 +95,8 @@ pub struct Burst {
     pub started: Option<Instant>,
     /// The watcher reported an error (e.g. too many watches): rebuild to be safe.
     pub errors: Vec<String>,
+    /// Files being written: changed and not closed yet.
+    writing: BTreeSet<PathBuf>,
 }
 
 impl Burst {
@@ -106,12 +111,40 @@ impl Burst {
             })
     }
 
+    /// How long to wait for more events before rebuilding.
+    fn quiet(&self) -> Duration {
+        if self.writing.is_empty() && self.errors.is_empty() {
+            SETTLE
+        } else {
+            QUIET
+        }
+    }
+
     fn add(&mut self, root: &Path, ev: notify::Result<notify::Event>) {
         match ev {
+            Ok(ev) if ev.kind == EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+                for p in &ev.paths {
+                    if let Some(rel) = relevant(root, p) {
+                        self.writing.remove(&rel);
+                    }
+                }
+            }
             Ok(ev) if changes_files(&ev.kind) => {
+                // Data written or a file created: more may follow until it is closed.
+                let open = matches!(
+                    ev.kind,
+                    EventKind::Create(CreateKind::File)
+                        | EventKind::Modify(ModifyKind::Data(_))
+                        | EventKind::Modify(ModifyKind::Any)
+                        | EventKind::Any
+                        | EventKind::Other
+                );
                 for p in &ev.paths {
                     if let Some(rel) = relevant(root, p) {
                         self.started.get_or_insert_with(Instant::now);
+                        if open {
+                            self.writing.insert(rel.clone());
+                        }
                         self.paths.insert(rel);
                     }
                 }
@@ -145,7 +178,7 @@ pub fn next_burst(
             if started.elapsed() >= MAX_WAIT {
                 return Some(burst);
             }
-            match rx.recv_timeout(QUIET) {
+            match rx.recv_timeout(burst.quiet()) {
                 Ok(m) => m,
                 Err(RecvTimeoutError::Timeout) => return Some(burst),
                 Err(RecvTimeoutError::Disconnected) => return None,
@@ -247,5 +280,27 @@ mod tests {
         assert!(b.css_only());
         tx.send(Msg::Stop).unwrap();
         assert!(next_burst(root, &rx, &mut |_| {}).is_none());
+    }
+
+    #[test]
+    fn a_closed_file_ends_the_burst_sooner() {
+        let root = Path::new("/site");
+        let mut b = Burst::default();
+        let data = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let e = |kind, p: &str| Ok(notify::Event::new(kind).add_path(PathBuf::from(p)));
+        b.add(root, e(data, "/site/content/a.md"));
+        assert_eq!(b.quiet(), QUIET, "still being written");
+        b.add(root, e(data, "/site/content/b.md"));
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        b.add(root, e(closed, "/site/content/a.md"));
+        assert_eq!(b.quiet(), QUIET, "b.md is not closed yet");
+        b.add(root, e(closed, "/site/content/b.md"));
+        assert_eq!(b.quiet(), SETTLE);
+        assert_eq!(b.paths.len(), 2);
+        // A rename is complete at once.
+        let mut b = Burst::default();
+        let renamed = EventKind::Modify(ModifyKind::Name(notify::event::RenameMode::To));
+        b.add(root, e(renamed, "/site/content/c.md"));
+        assert_eq!(b.quiet(), SETTLE);
     }
 }
