@@ -465,6 +465,9 @@ impl Server {
     }
 }
 
+/// How long after the last change the search index of edited pages is brought up to date.
+const SEARCH_AFTER: Duration = Duration::from_millis(400);
+
 /// Rebuilds after every burst of changes until the server stops.
 fn watch_loop(
     root: PathBuf,
@@ -487,7 +490,27 @@ fn watch_loop(
             }
         }
     };
-    while let Some(burst) = watch::next_burst(&root, &rx, &mut on_event) {
+    let mut search_pending = false;
+    loop {
+        // The search index is rebuilt once the teacher pauses, so it never delays a page.
+        let idle = search_pending.then_some(SEARCH_AFTER);
+        let burst = match watch::next_burst_within(&root, &rx, &mut on_event, idle) {
+            watch::Waited::Burst(b) => b,
+            watch::Waited::Stopped => break,
+            watch::Waited::Idle => {
+                search_pending = false;
+                let delta = builder.session.finish();
+                let mut st = shared.write();
+                if let Some(files) = st.files.as_mut() {
+                    let files = Arc::make_mut(files);
+                    for k in delta.remove {
+                        files.remove(&k);
+                    }
+                    files.extend(delta.write);
+                }
+                continue;
+            }
+        };
         if !quiet {
             for e in &burst.errors {
                 eprintln!(
@@ -501,20 +524,8 @@ fn watch_loop(
         }
         let paths: Vec<PathBuf> = burst.paths.iter().cloned().collect();
         let outcome = builder.build(&paths);
-        let search = outcome.search_pending;
+        search_pending |= outcome.search_pending;
         apply(&shared, outcome, &burst, quiet);
-        if search {
-            // The page is served already; the search index follows.
-            let delta = builder.session.finish();
-            let mut st = shared.write();
-            if let Some(files) = st.files.as_mut() {
-                let files = Arc::make_mut(files);
-                for k in delta.remove {
-                    files.remove(&k);
-                }
-                files.extend(delta.write);
-            }
-        }
     }
 }
 

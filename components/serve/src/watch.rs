@@ -169,23 +169,57 @@ pub fn next_burst(
     rx: &Receiver<Msg>,
     on_event: &mut dyn FnMut(&notify::Event),
 ) -> Option<Burst> {
+    match next_burst_within(root, rx, on_event, None) {
+        Waited::Burst(b) => Some(b),
+        Waited::Idle | Waited::Stopped => None,
+    }
+}
+
+/// What waiting for changes gave.
+#[derive(Debug)]
+pub enum Waited {
+    /// Files changed.
+    Burst(Burst),
+    /// Nothing changed for the whole wait.
+    Idle,
+    /// The server is stopping.
+    Stopped,
+}
+
+/// Like [`next_burst`], but gives up when nothing at all happens for `idle`.
+pub fn next_burst_within(
+    root: &Path,
+    rx: &Receiver<Msg>,
+    on_event: &mut dyn FnMut(&notify::Event),
+    idle: Option<Duration>,
+) -> Waited {
     let mut burst = Burst::default();
     loop {
         let msg = if burst.is_empty() {
-            rx.recv().ok()?
+            let got = match idle {
+                Some(d) => rx
+                    .recv_timeout(d)
+                    .map_err(|e| e == RecvTimeoutError::Timeout),
+                None => rx.recv().map_err(|_| false),
+            };
+            match got {
+                Ok(m) => m,
+                Err(true) => return Waited::Idle,
+                Err(false) => return Waited::Stopped,
+            }
         } else {
             let started = burst.started.unwrap_or_else(Instant::now);
             if started.elapsed() >= MAX_WAIT {
-                return Some(burst);
+                return Waited::Burst(burst);
             }
             match rx.recv_timeout(burst.quiet()) {
                 Ok(m) => m,
-                Err(RecvTimeoutError::Timeout) => return Some(burst),
-                Err(RecvTimeoutError::Disconnected) => return None,
+                Err(RecvTimeoutError::Timeout) => return Waited::Burst(burst),
+                Err(RecvTimeoutError::Disconnected) => return Waited::Stopped,
             }
         };
         match msg {
-            Msg::Stop => return None,
+            Msg::Stop => return Waited::Stopped,
             Msg::Fs(ev) => {
                 if let Ok(e) = &ev {
                     on_event(e);

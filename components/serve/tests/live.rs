@@ -257,3 +257,34 @@ fn config_and_template_changes_rebuild() {
         .contains("khong-co"));
     server.stop();
 }
+
+#[test]
+fn the_search_index_follows_an_edit_once_writing_pauses() {
+    let site = fixture();
+    let server = start(site.path());
+    let a = server.addr();
+    let meta = |r: &Resp| serde_json::from_str::<serde_json::Value>(&r.text()).ok();
+    let before = meta(&get(a, "/search/vi/meta.json")).expect("search index served");
+    write(
+        site.path(),
+        PAGE,
+        page_text("Hải đăng Song Tử Tây sáng đêm nay."),
+    );
+    poll(a, "/tin-tuc/bai-mot/", |r| r.text().contains("Song Tử Tây"));
+    let after = meta(&poll(a, "/search/vi/meta.json", |r| {
+        meta(r).is_some_and(|m| m["h"] != before["h"])
+    }))
+    .unwrap();
+    // The new document shard is served and holds the new text; the old one is gone.
+    let shard = |m: &serde_json::Value| {
+        format!(
+            "/search/vi/d-0-{}.json",
+            m["dh"][0].as_str().unwrap_or_default()
+        )
+    };
+    let doc = get(a, &shard(&after));
+    assert_eq!(doc.status, 200);
+    assert!(doc.text().contains("Song Tử Tây"), "{}", doc.text());
+    assert_eq!(get(a, &shard(&before)).status, 404);
+    server.stop();
+}
