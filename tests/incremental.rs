@@ -54,7 +54,7 @@ fn edit(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>) {
     let text = fs::read_to_string(page).unwrap_or_default();
     let touched =
         |what: String, files: &[&Path]| (what, files.iter().map(|f| f.to_path_buf()).collect());
-    let what = match rng.below(14) {
+    let what = match rng.below(17) {
         // What teachers do most while previewing: body, title and description edits.
         9 | 10 => {
             fs::write(
@@ -94,6 +94,34 @@ fn edit(root: &Path, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>) {
                 .collect();
             fs::write(page, fixed + &format!("Sửa {step}.\n")).unwrap();
             return touched(format!("fix of {}", page.display()), &[page]);
+        }
+        14 => {
+            let t = match text.find("\ndate = ") {
+                Some(k) => format!(
+                    "{}\nupdated = 2024-06-{:02}{}",
+                    &text[..k],
+                    1 + step % 28,
+                    &text[k..]
+                ),
+                None => text.clone(),
+            };
+            fs::write(page, t).unwrap();
+            return touched(format!("updated of {}", page.display()), &[page]);
+        }
+        15 => {
+            // Scheduled for later: the page leaves the site.
+            fs::write(page, text.replacen("date = 20", "date = 29", 1)).unwrap();
+            return touched(format!("future date of {}", page.display()), &[page]);
+        }
+        16 => {
+            // Same date as another page: the title decides the order.
+            fs::write(
+                page,
+                text.replacen("date = 20", "date = 2024-01-03\nxdate = 20", 1)
+                    .replace("\nxdate = ", "\n# was "),
+            )
+            .unwrap();
+            return touched(format!("shared date of {}", page.display()), &[page]);
         }
         n => n,
     };
@@ -293,7 +321,7 @@ fn session_rebuilds_equal_full_builds() {
         }
     }
     // The fast path must have been taken, or this test only tests full builds.
-    assert!(fast >= 15, "only {fast} incremental rebuilds");
+    assert!(fast >= 40, "only {fast} incremental rebuilds");
 }
 
 #[test]
@@ -352,6 +380,21 @@ fn a_session_rerenders_only_what_shows_an_edit() {
         "{:?}",
         search.remove
     );
+
+    // A date edit moves the page: the listings it leaves and enters, its feeds, the sitemap.
+    let text = fs::read_to_string(&p).unwrap();
+    fs::write(&p, text.replace("date = 2023-07-05", "date = 2024-03-06")).unwrap();
+    let up = session.rebuild(std::slice::from_ref(&p)).unwrap();
+    assert!(up.incremental);
+    let names = changed(&up);
+    for f in [
+        "sitemap.xml",
+        "bien-dao/index.html",
+        "bien-dao/page/2/index.html",
+        "index.html",
+    ] {
+        assert!(names.contains(&f.to_string()), "{f} not in {names:?}");
+    }
 
     // A new page is not something the fast path handles: a full (cached) rebuild follows.
     let n = root.join("content/bien-dao/moi.md");

@@ -115,14 +115,14 @@ fn main() {
     let addr = server.addr();
     // Let the watcher settle (events from reading the files at start are ignored anyway).
     std::thread::sleep(Duration::from_millis(300));
-    for kind in ["body", "title"] {
+    for kind in ["body", "title", "date"] {
         let mut served = Vec::new();
         let mut builds = Vec::new();
         for i in 0..runs {
             let nonce = format!("bench{kind}{i}x{}", started.elapsed().as_nanos());
             let text = match kind {
                 "body" => format!("{original}\nĐoạn sửa {nonce}.\n"),
-                _ => original
+                "title" => original
                     .lines()
                     .map(|l| {
                         if l.starts_with("title = ") {
@@ -131,6 +131,19 @@ fn main() {
                             l.to_string()
                         }
                     })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                // A new date moves the page in its listings; the nonce shows in the body.
+                _ => original
+                    .lines()
+                    .map(|l| {
+                        if l.starts_with("date = ") {
+                            format!("date = 2020-01-{:02}", i % 28 + 1)
+                        } else {
+                            l.to_string()
+                        }
+                    })
+                    .chain([nonce.clone()])
                     .collect::<Vec<_>>()
                     .join("\n"),
             };
@@ -147,8 +160,8 @@ fn main() {
             }
             served.push(t0.elapsed().as_secs_f64() * 1000.0);
             builds.push(server.last_build_time().as_secs_f64() * 1000.0);
-            // Let the next run start from a quiet watcher.
-            std::thread::sleep(Duration::from_millis(200));
+            // Let the next run start from a quiet watcher, after the search index caught up.
+            std::thread::sleep(Duration::from_millis(1500));
         }
         println!("{kind} edit: write -> served: {}", stats(served));
         println!("{kind} edit: rebuild alone:   {}", stats(builds));

@@ -785,6 +785,19 @@ pub(crate) struct FeedSpec {
     pub lang: String,
     /// Entries, newest first.
     pub pages: Vec<usize>,
+    /// The listing the entries are the head of.
+    pub source: FeedSource,
+}
+
+/// Which listing a feed shows the head of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FeedSource {
+    /// A language's pages by date (index in `Config::all_languages`).
+    Home(usize),
+    /// Section `i`'s pages.
+    Section(usize),
+    /// Term `k` of taxonomy `t`.
+    Term(usize, usize),
 }
 
 /// What the output step learned, kept by a preview session.
@@ -939,11 +952,12 @@ fn write_all(
                 description: s.description.clone(),
                 lang: s.lang.clone(),
                 pages: s.pages.iter().copied().take(config.feed_limit).collect(),
+                source: FeedSource::Section(i),
             });
         }
         let _ = i;
     }
-    for lang_code in config.all_languages() {
+    for (l, lang_code) in config.all_languages().into_iter().enumerate() {
         let prefix = config.lang_prefix(&lang_code);
         if config.generate_feeds {
             let mut list: Vec<usize> = (0..content.pages.len())
@@ -957,6 +971,7 @@ fn write_all(
                 description: config.description_in(&lang_code).to_string(),
                 lang: lang_code.clone(),
                 pages: list,
+                source: FeedSource::Home(l),
             });
         }
         if config.search.enabled {
@@ -972,13 +987,14 @@ fn write_all(
     }
     for (t, tax) in model.taxonomies.iter().enumerate() {
         if config.taxonomy(&tax.name).map(|c| c.feed).unwrap_or(false) {
-            for term in &tax.terms {
+            for (k, term) in tax.terms.iter().enumerate() {
                 written.feeds.push(FeedSpec {
                     path: tax.term_path(term),
                     title: term.name.clone(),
                     description: String::new(),
                     lang: tax.lang.clone(),
                     pages: term.pages.iter().copied().take(config.feed_limit).collect(),
+                    source: FeedSource::Term(t, k),
                 });
             }
         }
@@ -1138,6 +1154,7 @@ pub(crate) fn write_feeds(
         description,
         lang,
         pages,
+        ..
     } = feed;
     let config = model.config;
     let entries: Vec<feeds::Entry<'_>> = pages
@@ -1177,7 +1194,7 @@ pub(crate) fn write_feeds(
     )
 }
 
-fn sitemap(model: &Model<'_>) -> String {
+pub(crate) fn sitemap(model: &Model<'_>) -> String {
     let config = model.config;
     let content = model.content;
     let mut urls = Vec::new();

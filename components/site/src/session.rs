@@ -7,11 +7,11 @@
 //! session cache (`cache.rs`) still makes cheaper than a fresh one. Both paths give the same
 //! bytes as a fresh build of the same files (tests/incremental.rs checks this).
 
-use crate::build::{self, Bodies, Built, FeedSpec, Job, Kept, Options};
+use crate::build::{self, Bodies, Built, FeedSource, Job, Kept, Options};
 use crate::cache::{Cache, Reuse};
 use crate::content::{self, Page};
 use crate::diag::{Diagnostic, Failed};
-use crate::frontmatter::{PageFront, SortBy};
+use crate::frontmatter::{self, PageFront, SortBy};
 use crate::functions::{self, Lookup};
 use crate::output::Files;
 use crate::render::Model;
@@ -259,50 +259,45 @@ impl Session {
     }
 }
 
-/// The position `page` would take among `others` sorted `by`.
-fn rank<'a>(page: &Page, others: impl Iterator<Item = &'a Page>, by: SortBy) -> usize {
-    others
-        .filter(|o| content::compare_pages(o, page, by) == std::cmp::Ordering::Less)
-        .count()
+/// The first `n` pages of language `lang` by date, as the full build lists them.
+fn newest(pages: &[Page], lang: &str, n: usize) -> Vec<usize> {
+    let cmp = |a: &usize, b: &usize| content::compare_pages(&pages[*a], &pages[*b], SortBy::Date);
+    let mut v: Vec<usize> = (0..pages.len())
+        .filter(|&i| pages[i].lang == lang)
+        .collect();
+    if v.len() > n {
+        v.select_nth_unstable_by(n, cmp);
+        v.truncate(n);
+    }
+    v.sort_by(cmp);
+    v
 }
 
-/// Whether the new version of page `i` (only its title changed) keeps its place everywhere
-/// pages are listed: its sections, its terms and the language's dated list.
-fn keeps_its_place(st: &State, i: usize, new: &Page) -> bool {
-    let content = &st.built.content;
-    let pages = &content.pages;
-    let others = |list: &[usize]| {
-        list.iter()
-            .filter(move |&&j| j != i)
-            .map(|&j| &pages[j])
-            .collect::<Vec<_>>()
-    };
-    for s in &content.sections {
-        if let Some(pos) = s.pages.iter().position(|&j| j == i) {
-            if rank(new, others(&s.pages).into_iter(), s.front.sort_by) != pos {
-                return false;
-            }
-        }
+/// Pagers of a listing of `len` pages, `per` to a pager (0: one pager).
+fn pagers(len: usize, per: usize) -> usize {
+    if per > 0 {
+        len.div_ceil(per).max(1)
+    } else {
+        1
     }
-    for t in &st.kept.taxonomies {
-        for term in &t.terms {
-            if let Some(pos) = term.pages.iter().position(|&j| j == i) {
-                if rank(new, others(&term.pages).into_iter(), SortBy::Date) != pos {
-                    return false;
-                }
-            }
-        }
-    }
-    // Latest pages and the home feed are the head of this list.
-    let old = &pages[i];
-    let same_lang = || {
-        pages
-            .iter()
-            .enumerate()
-            .filter(|&(j, p)| j != i && p.lang == old.lang)
-            .map(|(_, p)| p)
+}
+
+/// Pages whose previous or next page changed between two orders of a listing.
+fn new_neighbours(old: &[usize], new: &[usize]) -> Vec<usize> {
+    let around = |list: &[usize]| -> HashMap<usize, (Option<usize>, Option<usize>)> {
+        (0..list.len())
+            .map(|k| {
+                let prev = k.checked_sub(1).map(|p| list[p]);
+                (list[k], (prev, list.get(k + 1).copied()))
+            })
+            .collect()
     };
-    rank(new, same_lang(), SortBy::Date) == rank(old, same_lang(), SortBy::Date)
+    let before = around(old);
+    around(new)
+        .into_iter()
+        .filter(|(j, n)| before.get(j) != Some(n))
+        .map(|(j, _)| j)
+        .collect()
 }
 
 type Incremental = Result<(Delta, usize, Vec<String>), Failed>;
@@ -323,12 +318,16 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
         }
         edits.push(i);
     }
+    let today = chrono::Local::now().date_naive();
 
-    // Read the files again: only the body, the title and the description may have changed.
+    // Read the files again. Besides the body, only what listings show may have changed: title,
+    // description, date, updated, weight. Other front matter takes a full rebuild.
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut new_pages: Vec<(usize, Page)> = Vec::new();
     let mut titled: Vec<usize> = Vec::new();
+    let mut moved: Vec<usize> = Vec::new();
+    let mut redated = false;
     for &i in &edits {
         let old = &st.built.content.pages[i];
         let Some(rf) = content::read_front::<PageFront>(
@@ -348,17 +347,38 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
             let mut same = front.clone();
             same.title.clone_from(&old.front.title);
             same.description.clone_from(&old.front.description);
+            same.date.clone_from(&old.front.date);
+            same.updated.clone_from(&old.front.updated);
+            same.weight = old.front.weight;
             if same != old.front {
+                return None;
+            }
+            // A date that does not parse is reported by the full build, with its position.
+            let date_of = |v: &Option<toml::Value>| match v {
+                Some(v) => frontmatter::date_of(v).map(Some),
+                None => Some(None),
+            };
+            let date = date_of(&front.date)?;
+            let updated = date_of(&front.updated)?;
+            if date.is_some_and(|d| d > today) && !opts.future {
                 return None;
             }
             page.title = front.title.clone().unwrap_or_default();
             page.description = front.description.clone().unwrap_or_default();
+            page.date = date;
+            page.updated = updated;
             page.front = front;
             if page.title != old.title {
-                if !keeps_its_place(st, i, &page) {
-                    return None;
-                }
                 titled.push(i);
+            }
+            if page.date != old.date || page.updated != old.updated {
+                redated = true;
+            }
+            if page.title != old.title
+                || page.date != old.date
+                || page.front.weight != old.front.weight
+            {
+                moved.push(i);
             }
         }
         page.raw = rf.raw;
@@ -440,6 +460,46 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
         .retain(|w| !files.contains(w.file.as_path()));
     st.built.warnings.extend(warnings);
 
+    // Listings whose order may have changed: sort them again, as the full build does.
+    let mut dirty: HashSet<Job> = edits.iter().map(|&i| Job::Page(i)).collect();
+    let mut resorted: Vec<usize> = Vec::new();
+    if !moved.is_empty() {
+        let content = &mut st.built.content;
+        let (pages, sections) = (&content.pages, &mut content.sections);
+        for (si, s) in sections.iter_mut().enumerate() {
+            if !moved.iter().any(|i| s.pages.contains(i)) {
+                continue;
+            }
+            let before = s.pages.clone();
+            content::sort_pages(&mut s.pages, pages, s.front.sort_by);
+            if s.pages != before {
+                resorted.push(si);
+                dirty.extend(new_neighbours(&before, &s.pages).into_iter().map(Job::Page));
+                if s.front.render {
+                    let n = pagers(s.pages.len(), s.front.paginate_by);
+                    dirty.extend((0..n).map(|k| Job::Section(si, k)));
+                }
+            }
+        }
+        for (t, tax) in st.kept.taxonomies.iter_mut().enumerate() {
+            let per = config
+                .taxonomy(&tax.name)
+                .map(|c| c.paginate_by)
+                .unwrap_or(0);
+            for (k, term) in tax.terms.iter_mut().enumerate() {
+                if !moved.iter().any(|i| term.pages.contains(i)) {
+                    continue;
+                }
+                let before = term.pages.clone();
+                content::sort_pages(&mut term.pages, pages, SortBy::Date);
+                if term.pages != before {
+                    let n = pagers(term.pages.len(), per);
+                    dirty.extend((0..n).map(|x| Job::Term(t, k, x)));
+                }
+            }
+        }
+    }
+
     // New listings, and who shows them.
     let content = &st.built.content;
     let derived = std::mem::take(&mut st.kept.derived);
@@ -451,7 +511,6 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
         &st.kept.taxonomies,
         derived,
     );
-    let mut dirty: HashSet<Job> = edits.iter().map(|&i| Job::Page(i)).collect();
     let mut relisted: Vec<usize> = edits.clone();
     for &i in &titled {
         // Other versions name this one in their translation links; neighbours link to it.
@@ -479,6 +538,44 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
     changed.sort_unstable();
     changed.dedup();
 
+    // The newest pages of each language (home page) and the home feeds.
+    let langs = config.all_languages();
+    let mut newest_of: HashMap<String, Vec<usize>> = HashMap::new();
+    for &i in &moved {
+        let l = &content.pages[i].lang;
+        if !newest_of.contains_key(l) {
+            let n = config.feed_limit.max(10);
+            newest_of.insert(l.clone(), newest(&content.pages, l, n));
+        }
+    }
+    for l in &langs {
+        let latest = match newest_of.get(l) {
+            Some(list) => list.iter().copied().take(10).collect(),
+            None => model
+                .derived
+                .latest_pages
+                .get(l)
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let before = model.derived.latest_pages.get(l);
+        let shows_change = latest.iter().any(|j| changed.contains(j));
+        if before != Some(&latest) || shows_change {
+            let v = latest
+                .iter()
+                .map(|&j| model.derived.listings[j].clone())
+                .collect();
+            model.derived.latest.insert(l.clone(), Value::Array(v));
+            model.derived.latest_pages.insert(l.clone(), latest);
+            for (si, s) in content.sections.iter().enumerate() {
+                if s.dir.is_empty() && s.front.render && &s.lang == l {
+                    let n = pagers(s.pages.len(), s.front.paginate_by);
+                    dirty.extend((0..n).map(|k| Job::Section(si, k)));
+                }
+            }
+        }
+    }
+
     let mut lookup_edits: Vec<(Slot, usize)> = Vec::new();
     for &j in &changed {
         let p = &content.pages[j];
@@ -489,32 +586,15 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
             let Some(pos) = s.pages.iter().position(|&k| k == j) else {
                 continue;
             };
-            lookup_edits.push((Slot::InSection(s.relative_path.clone(), pos), j));
+            if !resorted.contains(&si) {
+                lookup_edits.push((Slot::InSection(s.relative_path.clone(), pos), j));
+            }
             users.push(format!("section:{}", s.relative_path));
             if s.front.render {
-                let per = s.front.paginate_by;
-                dirty.insert(Job::Section(si, pos.checked_div(per).unwrap_or(0)));
-            }
-        }
-        for (si, s) in content.sections.iter().enumerate() {
-            let home = s.dir.is_empty() && s.front.render;
-            let latest = model.derived.latest_pages.get(&s.lang);
-            if home && latest.is_some_and(|l| l.contains(&j)) {
-                let per = s.front.paginate_by;
-                let pagers = if per > 0 {
-                    s.pages.len().div_ceil(per).max(1)
-                } else {
-                    1
-                };
-                dirty.extend((0..pagers).map(|k| Job::Section(si, k)));
-            }
-        }
-        if let Some(latest) = model.derived.latest_pages.get(&p.lang) {
-            if let Some(pos) = latest.iter().position(|&k| k == j) {
-                let v = model.derived.listings[j].clone();
-                if let Some(Value::Array(a)) = model.derived.latest.get_mut(&p.lang) {
-                    a[pos] = v;
-                }
+                dirty.insert(Job::Section(
+                    si,
+                    pos.checked_div(s.front.paginate_by).unwrap_or(0),
+                ));
             }
         }
         for (t, tax) in st.kept.taxonomies.iter().enumerate() {
@@ -534,9 +614,17 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
             }
         }
     }
+    let mut section_values = Vec::new();
+    for &si in &resorted {
+        let s = &content.sections[si];
+        section_values.push((s.relative_path.clone(), model.section_value(si, &s.pages)));
+        if let Some(jobs) = st.users.get(&format!("section:{}", s.relative_path)) {
+            dirty.extend(jobs.iter().copied());
+        }
+    }
 
     // Template functions must return the new listings.
-    if !lookup_edits.is_empty() {
+    if !lookup_edits.is_empty() || !section_values.is_empty() {
         functions::register(&mut st.kept.tera, Arc::new(Lookup::default()));
         // Only this Arc is left once the functions are gone, so nothing is copied.
         {
@@ -560,12 +648,43 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
                     }
                 }
             }
+            for (rel, v) in section_values {
+                lookup.sections.insert(rel, v);
+            }
         }
         functions::register(&mut st.kept.tera, st.kept.lookup.clone());
     }
 
+    // Feeds: their entries may have changed, or the entries' listings.
+    let mut feeds = Vec::new();
+    for (f, spec) in st.kept.feeds.iter_mut().enumerate() {
+        let now: Vec<usize> = match spec.source {
+            FeedSource::Home(l) => match langs.get(l).and_then(|l| newest_of.get(l)) {
+                Some(list) => list.iter().copied().take(config.feed_limit).collect(),
+                None => spec.pages.clone(),
+            },
+            FeedSource::Section(si) if resorted.contains(&si) => content.sections[si]
+                .pages
+                .iter()
+                .copied()
+                .take(config.feed_limit)
+                .collect(),
+            FeedSource::Term(t, k) if !moved.is_empty() => st.kept.taxonomies[t].terms[k]
+                .pages
+                .iter()
+                .copied()
+                .take(config.feed_limit)
+                .collect(),
+            _ => spec.pages.clone(),
+        };
+        if now != spec.pages || now.iter().any(|j| changed.contains(j)) {
+            spec.pages = now;
+            feeds.push(f);
+        }
+    }
+
     // Render what shows the change.
-    let out: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(Vec::new());
+    let out: Mutex<Vec<File>> = Mutex::new(Vec::new());
     let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         out.lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -595,16 +714,13 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
         }
         relooks.push((job, keys));
     }
-    let feeds: Vec<&FeedSpec> = st
-        .kept
-        .feeds
-        .iter()
-        .filter(|f| f.pages.iter().any(|j| changed.contains(j)))
-        .collect();
-    for f in &feeds {
-        if let Err(e) = build::write_feeds(&write, &model, f) {
+    for &f in &feeds {
+        if let Err(e) = build::write_feeds(&write, &model, &st.kept.feeds[f]) {
             errors.push(e);
         }
+    }
+    if redated {
+        let _ = write("sitemap.xml", build::sitemap(&model).as_bytes());
     }
     let feed_count = feeds.len();
     st.kept.derived = model.into_derived();
@@ -622,7 +738,9 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
             .iter()
             .filter(|(i, p, b)| {
                 let now = &st.built.content.pages[*i];
-                now.title != p.title || st.built.page_bodies[*i].text != b.text
+                now.title != p.title
+                    || now.date != p.date
+                    || st.built.page_bodies[*i].text != b.text
             })
             .map(|(i, _, _)| st.built.content.pages[*i].lang.clone())
             .collect();
