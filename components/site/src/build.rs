@@ -12,7 +12,7 @@ use crate::taxonomy::{self, Taxonomy};
 use crate::templates::{StaticSource, Theme};
 use i18n::{tr, Lang};
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -153,8 +153,9 @@ pub(crate) fn run(
     }
 
     // Shortcodes may call get_url/get_page/get_section while Markdown renders: give them the
-    // model without rendered bodies now, and the full model once bodies exist.
-    {
+    // model without rendered bodies now, and the full model once bodies exist. Listing every
+    // page is costly, so only when a shortcode can look pages up at all.
+    if theme.shortcodes_look_up() {
         let empty_pages = vec![Body::default(); content.pages.len()];
         let empty_sections = vec![Body::default(); content.sections.len()];
         let model = Model::new(
@@ -165,6 +166,9 @@ pub(crate) fn run(
             &taxonomies,
         );
         let lookup = make_lookup(&config, &model, &links, &theme, root);
+        functions::register(&mut tera, Arc::new(lookup));
+    } else {
+        let lookup = base_lookup(&config, &taxonomies, &links, &theme);
         functions::register(&mut tera, Arc::new(lookup));
     }
 
@@ -436,12 +440,16 @@ fn output_fingerprint(md_fp: &Key, theme: &Theme, lookup: &Lookup, opts: &Option
         src.contains("get_page") || src.contains("get_section") || src.contains("get_taxonomy")
     });
     if looks_up {
+        hash_json(&mut h, &*lookup.listings);
         let mut pages: Vec<_> = lookup.pages.iter().collect();
         pages.sort_by(|a, b| a.0.cmp(b.0));
         hash_json(&mut h, &pages);
         let mut sections: Vec<_> = lookup.sections.iter().collect();
         sections.sort_by(|a, b| a.0.cmp(b.0));
         hash_json(&mut h, &sections);
+        let mut section_pages: Vec<_> = lookup.section_pages.iter().collect();
+        section_pages.sort_by(|a, b| a.0.cmp(b.0));
+        hash_json(&mut h, &section_pages);
         let mut tax: Vec<_> = lookup.taxonomies.iter().collect();
         tax.sort_by(|a, b| a.0.cmp(b.0));
         hash_json(&mut h, &tax);
@@ -521,34 +529,14 @@ pub(crate) fn check_anchors(
     }
 }
 
-fn make_lookup(
+/// What template functions need besides pages and sections: links, taxonomies, file hashes.
+fn base_lookup(
     config: &Config,
-    model: &Model<'_>,
+    taxonomies: &[Taxonomy],
     links: &HashMap<String, String>,
     theme: &Theme,
-    root: &Path,
 ) -> Lookup {
-    let content = model.content;
-    let pages = content
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.relative_path.clone(), model.derived.listings[i].clone()))
-        .collect();
-    let sections = content
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.relative_path.clone(), model.section_value(i, &s.pages)))
-        .collect();
-    let sections_meta = content
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.relative_path.clone(), model.section_value(i, &[])))
-        .collect();
-    let taxonomies = model
-        .taxonomies
+    let taxonomies = taxonomies
         .iter()
         .map(|t| ((t.name.clone(), t.lang.clone()), taxonomy_value(config, t)))
         .collect();
@@ -564,16 +552,48 @@ fn make_lookup(
             Some((rel.clone(), blake3::hash(&bytes).to_hex()[..10].to_string()))
         })
         .collect();
-    let _ = root;
     Lookup {
         base_url: config.base_url.clone(),
         default_language: config.default_language.clone(),
         links: links.clone(),
-        pages,
-        sections,
-        sections_meta,
         taxonomies,
         hashes,
+        ..Lookup::default()
+    }
+}
+
+fn make_lookup(
+    config: &Config,
+    model: &Model<'_>,
+    links: &HashMap<String, String>,
+    theme: &Theme,
+    root: &Path,
+) -> Lookup {
+    let content = model.content;
+    let pages = content
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.relative_path.clone(), i))
+        .collect();
+    let sections = content
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.relative_path.clone(), model.section_value(i, &[])))
+        .collect();
+    let section_pages = content
+        .sections
+        .iter()
+        .map(|s| (s.relative_path.clone(), s.pages.clone()))
+        .collect();
+    let _ = root;
+    Lookup {
+        listings: model.derived.listings.clone(),
+        pages,
+        sections,
+        section_pages,
+        ..base_lookup(config, model.taxonomies, links, theme)
     }
 }
 
@@ -581,15 +601,27 @@ fn term_value(config: &Config, t: &Taxonomy, term: &taxonomy::Term) -> Value {
     json!({"name": term.name, "slug": term.slug, "permalink": config.absolute(&t.term_path(term)), "pages_count": term.pages.len()})
 }
 
-fn taxonomy_value(config: &Config, t: &Taxonomy) -> Value {
+/// `{name, slug, title, lang, permalink}` of a taxonomy.
+fn taxonomy_header(config: &Config, t: &Taxonomy) -> Value {
     let title = config
         .taxonomy(&t.name)
         .and_then(|c| c.title.clone())
         .unwrap_or_else(|| t.name.clone());
-    json!({
-        "taxonomy": {"name": t.name, "slug": t.slug, "title": title, "lang": t.lang, "permalink": config.absolute(&t.path)},
-        "terms": t.terms.iter().map(|term| term_value(config, t, term)).collect::<Vec<_>>(),
-    })
+    json!({"name": t.name, "slug": t.slug, "title": title, "lang": t.lang, "permalink": config.absolute(&t.path)})
+}
+
+fn terms_value(config: &Config, t: &Taxonomy) -> Value {
+    Value::Array(
+        t.terms
+            .iter()
+            .map(|term| term_value(config, t, term))
+            .collect(),
+    )
+}
+
+/// `{taxonomy, terms}`, what `get_taxonomy` returns.
+fn taxonomy_value(config: &Config, t: &Taxonomy) -> Value {
+    json!({"taxonomy": taxonomy_header(config, t), "terms": terms_value(config, t)})
 }
 
 /// Markdown options from the config.
@@ -1278,11 +1310,11 @@ pub(crate) fn render_job(
     let config = model.config;
     let content = model.content;
     let lang = opts.lang;
-    let (template, ctx, for_file, rel): (String, tera::Context, &Path, String) = match *job {
+    let (template, ctx, for_file, rel): (String, Map<String, Value>, &Path, String) = match *job {
         Job::Page(i) => {
             let p = &content.pages[i];
-            let mut ctx = model.base_context(&p.lang, &p.path);
-            ctx.insert("page", &model.page_value(i));
+            let mut ctx = model.base_map(&p.lang, &p.path);
+            ctx.insert("page".into(), model.page_value(i));
             (
                 render::page_template(content, p),
                 ctx,
@@ -1301,28 +1333,24 @@ pub(crate) fn render_job(
                 (&s.pages[..], 1)
             };
             let path = render::pager_path(&s.path, k);
-            let mut ctx = model.base_context(&s.lang, &path);
+            let mut ctx = model.base_map(&s.lang, &path);
             let value = model.section_value(i, slice);
             if per > 0 {
-                ctx.insert(
-                    "paginator",
-                    &render::paginator(
-                        config,
-                        &s.path,
-                        value["pages"].clone(),
-                        k,
-                        total,
-                        per,
-                        s.pages.len(),
-                    ),
+                let pager = render::paginator(
+                    config,
+                    &s.path,
+                    value["pages"].clone(),
+                    k,
+                    total,
+                    per,
+                    s.pages.len(),
                 );
+                ctx.insert("paginator".into(), pager);
             }
-            ctx.insert("section", &value);
+            ctx.insert("section".into(), value);
             if s.dir.is_empty() {
-                ctx.insert(
-                    "latest_pages",
-                    model.derived.latest.get(&s.lang).unwrap_or(&Value::Null),
-                );
+                let latest = model.derived.latest.get(&s.lang).cloned();
+                ctx.insert("latest_pages".into(), latest.unwrap_or(Value::Null));
             }
             (
                 render::section_template(s),
@@ -1333,10 +1361,9 @@ pub(crate) fn render_job(
         }
         Job::TaxonomyList(t) => {
             let tax = &model.taxonomies[t];
-            let mut ctx = model.base_context(&tax.lang, &tax.path);
-            let v = taxonomy_value(config, tax);
-            ctx.insert("taxonomy", &v["taxonomy"]);
-            ctx.insert("terms", &v["terms"]);
+            let mut ctx = model.base_map(&tax.lang, &tax.path);
+            ctx.insert("taxonomy".into(), taxonomy_header(config, tax));
+            ctx.insert("terms".into(), terms_value(config, tax));
             (
                 "taxonomy_list.html".into(),
                 ctx,
@@ -1369,15 +1396,14 @@ pub(crate) fn render_job(
                     .map(|&j| model.derived.listings[j].clone())
                     .collect(),
             );
-            let mut ctx = model.base_context(&tax.lang, &path);
-            let v = taxonomy_value(config, tax);
-            ctx.insert("taxonomy", &v["taxonomy"]);
+            let mut ctx = model.base_map(&tax.lang, &path);
+            ctx.insert("taxonomy".into(), taxonomy_header(config, tax));
             let mut tv = term_value(config, tax, term);
             tv["pages"] = pages.clone();
-            ctx.insert("term", &tv);
+            ctx.insert("term".into(), tv);
             ctx.insert(
-                "paginator",
-                &render::paginator(config, &base, pages, n, total, per.max(1), term.pages.len()),
+                "paginator".into(),
+                render::paginator(config, &base, pages, n, total, per.max(1), term.pages.len()),
             );
             (
                 "taxonomy_single.html".into(),
@@ -1393,7 +1419,7 @@ pub(crate) fn render_job(
                 .nth(l)
                 .unwrap_or_else(|| config.default_language.clone());
             let path = format!("{}/404.html", config.lang_prefix(&lang_code));
-            let ctx = model.base_context(&lang_code, &path);
+            let ctx = model.base_map(&lang_code, &path);
             (
                 "404.html".into(),
                 ctx,
@@ -1422,6 +1448,7 @@ pub(crate) fn render_job(
             return write(&rel, &bytes);
         }
     }
+    let ctx = tera::Context::from_value(Value::Object(ctx)).unwrap_or_default();
     let (html, looked) =
         functions::recording(|| render::render_template(tera, &template, &ctx, for_file, lang));
     functions::replay(&looked);

@@ -44,12 +44,14 @@ pub struct Lookup {
     pub default_language: String,
     /// Content-relative path (`bien-dao/a.md`, `bien-dao/_index.md`) -> URL path.
     pub links: HashMap<String, String>,
-    /// Content-relative path -> page value (listing).
-    pub pages: HashMap<String, Value>,
-    /// Content-relative path -> section value.
+    /// Listing values of every page (shared with the model, not copied).
+    pub listings: Arc<Vec<Value>>,
+    /// Content-relative path -> page (index in `listings`).
+    pub pages: HashMap<String, usize>,
+    /// Content-relative path -> section value without its pages (`metadata_only=true`).
     pub sections: HashMap<String, Value>,
-    /// The same without `pages` (`metadata_only=true`): cheap enough for every page's menu.
-    pub sections_meta: HashMap<String, Value>,
+    /// Content-relative path -> the section's pages, in order (indices in `listings`).
+    pub section_pages: HashMap<String, Vec<usize>>,
     /// (kind, lang) -> `{taxonomy, terms}`.
     pub taxonomies: HashMap<(String, String), Value>,
     /// Static file path -> short content hash, for cache busting.
@@ -118,7 +120,7 @@ pub fn register(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
         } else {
             path.to_string()
         };
-        let found = l.pages.get(&key).cloned();
+        let found = l.pages.get(&key).and_then(|&i| l.listings.get(i)).cloned();
         note(|| format!("page:{key}"));
         found.ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}`")))
     });
@@ -135,12 +137,14 @@ pub fn register(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
             .get("metadata_only")
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        let found = if meta {
-            l.sections_meta.get(&key).cloned()
-        } else {
+        let mut found = l.sections.get(&key).cloned();
+        if !meta {
             note(|| format!("section:{key}"));
-            l.sections.get(&key).cloned()
-        };
+            if let (Some(Value::Object(v)), Some(list)) = (&mut found, l.section_pages.get(&key)) {
+                let pages = list.iter().filter_map(|&i| l.listings.get(i)).cloned();
+                v.insert("pages".into(), Value::Array(pages.collect()));
+            }
+        }
         found.ok_or_else(|| tera::Error::msg(format!("get_section: no section `{path}`")))
     });
     let l = lookup;
@@ -179,13 +183,15 @@ mod tests {
     use serde_json::json;
 
     fn tera_with_sections() -> tera::Tera {
-        let mut lookup = Lookup::default();
-        let full = json!({"title": "Biển đảo", "pages": [{"title": "A"}, {"title": "B"}]});
+        let mut lookup = Lookup {
+            listings: Arc::new(vec![json!({"title": "A"}), json!({"title": "B"})]),
+            ..Lookup::default()
+        };
         let meta = json!({"title": "Biển đảo", "pages": []});
-        lookup.sections.insert("bien-dao/_index.md".into(), full);
+        lookup.sections.insert("bien-dao/_index.md".into(), meta);
         lookup
-            .sections_meta
-            .insert("bien-dao/_index.md".into(), meta);
+            .section_pages
+            .insert("bien-dao/_index.md".into(), vec![0, 1]);
         let mut tera = tera::Tera::default();
         register(&mut tera, Arc::new(lookup));
         tera

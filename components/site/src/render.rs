@@ -273,8 +273,8 @@ pub struct Derived {
     pub translations: HashMap<String, Vec<usize>>,
     /// Sections sharing a translation key.
     pub section_translations: HashMap<String, Vec<usize>>,
-    /// Listing values of pages (no content).
-    pub listings: Vec<Value>,
+    /// Listing values of pages (no content), shared with the template functions.
+    pub listings: std::sync::Arc<Vec<Value>>,
     /// Config value per language.
     pub config_values: HashMap<String, Value>,
     /// The ten latest pages per language.
@@ -334,9 +334,11 @@ impl<'a> Model<'a> {
                 ..Derived::default()
             },
         };
-        m.derived.listings = (0..content.pages.len())
-            .map(|i| m.page_listing(i))
-            .collect();
+        m.derived.listings = std::sync::Arc::new(
+            (0..content.pages.len())
+                .map(|i| m.page_listing(i))
+                .collect(),
+        );
         let base = serde_json::to_value(config).unwrap_or(Value::Null);
         for lang in config.all_languages() {
             let mut v = base.clone();
@@ -561,16 +563,32 @@ impl<'a> Model<'a> {
 
     /// The context every template gets.
     pub fn base_context(&self, lang: &str, path: &str) -> Context {
-        let mut ctx = Context::new();
-        ctx.insert(
-            "config",
-            self.derived.config_values.get(lang).unwrap_or(&Value::Null),
+        Context::from_value(Value::Object(self.base_map(lang, path))).unwrap_or_default()
+    }
+
+    /// The same as a map, to which an output adds its own values by moving them in (inserting
+    /// into a `Context` would copy them again).
+    pub fn base_map(&self, lang: &str, path: &str) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert(
+            "config".into(),
+            self.derived
+                .config_values
+                .get(lang)
+                .cloned()
+                .unwrap_or(Value::Null),
         );
-        ctx.insert("lang", lang);
-        ctx.insert("current_path", path);
-        ctx.insert("current_url", &self.config.absolute(path));
-        ctx.insert("base_url", &self.config.base_url);
-        ctx
+        m.insert("lang".into(), Value::String(lang.to_string()));
+        m.insert("current_path".into(), Value::String(path.to_string()));
+        m.insert(
+            "current_url".into(),
+            Value::String(self.config.absolute(path)),
+        );
+        m.insert(
+            "base_url".into(),
+            Value::String(self.config.base_url.clone()),
+        );
+        m
     }
 }
 

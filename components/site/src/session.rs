@@ -25,13 +25,6 @@ use std::time::{Duration, Instant};
 /// An output file: path relative to the output, bytes.
 type File = (String, Vec<u8>);
 
-/// Where a changed listing appears in the template functions' values: a page, or a place in a
-/// section's `pages`.
-enum Slot {
-    Page(String),
-    InSection(String, usize),
-}
-
 /// Files of the output that one rebuild changed.
 #[derive(Debug, Default, Clone)]
 pub struct Delta {
@@ -500,7 +493,10 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
         }
     }
 
-    // New listings, and who shows them.
+    // New listings, and who shows them. The template functions share the listings: take
+    // them back first, so that changing them copies nothing.
+    functions::register(&mut st.kept.tera, Arc::new(Lookup::default()));
+    Arc::make_mut(&mut st.kept.lookup).listings = Arc::default();
     let content = &st.built.content;
     let derived = std::mem::take(&mut st.kept.derived);
     let mut model = Model::with_derived(
@@ -531,7 +527,7 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
     for &j in &relisted {
         let v = model.page_listing(j);
         if v != model.derived.listings[j] {
-            model.derived.listings[j] = v;
+            Arc::make_mut(&mut model.derived.listings)[j] = v;
             changed.push(j);
         }
     }
@@ -576,19 +572,14 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
         }
     }
 
-    let mut lookup_edits: Vec<(Slot, usize)> = Vec::new();
     for &j in &changed {
         let p = &content.pages[j];
         dirty.insert(Job::Page(j));
-        lookup_edits.push((Slot::Page(p.relative_path.clone()), j));
         let mut users = vec![format!("page:{}", p.relative_path)];
         for (si, s) in content.sections.iter().enumerate() {
             let Some(pos) = s.pages.iter().position(|&k| k == j) else {
                 continue;
             };
-            if !resorted.contains(&si) {
-                lookup_edits.push((Slot::InSection(s.relative_path.clone(), pos), j));
-            }
             users.push(format!("section:{}", s.relative_path));
             if s.front.render {
                 dirty.insert(Job::Section(
@@ -614,46 +605,25 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
             }
         }
     }
-    let mut section_values = Vec::new();
     for &si in &resorted {
         let s = &content.sections[si];
-        section_values.push((s.relative_path.clone(), model.section_value(si, &s.pages)));
         if let Some(jobs) = st.users.get(&format!("section:{}", s.relative_path)) {
             dirty.extend(jobs.iter().copied());
         }
     }
 
-    // Template functions must return the new listings.
-    if !lookup_edits.is_empty() || !section_values.is_empty() {
-        functions::register(&mut st.kept.tera, Arc::new(Lookup::default()));
-        // Only this Arc is left once the functions are gone, so nothing is copied.
-        {
-            let lookup = Arc::make_mut(&mut st.kept.lookup);
-            for (slot, j) in &lookup_edits {
-                let v = model.derived.listings[*j].clone();
-                match slot {
-                    Slot::Page(rel) => {
-                        lookup.pages.insert(rel.clone(), v);
-                    }
-                    Slot::InSection(rel, pos) => {
-                        if let Some(Value::Array(a)) = lookup
-                            .sections
-                            .get_mut(rel)
-                            .and_then(|s| s.get_mut("pages"))
-                        {
-                            if let Some(slot) = a.get_mut(*pos) {
-                                *slot = v;
-                            }
-                        }
-                    }
-                }
-            }
-            for (rel, v) in section_values {
-                lookup.sections.insert(rel, v);
-            }
+    // Give the template functions the new listings and orders.
+    {
+        let lookup = Arc::make_mut(&mut st.kept.lookup);
+        lookup.listings = model.derived.listings.clone();
+        for &si in &resorted {
+            let s = &content.sections[si];
+            lookup
+                .section_pages
+                .insert(s.relative_path.clone(), s.pages.clone());
         }
-        functions::register(&mut st.kept.tera, st.kept.lookup.clone());
     }
+    functions::register(&mut st.kept.tera, st.kept.lookup.clone());
 
     // Feeds: their entries may have changed, or the entries' listings.
     let mut feeds = Vec::new();

@@ -34,6 +34,60 @@ pub struct Theme {
     pub statics: Vec<(String, StaticSource)>,
 }
 
+impl Theme {
+    /// Whether a shortcode can call `get_page`, `get_section` or `get_taxonomy`, directly or
+    /// through the templates it includes, imports or extends (Tera names them literally).
+    pub fn shortcodes_look_up(&self) -> bool {
+        let mut todo: Vec<&str> = self
+            .templates
+            .keys()
+            .filter(|n| n.starts_with("shortcodes/"))
+            .map(String::as_str)
+            .collect();
+        let mut seen: std::collections::HashSet<&str> = todo.iter().copied().collect();
+        while let Some(name) = todo.pop() {
+            let Some((src, _)) = self.templates.get(name) else {
+                continue;
+            };
+            if ["get_page", "get_section", "get_taxonomy"]
+                .iter()
+                .any(|f| src.contains(f))
+            {
+                return true;
+            }
+            for used in referenced_templates(src) {
+                if let Some((key, _)) = self.templates.get_key_value(used) {
+                    if seen.insert(key.as_str()) {
+                        todo.push(key.as_str());
+                    }
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Every quoted name inside `{% include/import/extends ... %}` tags of a template.
+fn referenced_templates(src: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = src;
+    while let Some(start) = rest.find("{%") {
+        let after = &rest[start + 2..];
+        let end = after.find("%}").unwrap_or(after.len());
+        let tag = after[..end].trim_start_matches('-').trim_start();
+        if ["include", "import", "extends"]
+            .iter()
+            .any(|k| tag.starts_with(k))
+        {
+            let mut parts = tag.split(['"', '\'']);
+            parts.next();
+            out.extend(parts.step_by(2));
+        }
+        rest = &after[end..];
+    }
+    out
+}
+
 /// A static file from disk or from the bundled theme.
 #[derive(Debug, Clone)]
 pub enum StaticSource {
@@ -448,5 +502,55 @@ pub fn load_data(root: &Path, rel: &str) -> Result<Value, String> {
         _ => Err(format!(
             "load_data: `{rel}` must end in .toml, .yaml, .json or .csv"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme(templates: &[(&str, &str)]) -> Theme {
+        Theme {
+            templates: templates
+                .iter()
+                .map(|(n, s)| {
+                    let origin = Origin {
+                        file: PathBuf::from(n),
+                    };
+                    (n.to_string(), (s.to_string(), origin))
+                })
+                .collect(),
+            strings: HashMap::new(),
+            statics: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn finds_templates_named_in_tags() {
+        let src = r#"{% extends "base.html" %}{%- import 'macros.html' as m -%}{% include ["a.html", "b.html"] ignore missing %}{{ "x.html" }}"#;
+        assert_eq!(
+            referenced_templates(src),
+            vec!["base.html", "macros.html", "a.html", "b.html"]
+        );
+    }
+
+    #[test]
+    fn shortcodes_that_reach_a_lookup_are_seen() {
+        let plain = theme(&[
+            ("shortcodes/note.html", "<aside>{{ body }}</aside>"),
+            ("page.html", "{{ get_page(path='a.md') }}"),
+        ]);
+        assert!(!plain.shortcodes_look_up());
+        let through_macro = theme(&[
+            (
+                "shortcodes/list.html",
+                "{% import \"macros.html\" as m %}{{ m::list() }}",
+            ),
+            (
+                "macros.html",
+                "{% macro list() %}{{ get_section(path='a/_index.md') }}{% endmacro %}",
+            ),
+        ]);
+        assert!(through_macro.shortcodes_look_up());
     }
 }
