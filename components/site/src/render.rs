@@ -5,6 +5,7 @@ use crate::content::{Content, Page, Section};
 use crate::diag::{line_col, Diagnostic};
 use crate::taxonomy::Taxonomy;
 use i18n::{tr, Lang};
+use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -336,6 +337,7 @@ impl<'a> Model<'a> {
         };
         m.derived.listings = std::sync::Arc::new(
             (0..content.pages.len())
+                .into_par_iter()
                 .map(|i| m.page_listing(i))
                 .collect(),
         );
