@@ -845,14 +845,13 @@ pub(crate) struct Written {
     pub search: HashMap<String, Vec<String>>,
 }
 
-fn inject(html: String, snippet: &Option<String>) -> String {
-    match snippet {
-        Some(s) => match html.rfind("</body>") {
-            Some(i) => format!("{}{}{}", &html[..i], s, &html[i..]),
-            None => html + s,
-        },
-        None => html,
+/// Inserts the live-reload snippet before the last `</body>` (or at the end).
+fn inject(mut html: Vec<u8>, snippet: &Option<String>) -> Vec<u8> {
+    if let Some(s) = snippet {
+        let at = memchr::memmem::rfind(&html, b"</body>").unwrap_or(html.len());
+        html.splice(at..at, s.bytes());
     }
+    html
 }
 
 fn io_diag(rel: &str, e: std::io::Error, lang: Lang) -> Diagnostic {
@@ -1450,13 +1449,14 @@ pub(crate) fn render_job(
     }
     let ctx = tera::Context::from_value(Value::Object(ctx)).unwrap_or_default();
     let (html, looked) =
-        functions::recording(|| render::render_template(tera, &template, &ctx, for_file, lang));
+        functions::recording(|| render::render_bytes(tera, &template, &ctx, for_file, lang));
     functions::replay(&looked);
     let html = inject(html?, &opts.inject);
+    write(&rel, &html)?;
     if let (Some((c, _)), Some(k)) = (cache, key) {
-        c.put_output(k, (Arc::new(html.clone().into_bytes()), Arc::new(looked)));
+        c.put_output(k, (Arc::new(html), Arc::new(looked)));
     }
-    write(&rel, html.as_bytes())
+    Ok(())
 }
 
 /// Everything of a context that differs between outputs (config and lang are in the fingerprint).

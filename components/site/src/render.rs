@@ -653,19 +653,36 @@ pub fn render_template(
     for_file: &Path,
     lang: Lang,
 ) -> Result<String, Diagnostic> {
-    tera.render(template, ctx).map_err(|e| {
-        Diagnostic::error(
-            for_file,
-            0,
-            0,
-            tr!(
-                lang,
-                "lỗi khi dựng bằng mẫu {template}: {}",
-                "error while rendering with template {template}: {}",
-                crate::templates::error_chain(&e)
-            ),
-        )
-    })
+    tera.render(template, ctx)
+        .map_err(|e| template_diag(template, &e, for_file, lang))
+}
+
+/// The same as bytes: Tera writes UTF-8, so checking it again (as `String` does) is wasted work.
+pub fn render_bytes(
+    tera: &Tera,
+    template: &str,
+    ctx: &Context,
+    for_file: &Path,
+    lang: Lang,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut out = Vec::with_capacity(16 * 1024);
+    tera.render_to(template, ctx, &mut out)
+        .map_err(|e| template_diag(template, &e, for_file, lang))?;
+    Ok(out)
+}
+
+fn template_diag(template: &str, e: &tera::Error, for_file: &Path, lang: Lang) -> Diagnostic {
+    Diagnostic::error(
+        for_file,
+        0,
+        0,
+        tr!(
+            lang,
+            "lỗi khi dựng bằng mẫu {template}: {}",
+            "error while rendering with template {template}: {}",
+            crate::templates::error_chain(e)
+        ),
+    )
 }
 
 /// Template for a page: its own, its section's `page_template` (nearest ancestor), or page.html.
