@@ -402,3 +402,34 @@ fn a_session_rerenders_only_what_shows_an_edit() {
     let up = session.rebuild(&[n]).unwrap();
     assert!(!up.incremental);
 }
+
+#[test]
+fn a_template_edit_renders_only_what_uses_it() {
+    let (_dir, root) = site_copy("basic");
+    let cache = Arc::new(site::Cache::new());
+    let first = build(&root, Some(cache.clone())).unwrap();
+    let t = root.join("templates/taxonomy_single.html");
+    let s = fs::read_to_string(&t).unwrap();
+    fs::write(&t, s.replace("<h1>", "<h1 class=\"sua\">")).unwrap();
+    let second = build(&root, Some(cache.clone())).unwrap();
+    let files = second.memory.unwrap();
+    // Term pages (rendered with that template) changed; nothing else was rendered again.
+    let terms: Vec<_> = files
+        .iter()
+        .filter(|(_, v)| String::from_utf8_lossy(v).contains("<h1 class=\"sua\">"))
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert!(!terms.is_empty());
+    assert!(
+        terms
+            .iter()
+            .all(|k| k.contains("tags/") || k.contains("chuyen-de/")),
+        "{terms:?}"
+    );
+    assert_eq!(second.reuse.rendered, terms.len(), "{:?}", second.reuse);
+    assert_eq!(
+        second.reuse.reused + second.reuse.rendered,
+        first.reuse.rendered,
+        "every body and output is either reused or rendered"
+    );
+}

@@ -277,7 +277,10 @@ pub(crate) fn run(
         &taxonomies,
     );
     let lookup = make_lookup(&config, &model, &links, &theme, root);
-    let out_fp = md_fp.map(|fp| output_fingerprint(&fp, &theme, &lookup, opts));
+    let out_fp = md_fp.map(|fp| OutKeys {
+        fp: output_fingerprint(&fp, &theme, &lookup, opts),
+        templates: theme.template_hashes(),
+    });
     let lookup = Arc::new(lookup);
     functions::register(&mut tera, lookup.clone());
     timings.mark("model + lookup");
@@ -374,15 +377,12 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Hash of everything a page's Markdown may depend on besides its own body: the config, the
-/// templates (shortcodes), i18n strings, every page's place and front matter (links,
+/// shortcode templates, i18n strings, every page's place and front matter (links,
 /// get_page), data and asset files (by size and time). A body edit leaves it unchanged.
 fn fingerprint(config: &Config, theme: &Theme, content: &Content, root: &Path) -> Key {
     let mut h = blake3::Hasher::new();
     hash_json(&mut h, config);
-    for (name, (src, _)) in &theme.templates {
-        h.update(name.as_bytes());
-        h.update(src.as_bytes());
-    }
+    h.update(&theme.shortcodes_hash());
     let mut langs: Vec<_> = theme.strings.iter().collect();
     langs.sort_by(|a, b| a.0.cmp(b.0));
     hash_json(&mut h, &langs);
@@ -427,6 +427,14 @@ fn fingerprint(config: &Config, theme: &Theme, content: &Content, root: &Path) -
         stamp(&mut h, e.path());
     }
     *h.finalize().as_bytes()
+}
+
+/// Keys of rendered outputs in the session cache.
+pub(crate) struct OutKeys {
+    /// What every output depends on besides its context and templates.
+    fp: Key,
+    /// Template name -> hash of it and the templates it is made of.
+    templates: HashMap<String, Key>,
 }
 
 /// Hash of what every rendered page may depend on beyond its own context: the Markdown
@@ -877,7 +885,7 @@ fn write_all(
     opts: &Options,
     image_files: &Mutex<Vec<(String, PathBuf)>>,
     processor: Option<&images::Processor>,
-    out_fp: Option<&Key>,
+    out_fp: Option<&OutKeys>,
     record: bool,
 ) -> Result<Written, Vec<Diagnostic>> {
     let config = model.config;
@@ -1304,7 +1312,7 @@ pub(crate) fn render_job(
     tera: &tera::Tera,
     write: &WriteFn<'_>,
     opts: &Options,
-    out_fp: Option<&Key>,
+    out_fp: Option<&OutKeys>,
 ) -> Result<(), Diagnostic> {
     let config = model.config;
     let content = model.content;
@@ -1429,10 +1437,11 @@ pub(crate) fn render_job(
     };
     // Same template, same inputs: the bytes of the previous build are still right.
     let cache = opts.cache.as_deref().zip(out_fp);
-    let key: Option<Key> = cache.map(|(_, fp)| {
+    let key: Option<Key> = cache.map(|(_, keys)| {
         let mut h = blake3::Hasher::new();
-        h.update(fp);
+        h.update(&keys.fp);
         h.update(template.as_bytes());
+        h.update(keys.templates.get(&template).unwrap_or(&[0; 32]));
         for k in CONTEXT_KEYS {
             h.update(k.as_bytes());
             if let Some(v) = ctx.get(k) {

@@ -67,6 +67,63 @@ impl Theme {
     }
 }
 
+impl Theme {
+    /// The templates `name` is made of: itself and what it includes, imports or extends.
+    fn closure<'a>(&'a self, roots: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+        let mut todo: Vec<&str> = roots.collect();
+        let mut seen: std::collections::BTreeSet<&str> = todo.iter().copied().collect();
+        while let Some(name) = todo.pop() {
+            let Some((src, _)) = self.templates.get(name) else {
+                continue;
+            };
+            for used in referenced_templates(src) {
+                if let Some((key, _)) = self.templates.get_key_value(used) {
+                    if seen.insert(key.as_str()) {
+                        todo.push(key.as_str());
+                    }
+                }
+            }
+        }
+        seen.into_iter().collect()
+    }
+
+    fn hash_of(&self, names: &[&str]) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        for n in names {
+            h.update(n.as_bytes());
+            h.update(&[0]);
+            if let Some((src, _)) = self.templates.get(*n) {
+                h.update(&(src.len() as u64).to_le_bytes());
+                h.update(src.as_bytes());
+            }
+        }
+        *h.finalize().as_bytes()
+    }
+
+    /// For each template, a hash of its source and of every template it is made of: an
+    /// output need not be rendered again when this is unchanged.
+    pub fn template_hashes(&self) -> HashMap<String, [u8; 32]> {
+        self.templates
+            .keys()
+            .map(|n| {
+                let parts = self.closure(std::iter::once(n.as_str()));
+                (n.clone(), self.hash_of(&parts))
+            })
+            .collect()
+    }
+
+    /// A hash of the shortcode templates and what they are made of (what Markdown uses).
+    pub fn shortcodes_hash(&self) -> [u8; 32] {
+        let roots = self
+            .templates
+            .keys()
+            .filter(|n| n.starts_with("shortcodes/"))
+            .map(String::as_str);
+        let parts = self.closure(roots);
+        self.hash_of(&parts)
+    }
+}
+
 /// Every quoted name inside `{% include/import/extends ... %}` tags of a template.
 fn referenced_templates(src: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -532,6 +589,37 @@ mod tests {
             referenced_templates(src),
             vec!["base.html", "macros.html", "a.html", "b.html"]
         );
+    }
+
+    #[test]
+    fn a_template_hash_follows_what_it_is_made_of() {
+        let a = theme(&[
+            ("base.html", "<body>{% block c %}{% endblock %}</body>"),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% block c %}p{% endblock %}",
+            ),
+            ("list.html", "{% include \"part.html\" %}"),
+            ("part.html", "x"),
+            ("shortcodes/note.html", "<aside>{{ body }}</aside>"),
+        ]);
+        let b = theme(&[
+            (
+                "base.html",
+                "<body class=\"new\">{% block c %}{% endblock %}</body>",
+            ),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% block c %}p{% endblock %}",
+            ),
+            ("list.html", "{% include \"part.html\" %}"),
+            ("part.html", "x"),
+            ("shortcodes/note.html", "<aside>{{ body }}</aside>"),
+        ]);
+        let (ha, hb) = (a.template_hashes(), b.template_hashes());
+        assert_ne!(ha["page.html"], hb["page.html"], "its parent changed");
+        assert_eq!(ha["list.html"], hb["list.html"]);
+        assert_eq!(a.shortcodes_hash(), b.shortcodes_hash());
     }
 
     #[test]
