@@ -9,6 +9,7 @@
 
 use crate::syllable::is_syllable;
 use crate::vowel::{self, A, A_BREVE, A_CIRC, E, E_CIRC, NONE, O, O_CIRC};
+use std::borrow::Cow;
 
 /// A legacy Vietnamese encoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -183,25 +184,41 @@ pub fn detect(s: &str) -> Option<Encoding> {
 /// more letters outside Latin-1 (ă đ ơ ư and most toned vowels) than inside it (à á â é ê ...). Plain ASCII text, or text where
 /// Unicode Vietnamese letters outnumber Latin-1 ones, needs no closer look.
 fn worth_looking(s: &str) -> bool {
+    // Counted on the UTF-8 bytes, branch-free so the compiler can count a block at once:
+    // every char has one lead byte, and the lead bytes counted here (C2..C6, E1) are never
+    // anything else. Past the end of the text, zeros are read.
+    let b = s.as_bytes();
+    let count = |x: u8, y: u8, z: u8| -> (u8, u8) {
+        let pair = y & 0xFE;
+        // U+00A0..U+00BF, U+00C0..U+00FF
+        let latin1 = (x == 0xC3) | ((x == 0xC2) & (y >= 0xA0));
+        // Ă ă Đ đ Ĩ ĩ, Ũ ũ, Ơ ơ Ư ư, Ạ..ỹ (U+1EA0..U+1EF9)
+        let vietnamese = ((x == 0xC4) & ((pair == 0x82) | (pair == 0x90) | (pair == 0xA8)))
+            | ((x == 0xC5) & (pair == 0xA8))
+            | ((x == 0xC6) & ((pair == 0xA0) | (y == 0xAF) | (y == 0xB0)))
+            | ((x == 0xE1) & (((y == 0xBA) & (z >= 0xA0)) | ((y == 0xBB) & (z <= 0xB9))));
+        (u8::from(latin1), u8::from(vietnamese))
+    };
+    const BLOCK: usize = 64;
     let (mut latin1, mut vietnamese) = (0usize, 0usize);
-    for c in s.chars() {
-        match c as u32 {
-            0x00A0..=0x00FF => latin1 += 1,
-            0x0102
-            | 0x0103
-            | 0x0110
-            | 0x0111
-            | 0x0128
-            | 0x0129
-            | 0x0168
-            | 0x0169
-            | 0x01A0
-            | 0x01A1
-            | 0x01AF
-            | 0x01B0
-            | 0x1EA0..=0x1EF9 => vietnamese += 1,
-            _ => {}
+    let mut i = 0;
+    while let Some(w) = b.get(i..i + BLOCK + 2) {
+        let w: &[u8; BLOCK + 2] = w.try_into().unwrap_or(&[0; BLOCK + 2]);
+        let (mut l, mut v) = (0u8, 0u8);
+        for k in 0..BLOCK {
+            let (dl, dv) = count(w[k], w[k + 1], w[k + 2]);
+            l += dl;
+            v += dv;
         }
+        latin1 += usize::from(l);
+        vietnamese += usize::from(v);
+        i += BLOCK;
+    }
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    for (k, &x) in b.iter().enumerate().skip(i) {
+        let (l, v) = count(x, at(k + 1), at(k + 2));
+        latin1 += usize::from(l);
+        vietnamese += usize::from(v);
     }
     latin1 > 0 && latin1 > vietnamese
 }
@@ -214,11 +231,12 @@ pub fn to_unicode(s: &str, enc: Encoding) -> String {
     }
 }
 
-/// [`detect`] then [`to_unicode`]; the input unchanged when no legacy encoding is found.
-pub fn fix(s: &str) -> (String, Option<Encoding>) {
+/// [`detect`] then [`to_unicode`]; the input itself, borrowed and not copied, when no legacy
+/// encoding is found (the usual case).
+pub fn fix(s: &str) -> (Cow<'_, str>, Option<Encoding>) {
     match detect(s) {
-        Some(enc) => (to_unicode(s, enc), Some(enc)),
-        None => (s.to_string(), None),
+        Some(enc) => (Cow::Owned(to_unicode(s, enc)), Some(enc)),
+        None => (Cow::Borrowed(s), None),
     }
 }
 
@@ -616,7 +634,54 @@ mod tests {
         for (legacy, enc, unicode) in table {
             assert_eq!(to_unicode(legacy, enc), unicode, "{legacy:?}");
             assert_eq!(detect(legacy), Some(enc), "detect({legacy:?})");
-            assert_eq!(fix(legacy), (unicode.to_string(), Some(enc)));
+            assert_eq!(fix(legacy), (Cow::from(unicode), Some(enc)));
+        }
+    }
+
+    /// The char-by-char count `worth_looking` does on bytes.
+    fn worth_looking_by_chars(s: &str) -> bool {
+        let (mut latin1, mut vietnamese) = (0usize, 0usize);
+        for c in s.chars() {
+            match c as u32 {
+                0x00A0..=0x00FF => latin1 += 1,
+                0x0102
+                | 0x0103
+                | 0x0110
+                | 0x0111
+                | 0x0128
+                | 0x0129
+                | 0x0168
+                | 0x0169
+                | 0x01A0
+                | 0x01A1
+                | 0x01AF
+                | 0x01B0
+                | 0x1EA0..=0x1EF9 => vietnamese += 1,
+                _ => {}
+            }
+        }
+        latin1 > 0 && latin1 > vietnamese
+    }
+
+    #[test]
+    fn byte_count_agrees_with_char_count() {
+        // Every char that can matter, alone and next to ASCII.
+        for cp in (0x80..0x800).chain(0x1E00..0x1F00) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            for s in [c.to_string(), format!("{c}{c}x"), format!("abcdefgh{c}ư")] {
+                assert_eq!(worth_looking(&s), worth_looking_by_chars(&s), "{s:?}");
+            }
+        }
+        for s in [
+            SEED.to_string(),
+            to_tcvn3(SEED),
+            to_vni(SEED),
+            "Café, naïve, résumé".to_string(),
+            "Ấp Ữ ạỹ Ơ ơ Ư ư ĂăĐđĨĩŨũ ÀàÂâ 😀 \u{1EFA}\u{1E9F}".to_string(),
+        ] {
+            assert_eq!(worth_looking(&s), worth_looking_by_chars(&s), "{s:?}");
         }
     }
 
@@ -747,7 +812,10 @@ mod tests {
         ];
         for t in texts {
             assert_eq!(detect(t), None, "detect({t:?})");
-            assert_eq!(fix(t), (t.to_string(), None));
+            assert!(
+                matches!(fix(t), (Cow::Borrowed(b), None) if b == t),
+                "fix({t:?})"
+            );
         }
         // Nor on NFD Vietnamese.
         let nfd: String = unicode_normalization::UnicodeNormalization::nfd(SEED).collect();
@@ -793,7 +861,7 @@ mod tests {
             (to_tcvn3(unicode), Encoding::Tcvn3),
             (to_vni(unicode), Encoding::Vni),
         ] {
-            assert_eq!(fix(&legacy), (unicode.to_string(), Some(enc)));
+            assert_eq!(fix(&legacy), (Cow::from(unicode), Some(enc)));
         }
         assert_eq!(detect(unicode), None);
     }

@@ -29,17 +29,82 @@ pub mod legacy;
 mod syllable;
 mod vowel;
 
-/// Unicode NFC of `s`; cheap when `s` is already NFC (the usual case).
-pub fn nfc(s: &str) -> String {
-    nfc_cow(s).into_owned()
-}
-
-/// NFC without copying when nothing changes.
-fn nfc_cow(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+/// Unicode NFC of `s`, borrowed (no copy) when `s` is already NFC, the usual case: a quick
+/// check tells most NFC text from the rest without composing anything.
+pub fn nfc(s: &str) -> Cow<'_, str> {
+    if is_nfc_fast(s) {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(s.nfc().collect())
+    }
+}
+
+/// `is_nfc_quick(s.chars()) == IsNormalized::Yes`, without decoding the chars that are known
+/// to pass: ASCII, U+0080..U+02FF (Latin-1 to spacing modifiers) and U+1E00..U+1EFF (Latin
+/// Extended Additional, which holds ạ..ỹ) are all starters that NFC allows. That is nearly
+/// every char of Vietnamese text, so most of it is passed over 32 bytes at a time; the rest
+/// goes through the full check.
+fn is_nfc_fast(s: &str) -> bool {
+    const BLOCK: usize = 32;
+    let b = s.as_bytes();
+    // A byte that needs no look: ASCII, a continuation byte, the lead byte of a char below
+    // U+0300, or the lead byte of U+1E00..U+1EFF (E1 B8..BB).
+    let passes = |x: u8, next: u8| x < 0xCC || (x == 0xE1 && next & 0xFC == 0xB8);
+    let mut i = 0;
+    // Canonical combining class of the previous char (0 for the ones that pass).
+    let mut last_cc = 0u8;
+    while i < b.len() {
+        if let Some(w) = b.get(i..i + BLOCK + 1) {
+            // Branch-free, so the compiler can test the whole block at once.
+            let all = (0..BLOCK).fold(true, |ok, k| ok & passes(w[k], w[k + 1]));
+            if all {
+                last_cc = 0;
+                i += BLOCK;
+                continue;
+            }
+        }
+        // Char by char to the end of this block (`s` is valid UTF-8: a lead byte is followed
+        // by its continuation bytes).
+        let end = (i + BLOCK).min(b.len());
+        while i < end {
+            let x = b[i];
+            if x & 0xC0 == 0x80 {
+                // The tail of a char the block before passed.
+                i += 1;
+                continue;
+            }
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            if passes(x, next) {
+                last_cc = 0;
+                i += match x {
+                    0x00..=0x7F => 1,
+                    0x80..=0xDF => 2,
+                    _ => 3,
+                };
+                continue;
+            }
+            let Some(c) = s[i..].chars().next() else {
+                return true;
+            };
+            let cc = unicode_normalization::char::canonical_combining_class(c);
+            if last_cc > cc && cc != 0 {
+                return false;
+            }
+            if is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes {
+                return false;
+            }
+            last_cc = cc;
+            i += c.len_utf8();
+        }
+    }
+    true
+}
+
+/// [`nfc`] of an owned string: the string itself when it is already NFC.
+pub fn nfc_owned(s: String) -> String {
+    match nfc(&s) {
+        Cow::Owned(composed) => composed,
+        Cow::Borrowed(_) => s,
     }
 }
 
@@ -50,7 +115,7 @@ fn nfc_cow(s: &str) -> Cow<'_, str> {
 /// ("hoà", "khoẻ", "thuỷ"). The traditional one is canonical. With a final consonant
 /// ("hoàng", "khuyến") or after "qu" ("quý") both styles agree, so nothing moves.
 pub fn canonical(s: &str) -> String {
-    let s = nfc_cow(s);
+    let s = nfc(s);
     match move_tones(&s) {
         Some(moved) => moved,
         None => s.into_owned(),
@@ -199,7 +264,7 @@ static FOLD_TABLE: LazyLock<(Vec<char>, Vec<char>)> = LazyLock::new(|| {
 /// Calls `f` with every char of the folded form of `s`, allocating nothing for NFC input.
 fn fold_each(s: &str, mut f: impl FnMut(char)) {
     // Composing first makes NFD input fold like NFC in every script, not only in Latin.
-    let s = nfc_cow(s);
+    let s = nfc(s);
     let (latin, ext) = &*FOLD_TABLE;
     for c in s.chars() {
         if c.is_ascii() {
@@ -309,7 +374,59 @@ mod tests {
         ];
         for (input, want) in table {
             assert_eq!(nfc(input), want, "nfc({input:?})");
+            assert_eq!(nfc_owned(input.to_string()), want, "nfc_owned({input:?})");
         }
+    }
+
+    #[test]
+    fn fast_nfc_check_agrees_with_the_quick_check() {
+        let slow = |s: &str| is_nfc_quick(s.chars()) == IsNormalized::Yes;
+        // The chars taken without a look are NFC starters.
+        for c in ('\0'..'\u{300}').chain('\u{1E00}'..='\u{1EFF}') {
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "{c:?}"
+            );
+            assert!(slow(&c.to_string()), "{c:?}");
+        }
+        // Random strings over a pool with starters, combining marks in and out of order,
+        // singletons NFC replaces and chars around the fast ranges.
+        let pool: Vec<char> = "aAz09 .\n\u{7f}\u{80}àÀđĐưƯ\u{2ff}ạỹỸ\u{1dff}\u{1f00}\u{300}\u{301}\u{309}\u{323}\u{31b}\u{302}\u{340}\u{2000}\u{2126}\u{212b}–“”…가\u{1161}\u{11a8}\u{0f73}\u{0e48}\u{0e38}😀"
+            .chars()
+            .collect();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for len in 0..40 {
+            for _ in 0..400 {
+                let s: String = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        pool[(seed % pool.len() as u64) as usize]
+                    })
+                    .collect();
+                assert_eq!(is_nfc_fast(&s), slow(&s), "{s:?}");
+            }
+        }
+        for s in [
+            "Trường Tiểu học Hòa Bình – “Biển đảo” … 2024",
+            "plain ascii, long enough to take the eight-byte steps",
+            "Tie\u{302}\u{309}u ho\u{323}c",
+        ] {
+            assert_eq!(is_nfc_fast(s), slow(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn nfc_copies_only_what_changes() {
+        assert!(matches!(nfc("Tiểu học Hòa Bình"), Cow::Borrowed(_)));
+        assert!(matches!(nfc("plain ascii"), Cow::Borrowed(_)));
+        assert!(matches!(nfc(&nfd("Tiểu học")), Cow::Owned(_)));
+        let s = String::from("Trường Tiểu học");
+        let ptr = s.as_ptr();
+        let kept = nfc_owned(s);
+        assert_eq!(kept.as_ptr(), ptr, "NFC text keeps its buffer");
     }
 
     #[test]
