@@ -5,7 +5,9 @@ use crate::diag::{line_col, Diagnostic};
 use crate::frontmatter::{self, PageFront, SectionFront, SortBy};
 use chrono::NaiveDate;
 use i18n::{tr, Lang};
-use std::collections::{BTreeMap, HashMap};
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -153,7 +155,7 @@ pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Diagnos
         )
     })?;
     match String::from_utf8(bytes) {
-        Ok(s) => Ok(vi::nfc(&s)),
+        Ok(s) => Ok(vi::nfc_owned(s)),
         Err(e) => {
             let good = e.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
@@ -218,6 +220,9 @@ fn user_path(config: &Config, lang: &str, p: &str) -> String {
 
 /// Loads `content/` of a site folder. Returns what could be loaded and every error found, so
 /// one run reports all problems.
+///
+/// Files are read and parsed in parallel; the model is then put together in file order, so
+/// the result, the errors and the warnings come out the same, in the same order, every run.
 pub fn load(
     root: &Path,
     config: &Config,
@@ -227,70 +232,9 @@ pub fn load(
     let content_dir = root.join("content");
     let mut errors = Vec::new();
     let mut content = Content::default();
-    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
 
     // First pass: list files, folders that are sections, folders that are bundles.
-    let mut md_files: Vec<PathBuf> = Vec::new();
-    let mut other_files: Vec<PathBuf> = Vec::new();
-    if content_dir.is_dir() {
-        for entry in WalkDir::new(&content_dir)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
-        {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let p = e
-                        .path()
-                        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
-                    errors.push(Diagnostic::error(
-                        p.unwrap_or_else(|| "content".into()),
-                        0,
-                        0,
-                        tr!(lang, "không đọc được: {e}", "cannot read: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            let path = entry.path().to_path_buf();
-            if entry.path_is_symlink() {
-                let inside = path
-                    .canonicalize()
-                    .map(|t| t.starts_with(&canon_root))
-                    .unwrap_or(false);
-                if !inside {
-                    errors.push(Diagnostic::error(
-                        path.strip_prefix(root).unwrap_or(&path),
-                        0,
-                        0,
-                        tr!(
-                            lang,
-                            "liên kết tượng trưng (symlink) trỏ ra ngoài thư mục trang web; hãy chép tệp vào trong thư mục trang web",
-                            "this symbolic link points outside the site folder; copy the file into the site folder instead"
-                        ),
-                    ));
-                    continue;
-                }
-                if path.is_dir() {
-                    continue;
-                }
-            } else if entry.file_type().is_dir() {
-                continue;
-            }
-            if path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(|e| e.eq_ignore_ascii_case("md"))
-                == Some(true)
-            {
-                md_files.push(path);
-            } else {
-                other_files.push(path);
-            }
-        }
-    }
+    let (md_files, other_files) = list_files(root, &content_dir, lang, &mut errors);
 
     // Bundles: folders holding index.md (or index.<lang>.md).
     let mut bundle_dirs: HashMap<PathBuf, ()> = HashMap::new();
@@ -303,61 +247,23 @@ pub fn load(
         }
     }
 
+    let (section_files, page_files): (Vec<&PathBuf>, Vec<&PathBuf>) = md_files
+        .iter()
+        .partition(|f| is_section_file(f.file_stem().and_then(|s| s.to_str()).unwrap_or("")));
+
     // Sections per (lang, dir).
+    let loaded: Vec<FileLoad<Section>> = section_files
+        .par_iter()
+        .map(|f| load_section(root, &content_dir, f, config, lang))
+        .collect();
     let mut section_index: HashMap<(String, String), usize> = HashMap::new();
-    for f in &md_files {
-        let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if !is_section_file(stem) {
-            continue;
+    for l in loaded {
+        errors.extend(l.errors);
+        content.warnings.extend(l.warning);
+        if let Some(s) = l.item {
+            section_index.insert((s.lang.clone(), s.dir.clone()), content.sections.len());
+            content.sections.push(s);
         }
-        let rel_file = f.strip_prefix(root).unwrap_or(f).to_path_buf();
-        let Some((_, page_lang)) = name_and_lang(stem, config, &rel_file, lang, &mut errors) else {
-            continue;
-        };
-        let rel_content = f.strip_prefix(&content_dir).unwrap_or(f);
-        let dir = rel_content.parent().map(slash_path).unwrap_or_default();
-        let Some(ReadFront {
-            raw,
-            front,
-            body_offset,
-            ..
-        }) = read_front::<SectionFront>(
-            root,
-            f,
-            &rel_file,
-            lang,
-            &mut errors,
-            &mut content.warnings,
-        )
-        else {
-            continue;
-        };
-        let key = if dir.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{dir}/_index.md")
-        };
-        let title = front.title.clone().unwrap_or_default();
-        let description = front.description.clone().unwrap_or_default();
-        let path = dir_url(config, &page_lang, &dir);
-        section_index.insert((page_lang.clone(), dir.clone()), content.sections.len());
-        content.sections.push(Section {
-            file: rel_file,
-            relative_path: slash_path(rel_content),
-            key,
-            lang: page_lang,
-            front,
-            title,
-            description,
-            path,
-            raw,
-            body_offset,
-            dir,
-            parent: None,
-            pages: Vec::new(),
-            subsections: Vec::new(),
-            assets: Vec::new(),
-        });
     }
     // Every language has a home section, written or implied.
     for code in config.all_languages() {
@@ -393,9 +299,264 @@ pub fn load(
         }
     }
     // Parents of sections: nearest ancestor folder with a section of the same language.
-    let nearest = |lang_code: &str, mut dir: &str, include_self: bool| -> Option<usize> {
+    let sections = SectionIndex(section_index);
+    for i in 0..content.sections.len() {
+        let s = &content.sections[i];
+        let parent = sections.nearest(&s.lang, &s.dir, false);
+        content.sections[i].parent = parent;
+        if let Some(p) = parent {
+            content.sections[p].subsections.push(i);
+        }
+    }
+
+    // Pages.
+    let place = Place {
+        root,
+        content_dir: &content_dir,
+        config,
+        filter,
+        lang,
+        sections: &sections,
+    };
+    let loaded: Vec<FileLoad<Loaded>> = page_files.par_iter().map(|f| place.load_page(f)).collect();
+    for l in loaded {
+        errors.extend(l.errors);
+        content.warnings.extend(l.warning);
+        match l.item {
+            Some(Loaded::Page(p)) => content.pages.push(*p),
+            Some(Loaded::Skipped(rel, why)) => content.skipped.push((rel, why)),
+            None => {}
+        }
+    }
+
+    // Non-Markdown files: bundle assets or section assets.
+    let bundle_page: HashMap<PathBuf, Vec<usize>> = {
+        let mut m: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+        for (i, p) in content.pages.iter().enumerate() {
+            if let Some(d) = &p.bundle_dir {
+                m.entry(root.join(d)).or_default().push(i);
+            }
+        }
+        m
+    };
+    for f in other_files {
+        let rel = f.strip_prefix(root).unwrap_or(&f).to_path_buf();
+        let parent = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        // The nearest bundle folder above the file, if any (bundles may have sub-folders).
+        let mut dir = parent.clone();
+        let mut owner = None;
+        while dir.starts_with(&content_dir) {
+            if bundle_dirs.contains_key(&dir) {
+                owner = Some(dir.clone());
+                break;
+            }
+            if !dir.pop() {
+                break;
+            }
+        }
+        match owner {
+            Some(b) => {
+                if let Some(ids) = bundle_page.get(&b) {
+                    for &i in ids {
+                        content.pages[i].assets.push(rel.clone());
+                    }
+                }
+            }
+            None => {
+                let rel_dir = parent
+                    .strip_prefix(&content_dir)
+                    .map(slash_path)
+                    .unwrap_or_default();
+                if let Some(s) = sections.nearest(&config.default_language, &rel_dir, true) {
+                    content.sections[s].assets.push(rel);
+                }
+            }
+        }
+    }
+
+    // Section listings.
+    for (i, p) in content.pages.iter().enumerate() {
+        let mut s = p.section;
+        // Transparent sections pass their pages up too.
+        content.sections[s].pages.push(i);
+        while content.sections[s].front.transparent {
+            match content.sections[s].parent {
+                Some(parent) => {
+                    content.sections[parent].pages.push(i);
+                    s = parent;
+                }
+                None => break,
+            }
+        }
+    }
+    let pages = &content.pages;
+    content
+        .sections
+        .par_iter_mut()
+        .for_each(|s| sort_pages(&mut s.pages, pages, s.front.sort_by));
+    let snapshot: Vec<(Option<i64>, String)> = content
+        .sections
+        .iter()
+        .map(|s| (s.front.weight, s.title.clone()))
+        .collect();
+    for s in content.sections.iter_mut() {
+        s.subsections.sort_by(|&a, &b| {
+            let (wa, ta) = &snapshot[a];
+            let (wb, tb) = &snapshot[b];
+            wa.unwrap_or(i64::MAX)
+                .cmp(&wb.unwrap_or(i64::MAX))
+                .then_with(|| vi::compare(ta, tb))
+        });
+    }
+
+    // Two files may not claim the same URL.
+    let mut seen: HashMap<&str, &Path> = HashMap::with_capacity(content.pages.len());
+    for p in &content.pages {
+        if let Some(other) = seen.insert(&p.path, &p.file) {
+            errors.push(Diagnostic::error(
+                &p.file,
+                0,
+                0,
+                tr!(
+                    lang,
+                    "trang này có cùng địa chỉ {} với {}; đổi tên tệp hoặc đặt slug khác",
+                    "this page has the same URL {} as {}; rename the file or set another slug",
+                    p.path,
+                    crate::diag::display_path(other)
+                ),
+            ));
+        }
+    }
+    for s in &content.sections {
+        if let Some(other) = seen.get(s.path.as_str()) {
+            errors.push(Diagnostic::error(
+                &s.file,
+                0,
+                0,
+                tr!(
+                    lang,
+                    "chuyên mục này có cùng địa chỉ {} với {}",
+                    "this section has the same URL {} as {}",
+                    s.path,
+                    crate::diag::display_path(other)
+                ),
+            ));
+        }
+    }
+
+    (content, errors)
+}
+
+/// Markdown files and other files under `content/`, in file-name order; problems (unreadable
+/// folders, symlinks leading out of the site) go to `errors`.
+fn list_files(
+    root: &Path,
+    content_dir: &Path,
+    lang: Lang,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut md_files: Vec<PathBuf> = Vec::new();
+    let mut other_files: Vec<PathBuf> = Vec::new();
+    if !content_dir.is_dir() {
+        return (md_files, other_files);
+    }
+    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for entry in WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
+                errors.push(Diagnostic::error(
+                    p.unwrap_or_else(|| "content".into()),
+                    0,
+                    0,
+                    tr!(lang, "không đọc được: {e}", "cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            let path = entry.path();
+            let inside = path
+                .canonicalize()
+                .map(|t| t.starts_with(&canon_root))
+                .unwrap_or(false);
+            if !inside {
+                errors.push(Diagnostic::error(
+                    path.strip_prefix(root).unwrap_or(path),
+                    0,
+                    0,
+                    tr!(
+                        lang,
+                        "liên kết tượng trưng (symlink) trỏ ra ngoài thư mục trang web; hãy chép tệp vào trong thư mục trang web",
+                        "this symbolic link points outside the site folder; copy the file into the site folder instead"
+                    ),
+                ));
+                continue;
+            }
+            if path.is_dir() {
+                continue;
+            }
+        } else if entry.file_type().is_dir() {
+            continue;
+        }
+        let is_md = entry
+            .path()
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        if is_md {
+            md_files.push(entry.into_path());
+        } else {
+            other_files.push(entry.into_path());
+        }
+    }
+    (md_files, other_files)
+}
+
+/// What loading one content file gave: its errors (in the order they were found), the
+/// warning about a legacy encoding, and the result when there is one.
+struct FileLoad<T> {
+    errors: Vec<Diagnostic>,
+    warning: Option<Diagnostic>,
+    item: Option<T>,
+}
+
+impl<T> FileLoad<T> {
+    fn failed(error: Diagnostic, warning: Option<Diagnostic>) -> Self {
+        FileLoad {
+            errors: vec![error],
+            warning,
+            item: None,
+        }
+    }
+}
+
+/// A page file: part of the build, or left out (draft or scheduled).
+enum Loaded {
+    Page(Box<Page>),
+    Skipped(String, Skipped),
+}
+
+/// Sections by (language, folder relative to `content/`).
+struct SectionIndex(HashMap<(String, String), usize>);
+
+impl SectionIndex {
+    fn get(&self, lang: &str, dir: &str) -> Option<usize> {
+        self.0.get(&(lang.to_string(), dir.to_string())).copied()
+    }
+
+    /// The section of `dir` (when `include_self`) or of the nearest folder above it.
+    fn nearest(&self, lang: &str, mut dir: &str, include_self: bool) -> Option<usize> {
         if include_self {
-            if let Some(&i) = section_index.get(&(lang_code.to_string(), dir.to_string())) {
+            if let Some(i) = self.get(lang, dir) {
                 return Some(i);
             }
         }
@@ -404,35 +565,91 @@ pub fn load(
                 return None;
             }
             dir = dir.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
-            if let Some(&i) = section_index.get(&(lang_code.to_string(), dir.to_string())) {
+            if let Some(i) = self.get(lang, dir) {
                 return Some(i);
             }
         }
-    };
-    for i in 0..content.sections.len() {
-        let (l, d) = (
-            content.sections[i].lang.clone(),
-            content.sections[i].dir.clone(),
-        );
-        let parent = nearest(&l, &d, false);
-        content.sections[i].parent = parent;
-        if let Some(p) = parent {
-            content.sections[p].subsections.push(i);
-        }
     }
+}
 
-    // Pages.
-    for f in &md_files {
+/// Reads one `_index.md`.
+fn load_section(
+    root: &Path,
+    content_dir: &Path,
+    f: &Path,
+    config: &Config,
+    lang: Lang,
+) -> FileLoad<Section> {
+    let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let rel_file = f.strip_prefix(root).unwrap_or(f).to_path_buf();
+    let page_lang = match name_and_lang(stem, config, &rel_file, lang) {
+        Ok((_, l)) => l,
+        Err(e) => return FileLoad::failed(e, None),
+    };
+    let rel_content = f.strip_prefix(content_dir).unwrap_or(f);
+    let dir = rel_content.parent().map(slash_path).unwrap_or_default();
+    let (warning, read) = read_front::<SectionFront>(root, f, &rel_file, lang);
+    let ReadFront {
+        raw,
+        front,
+        body_offset,
+        ..
+    } = match read {
+        Ok(r) => r,
+        Err(e) => return FileLoad::failed(e, warning),
+    };
+    let key = if dir.is_empty() {
+        "_index.md".to_string()
+    } else {
+        format!("{dir}/_index.md")
+    };
+    let title = front.title.clone().unwrap_or_default();
+    let description = front.description.clone().unwrap_or_default();
+    let path = dir_url(config, &page_lang, &dir);
+    FileLoad {
+        errors: Vec::new(),
+        warning,
+        item: Some(Section {
+            file: rel_file,
+            relative_path: slash_path(rel_content),
+            key,
+            lang: page_lang,
+            front,
+            title,
+            description,
+            path,
+            raw,
+            body_offset,
+            dir,
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            assets: Vec::new(),
+        }),
+    }
+}
+
+/// What placing a page needs: the site, the build's filter and the sections.
+struct Place<'a> {
+    root: &'a Path,
+    content_dir: &'a Path,
+    config: &'a Config,
+    filter: Filter,
+    lang: Lang,
+    sections: &'a SectionIndex,
+}
+
+impl Place<'_> {
+    /// Reads one page file and works out its URL and section.
+    fn load_page(&self, f: &Path) -> FileLoad<Loaded> {
+        let (root, config, lang) = (self.root, self.config, self.lang);
         let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if is_section_file(stem) {
-            continue;
-        }
         let rel_file = f.strip_prefix(root).unwrap_or(f).to_path_buf();
-        let Some((base, page_lang)) = name_and_lang(stem, config, &rel_file, lang, &mut errors)
-        else {
-            continue;
+        let (base, page_lang) = match name_and_lang(stem, config, &rel_file, lang) {
+            Ok(r) => r,
+            Err(e) => return FileLoad::failed(e, None),
         };
-        let rel_content = f.strip_prefix(&content_dir).unwrap_or(f);
+        let rel_content = f.strip_prefix(self.content_dir).unwrap_or(f);
         let is_bundle = base == "index";
         let file_dir = rel_content.parent().map(slash_path).unwrap_or_default();
         // A bundle's page lives in its folder's parent; its slug is the folder name.
@@ -444,16 +661,18 @@ pub fn load(
         } else {
             (file_dir.clone(), base.to_string())
         };
-        let Some(ReadFront {
+        let (warning, read) = read_front::<PageFront>(root, f, &rel_file, lang);
+        let ReadFront {
             raw,
             mut front,
             front_offset,
             front_len,
             body_offset,
-        }) = read_front::<PageFront>(root, f, &rel_file, lang, &mut errors, &mut content.warnings)
-        else {
-            continue;
+        } = match read {
+            Ok(r) => r,
+            Err(e) => return FileLoad::failed(e, warning),
         };
+        let mut errors = Vec::new();
         let field_pos = |field: &str| -> (usize, usize) {
             let front_text = &raw[front_offset..front_offset + front_len];
             let off = front_text
@@ -507,19 +726,20 @@ pub fn load(
             }
         }
         tidy_terms(&mut front);
-        if front.draft && !filter.drafts {
-            content
-                .skipped
-                .push((slash_path(rel_content), Skipped::Draft));
-            continue;
-        }
-        if let (Some(d), Some(today), false) = (date, filter.today, filter.future) {
-            if d > today {
-                content
-                    .skipped
-                    .push((slash_path(rel_content), Skipped::Future));
-                continue;
+        let skipped = if front.draft && !self.filter.drafts {
+            Some(Skipped::Draft)
+        } else {
+            match (date, self.filter.today, self.filter.future) {
+                (Some(d), Some(today), false) if d > today => Some(Skipped::Future),
+                _ => None,
             }
+        };
+        if let Some(why) = skipped {
+            return FileLoad {
+                errors,
+                warning,
+                item: Some(Loaded::Skipped(slash_path(rel_content), why)),
+            };
         }
         let slug = match &front.slug {
             Some(s) => vi::slugify(s),
@@ -536,21 +756,22 @@ pub fn load(
                 p
             }
         };
-        let section = match nearest(&page_lang, &dir, true) {
-            Some(s) => s,
-            None => {
-                errors.push(Diagnostic::error(
-                    &rel_file,
-                    0,
-                    0,
-                    tr!(
-                        lang,
-                        "không tìm thấy chuyên mục cho trang này",
-                        "no section found for this page"
-                    ),
-                ));
-                continue;
-            }
+        let Some(section) = self.sections.nearest(&page_lang, &dir, true) else {
+            errors.push(Diagnostic::error(
+                &rel_file,
+                0,
+                0,
+                tr!(
+                    lang,
+                    "không tìm thấy chuyên mục cho trang này",
+                    "no section found for this page"
+                ),
+            ));
+            return FileLoad {
+                errors,
+                warning,
+                item: None,
+            };
         };
         let key_file = if is_bundle {
             "index.md".to_string()
@@ -570,7 +791,7 @@ pub fn load(
         } else {
             None
         };
-        content.pages.push(Page {
+        let page = Page {
             file: rel_file,
             relative_path: slash_path(rel_content),
             key,
@@ -582,129 +803,18 @@ pub fn load(
             updated,
             slug,
             path,
-            raw: raw.clone(),
+            raw,
             body_offset,
             section,
             assets: Vec::new(),
             bundle_dir,
-        });
-    }
-
-    // Non-Markdown files: bundle assets or section assets.
-    let bundle_page: HashMap<PathBuf, Vec<usize>> = {
-        let mut m: HashMap<PathBuf, Vec<usize>> = HashMap::new();
-        for (i, p) in content.pages.iter().enumerate() {
-            if let Some(d) = &p.bundle_dir {
-                m.entry(root.join(d)).or_default().push(i);
-            }
-        }
-        m
-    };
-    for f in other_files {
-        let rel = f.strip_prefix(root).unwrap_or(&f).to_path_buf();
-        let parent = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        // The nearest bundle folder above the file, if any (bundles may have sub-folders).
-        let mut dir = parent.clone();
-        let mut owner = None;
-        while dir.starts_with(&content_dir) {
-            if bundle_dirs.contains_key(&dir) {
-                owner = Some(dir.clone());
-                break;
-            }
-            if !dir.pop() {
-                break;
-            }
-        }
-        match owner {
-            Some(b) => {
-                if let Some(ids) = bundle_page.get(&b) {
-                    for &i in ids {
-                        content.pages[i].assets.push(rel.clone());
-                    }
-                }
-            }
-            None => {
-                let rel_dir = parent
-                    .strip_prefix(&content_dir)
-                    .map(slash_path)
-                    .unwrap_or_default();
-                if let Some(s) = nearest(&config.default_language, &rel_dir, true) {
-                    content.sections[s].assets.push(rel);
-                }
-            }
+        };
+        FileLoad {
+            errors,
+            warning,
+            item: Some(Loaded::Page(Box::new(page))),
         }
     }
-
-    // Section listings.
-    for (i, p) in content.pages.iter().enumerate() {
-        let mut s = p.section;
-        // Transparent sections pass their pages up too.
-        content.sections[s].pages.push(i);
-        while content.sections[s].front.transparent {
-            match content.sections[s].parent {
-                Some(parent) => {
-                    content.sections[parent].pages.push(i);
-                    s = parent;
-                }
-                None => break,
-            }
-        }
-    }
-    let pages = &content.pages;
-    for s in content.sections.iter_mut() {
-        sort_pages(&mut s.pages, pages, s.front.sort_by);
-    }
-    let snapshot: Vec<(Option<i64>, String)> = content
-        .sections
-        .iter()
-        .map(|s| (s.front.weight, s.title.clone()))
-        .collect();
-    for s in content.sections.iter_mut() {
-        s.subsections.sort_by(|&a, &b| {
-            let (wa, ta) = &snapshot[a];
-            let (wb, tb) = &snapshot[b];
-            wa.unwrap_or(i64::MAX)
-                .cmp(&wb.unwrap_or(i64::MAX))
-                .then_with(|| vi::compare(ta, tb))
-        });
-    }
-
-    // Two files may not claim the same URL.
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
-    for p in &content.pages {
-        if let Some(other) = seen.insert(&p.path, &p.file) {
-            errors.push(Diagnostic::error(
-                &p.file,
-                0,
-                0,
-                tr!(
-                    lang,
-                    "trang này có cùng địa chỉ {} với {}; đổi tên tệp hoặc đặt slug khác",
-                    "this page has the same URL {} as {}; rename the file or set another slug",
-                    p.path,
-                    crate::diag::display_path(other)
-                ),
-            ));
-        }
-    }
-    for s in &content.sections {
-        if let Some(other) = seen.get(s.path.as_str()) {
-            errors.push(Diagnostic::error(
-                &s.file,
-                0,
-                0,
-                tr!(
-                    lang,
-                    "chuyên mục này có cùng địa chỉ {} với {}",
-                    "this section has the same URL {} as {}",
-                    s.path,
-                    crate::diag::display_path(other)
-                ),
-            ));
-        }
-    }
-
-    (content, errors)
 }
 
 /// A content file read as NFC text (legacy encodings converted) with its parsed front matter.
@@ -720,55 +830,53 @@ pub(crate) struct ReadFront<T> {
 pub(crate) fn tidy_terms(front: &mut PageFront) {
     for terms in front.taxonomies.values_mut() {
         for t in terms.iter_mut() {
-            *t = t.trim().to_string();
+            if t.trim().len() != t.len() {
+                *t = t.trim().to_string();
+            }
         }
         terms.retain(|t| !t.is_empty());
     }
 }
 
-/// Reads and parses one content file; problems go to `errors` (and `None` is returned).
+/// Reads and parses one content file: the warning about a legacy encoding, if any, and the
+/// file or the error that stopped it.
 pub(crate) fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
     root: &Path,
     f: &Path,
     rel_file: &Path,
     lang: Lang,
-    errors: &mut Vec<Diagnostic>,
-    warnings: &mut Vec<Diagnostic>,
-) -> Option<ReadFront<T>> {
+) -> (Option<Diagnostic>, Result<ReadFront<T>, Diagnostic>) {
     let raw = match read_text(root, f, lang) {
         Ok(t) => t,
-        Err(d) => {
-            errors.push(d);
-            return None;
-        }
+        Err(d) => return (None, Err(d)),
     };
-    let (raw, warn) = fix_legacy(raw, rel_file, lang);
-    warnings.extend(warn);
+    let (raw, warning) = fix_legacy(raw, rel_file, lang);
     let split = match frontmatter::split(&raw, lang) {
         Ok(s) => s,
         Err(e) => {
             let (l, c) = line_col(&raw, e.offset);
-            errors.push(Diagnostic::error(rel_file, l, c, e.message));
-            return None;
+            return (warning, Err(Diagnostic::error(rel_file, l, c, e.message)));
         }
     };
     let front = match frontmatter::parse::<T>(&split, lang) {
         Ok(f) => f,
         Err(e) => {
             let (l, c) = frontmatter::position(&raw, split.front_offset, &e);
-            errors.push(Diagnostic::error(rel_file, l, c, e.message));
-            return None;
+            return (warning, Err(Diagnostic::error(rel_file, l, c, e.message)));
         }
     };
     let (front_offset, front_len, body_offset) =
         (split.front_offset, split.front.len(), split.body_offset);
-    Some(ReadFront {
-        raw,
-        front,
-        front_offset,
-        front_len,
-        body_offset,
-    })
+    (
+        warning,
+        Ok(ReadFront {
+            raw,
+            front,
+            front_offset,
+            front_len,
+            body_offset,
+        }),
+    )
 }
 
 /// Orders a listing as the section says; ties broken by title, then path, so output is stable.
@@ -803,14 +911,10 @@ fn name_and_lang<'a>(
     config: &Config,
     rel_file: &Path,
     lang: Lang,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<(&'a str, String)> {
+) -> Result<(&'a str, String), Diagnostic> {
     match lang_of_file(stem, config) {
-        Ok((base, code)) => Some((base, code.unwrap_or(&config.default_language).to_string())),
-        Err(code) => {
-            errors.push(unknown_lang(rel_file, code, lang));
-            None
-        }
+        Ok((base, code)) => Ok((base, code.unwrap_or(&config.default_language).to_string())),
+        Err(code) => Err(unknown_lang(rel_file, code, lang)),
     }
 }
 
@@ -829,25 +933,26 @@ fn unknown_lang(file: &Path, code: &str, lang: Lang) -> Diagnostic {
 
 /// Converts text typed with legacy TCVN3/VNI fonts, with a warning naming the file.
 fn fix_legacy(raw: String, file: &Path, lang: Lang) -> (String, Option<Diagnostic>) {
-    let (fixed, enc) = vi::legacy::fix(&raw);
-    match enc {
-        None => (raw, None),
-        Some(enc) => {
-            let name = match enc {
-                vi::legacy::Encoding::Tcvn3 => "TCVN3 (.VnTime)",
-                vi::legacy::Encoding::Vni => "VNI",
-            };
-            let w = Diagnostic::warning(
-                file,
-                0,
-                0,
-                tr!(
-                    lang,
-                    "văn bản gõ bằng bảng mã cũ {name} đã được chuyển sang Unicode khi dựng trang; nên lưu lại tệp ở dạng Unicode",
-                    "text typed in the legacy {name} encoding was converted to Unicode for the build; consider saving the file as Unicode"
-                ),
-            );
-            (fixed, Some(w))
-        }
-    }
+    let converted = match vi::legacy::fix(&raw) {
+        (Cow::Owned(fixed), Some(enc)) => Some((fixed, enc)),
+        _ => None,
+    };
+    let Some((fixed, enc)) = converted else {
+        return (raw, None);
+    };
+    let name = match enc {
+        vi::legacy::Encoding::Tcvn3 => "TCVN3 (.VnTime)",
+        vi::legacy::Encoding::Vni => "VNI",
+    };
+    let w = Diagnostic::warning(
+        file,
+        0,
+        0,
+        tr!(
+            lang,
+            "văn bản gõ bằng bảng mã cũ {name} đã được chuyển sang Unicode khi dựng trang; nên lưu lại tệp ở dạng Unicode",
+            "text typed in the legacy {name} encoding was converted to Unicode for the build; consider saving the file as Unicode"
+        ),
+    );
+    (fixed, Some(w))
 }

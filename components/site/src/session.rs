@@ -323,15 +323,12 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
     let mut redated = false;
     for &i in &edits {
         let old = &st.built.content.pages[i];
-        let Some(rf) = content::read_front::<PageFront>(
-            root,
-            &root.join(&old.file),
-            &old.file,
-            lang,
-            &mut errors,
-            &mut warnings,
-        ) else {
-            return Some(Err(Failed(errors)));
+        let (warning, rf) =
+            content::read_front::<PageFront>(root, &root.join(&old.file), &old.file, lang);
+        warnings.extend(warning);
+        let rf = match rf {
+            Ok(rf) => rf,
+            Err(e) => return Some(Err(Failed(vec![e]))),
         };
         let mut page = old.clone();
         if rf.raw[..rf.body_offset] != old.raw[..old.body_offset] {
