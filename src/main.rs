@@ -274,6 +274,19 @@ fn build_cmd(
     let out_display = output.clone().unwrap_or_else(|| root.join("public"));
     let built = run_build(root, output, drafts, future, base_url, lang)?;
     let ms = built.elapsed.as_millis();
+    if built.up_to_date {
+        eprintln!(
+            "{}",
+            tr!(
+                lang,
+                "Không có gì thay đổi từ lần dựng trước: {} tệp trong {} vẫn đúng, không cần dựng lại ({ms} ms).",
+                "Nothing changed since the last build: the {} files in {} are up to date, nothing to rebuild ({ms} ms).",
+                built.files,
+                out_display.display()
+            )
+        );
+        return Ok(());
+    }
     eprintln!(
         "{}",
         tr!(

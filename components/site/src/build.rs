@@ -88,6 +88,9 @@ pub struct Built {
     pub page_bodies: Vec<Body>,
     /// What came from the session cache (serve).
     pub reuse: Reuse,
+    /// The output folder already held this build, so nothing was rendered or written
+    /// (`pages` and `sections` are then 0; see [`crate::fresh`]).
+    pub up_to_date: bool,
 }
 
 fn fail(d: Diagnostic) -> Failed {
@@ -115,10 +118,15 @@ pub(crate) fn run(
     if let Some(b) = &opts.base_url {
         config.base_url = b.trim_end_matches('/').to_string();
     }
+    // Nothing to do when the output folder already holds a build of the same inputs.
+    let _pending = match crate::fresh::check(opts, &config, started) {
+        crate::fresh::Check::UpToDate(built) => return Ok((*built, None)),
+        crate::fresh::Check::Stale(pending) => pending,
+    };
     let filter = Filter {
         drafts: opts.drafts,
         future: opts.future,
-        today: Some(chrono::Local::now().date_naive()),
+        today: Some(crate::fresh::today()),
     };
     progress(&tr!(lang, "Đọc nội dung", "Reading content"));
     let mut timings = Timings::start();
@@ -344,6 +352,7 @@ pub(crate) fn run(
                 content,
                 page_bodies,
                 reuse: opts.cache.as_ref().map(|c| c.finish()).unwrap_or_default(),
+                up_to_date: false,
             };
             Ok((built, kept))
         }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod feeds;
+pub mod fresh;
 pub mod frontmatter;
 pub mod functions;
 pub mod output;

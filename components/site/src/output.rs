@@ -243,10 +243,11 @@ impl DirSink {
     }
 
     fn commit(self) -> Result<WriteStats, OutputError> {
+        // The marker records the build's key (when it has one) with the staged files, so a
+        // marker never describes an output that was not completely written.
         let marker = self.staging.join(MARKER);
-        if !self.reuse(&self.output.join(MARKER), &marker) {
-            fs::write(&marker, "bangtin\n").map_err(io_err(&self.staging))?;
-        }
+        let sealed = crate::fresh::seal(&self.output, &self.staging);
+        crate::fresh::write_marker(&marker, sealed.as_ref()).map_err(io_err(&marker))?;
         let stats = WriteStats {
             written: self.written.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),

@@ -311,7 +311,7 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
         }
         edits.push(i);
     }
-    let today = chrono::Local::now().date_naive();
+    let today = crate::fresh::today();
 
     // Read the files again. Besides the body, only what listings show may have changed: title,
     // description, date, updated, weight. Other front matter takes a full rebuild.

@@ -1,0 +1,661 @@
+//! No-change rebuilds: when nothing a build reads has changed since the build that wrote the
+//! output folder, and the folder is still exactly as that build left it, there is nothing to
+//! render, and the build stops after a walk and a hash of its inputs.
+//!
+//! What a build's output depends on, all hashed into one key before anything is read:
+//! - every file of the site folder that a build can read: all of `content/`, `static/`,
+//!   `templates/`, `i18n/`, `data/` and `themes/`, and elsewhere every file `load_data` can
+//!   read (`.toml`, `.yaml`, `.yml`, `.json`, `.csv`, so `config.toml` too), by content;
+//!   left out are the output folder, the image cache and version-control folders;
+//! - the bangtin binary (version, and size and time of the executable file);
+//! - the build options (drafts, future, base URL, output folder, injected HTML...) and the
+//!   config;
+//! - today's date, since a page dated in the future appears on its day.
+//!
+//! Templates that call `now()`, `get_random()` or `get_env()` give different output from one
+//! build to the next: such a site always builds in full.
+//!
+//! The output folder's marker file ([`MARKER`]) records the key with a digest of the output
+//! listing: every file and folder with its size, modification time and inode. It is written
+//! in the staging folder before the swap, so it only ever describes a complete output; a file
+//! deleted, added or edited in the output since changes the listing, and the next build runs
+//! in full. The digest (not the list itself) is kept, because the marker is published with the
+//! site: it must tell nothing about the files.
+
+use crate::build::{Built, Options};
+use crate::cache::{hash_json, Key};
+use crate::config::Config;
+use crate::output::{WriteStats, MARKER};
+use crate::templates::{BUNDLED_THEME, BUNDLED_THEME_NAME};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{LazyLock, Mutex};
+use std::time::{Instant, SystemTime};
+use walkdir::WalkDir;
+
+/// Environment variable that sets today's date for a build (`YYYY-MM-DD`): shows the site as
+/// it will be on that day (scheduled pages), and lets tests move the date.
+pub const TODAY_VAR: &str = "BANGTIN_TODAY";
+
+/// Version of the marker format; a marker of another version is not trusted.
+const FORMAT: &str = "fresh 1";
+
+/// Folders whose every file a build may read.
+const INPUT_FOLDERS: [&str; 6] = ["content", "static", "templates", "i18n", "data", "themes"];
+
+/// Extensions of the files `load_data` reads, wherever they are in the site folder.
+const DATA_EXTENSIONS: [&str; 5] = ["toml", "yaml", "yml", "json", "csv"];
+
+/// Version-control folders: never read by a build.
+const VCS_FOLDERS: [&str; 3] = [".git", ".hg", ".svn"];
+
+/// Template functions whose result changes from one build to the next.
+const VOLATILE_CALLS: [&str; 3] = ["now", "get_random", "get_env"];
+
+/// Today for the build: [`TODAY_VAR`] when set to a date, else the local date.
+pub fn today() -> NaiveDate {
+    std::env::var(TODAY_VAR)
+        .ok()
+        .and_then(|v| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// What [`check`] found.
+pub enum Check {
+    /// The output folder already holds this build: nothing to do.
+    UpToDate(Box<Built>),
+    /// The build must run. Keep the value until the build returns: while it lives, the
+    /// build's output swap records the key in the marker.
+    Stale(Option<Pending>),
+}
+
+/// The output folder a build writes to, as the build and its marker name it.
+fn output_dir(opts: &Options) -> PathBuf {
+    let out = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join("public"));
+    std::path::absolute(&out).unwrap_or(out)
+}
+
+/// Whether the output folder already holds the build `opts` asks for. Only for builds written
+/// to a folder without a session cache (`serve` has its own way of reusing work).
+pub fn check(opts: &Options, config: &Config, started: Instant) -> Check {
+    if opts.memory || opts.cache.is_some() {
+        return Check::Stale(None);
+    }
+    let output = output_dir(opts);
+    let Some(scan) = Scan::new(opts, config, &output) else {
+        return Check::Stale(None);
+    };
+    let (inputs, previous) = rayon::join(|| scan.inputs(opts, config), || Previous::read(&output));
+    let Some(inputs) = inputs else {
+        return Check::Stale(None);
+    };
+    if let Some(files) = previous.and_then(|p| p.files_if(&inputs.key)) {
+        return Check::UpToDate(Box::new(Built {
+            pages: 0,
+            sections: 0,
+            files,
+            stats: WriteStats {
+                written: 0,
+                unchanged: files,
+            },
+            warnings: Vec::new(),
+            elapsed: started.elapsed(),
+            memory: None,
+            images: (0, 0),
+            config: config.clone(),
+            content: Default::default(),
+            page_bodies: Vec::new(),
+            reuse: Default::default(),
+            up_to_date: true,
+        }));
+    }
+    Check::Stale(Some(Pending::register(output, scan, inputs)))
+}
+
+/// The marker text for a staged output that is about to replace `output`: the key of the
+/// build and the digest of the staged files, when the build registered a key and its inputs
+/// did not change while it ran. `None` writes a plain marker (the next build runs in full).
+pub(crate) fn seal(output: &Path, staging: &Path) -> Option<Sealed> {
+    let entry = {
+        let mut table = lock(&PENDING);
+        let slot = table.get_mut(&std::path::absolute(output).ok()?)?;
+        slot.pending.take()?
+    };
+    // A file edited during the build may or may not be in the output: trust neither.
+    if entry.scan.stamp().ok()? != entry.stamp {
+        return None;
+    }
+    let listing = listing(staging).ok()?;
+    Some(Sealed {
+        text: format!(
+            "{FORMAT}\ninputs {}\noutput {}\nfiles {}\n",
+            hex(&entry.key),
+            hex(&listing.digest),
+            listing.files
+        ),
+        newest: listing.newest,
+    })
+}
+
+/// Marker text that records a build, with the time of the newest staged file.
+pub(crate) struct Sealed {
+    text: String,
+    newest: Option<SystemTime>,
+}
+
+/// Writes the marker of a staged output. A recorded build is only trusted later when the
+/// marker is newer than every file: a file edited in the same tick of the file system's clock
+/// as it was written would otherwise look unchanged. So the marker is rewritten until its time
+/// is past the newest file's, for a little while (file systems with a coarse clock then simply
+/// build in full next time).
+pub(crate) fn write_marker(path: &Path, sealed: Option<&Sealed>) -> io::Result<()> {
+    let Some(sealed) = sealed else {
+        return fs::write(path, "bangtin\n");
+    };
+    let text = format!("bangtin\n{}", sealed.text);
+    let deadline = Instant::now() + std::time::Duration::from_millis(100);
+    loop {
+        fs::write(path, &text)?;
+        let newer = match (sealed.newest, fs::metadata(path)?.modified()) {
+            (Some(n), Ok(m)) => m > n,
+            _ => true,
+        };
+        if newer || Instant::now() > deadline {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+/// A build that may record its key when its output is swapped in (see [`seal`]).
+pub struct Pending {
+    output: PathBuf,
+}
+
+/// What a registered build needs at the swap.
+struct Entry {
+    key: Key,
+    stamp: Key,
+    scan: Scan,
+}
+
+/// Builds in progress per output folder; a folder two builds write at once gets no key.
+struct Slot {
+    builds: usize,
+    pending: Option<Entry>,
+}
+
+static PENDING: LazyLock<Mutex<HashMap<PathBuf, Slot>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Pending {
+    fn register(output: PathBuf, scan: Scan, inputs: Inputs) -> Pending {
+        let mut table = lock(&PENDING);
+        let entry = Entry {
+            key: inputs.key,
+            stamp: inputs.stamp,
+            scan,
+        };
+        table
+            .entry(output.clone())
+            .and_modify(|slot| {
+                slot.builds += 1;
+                slot.pending = None;
+            })
+            .or_insert(Slot {
+                builds: 1,
+                pending: Some(entry),
+            });
+        Pending { output }
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        let mut table = lock(&PENDING);
+        if let Some(slot) = table.get_mut(&self.output) {
+            slot.builds -= 1;
+            if slot.builds == 0 {
+                table.remove(&self.output);
+            }
+        }
+    }
+}
+
+/// The key of a build's inputs, and a stamp (names, sizes, times) of the files read.
+struct Inputs {
+    key: Key,
+    stamp: Key,
+}
+
+/// Which files of the site folder a build may read.
+struct Scan {
+    root: PathBuf,
+    /// Folders never read: the output, the image cache.
+    skip: Vec<PathBuf>,
+    /// Name prefix of the staging folders beside the output.
+    staging_prefix: String,
+    /// The bundled theme is used (its templates are checked for volatile calls).
+    bundled_theme: bool,
+}
+
+/// One input: a path relative to the site folder, with `/`.
+struct Input {
+    rel: String,
+    path: PathBuf,
+    kind: InputKind,
+    meta: fs::Metadata,
+}
+
+enum InputKind {
+    File,
+    Dir,
+    Link(PathBuf),
+}
+
+impl Scan {
+    fn new(opts: &Options, config: &Config, output: &Path) -> Option<Scan> {
+        let root = opts.root.canonicalize().ok()?;
+        let real = |p: &Path| -> PathBuf {
+            match (p.parent(), p.file_name()) {
+                (Some(parent), Some(name)) => parent
+                    .canonicalize()
+                    .map(|d| d.join(name))
+                    .unwrap_or_else(|_| p.to_path_buf()),
+                _ => p.to_path_buf(),
+            }
+        };
+        let cache = opts
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| opts.root.join(".bangtin-cache"));
+        let name = output.file_name()?.to_string_lossy().into_owned();
+        Some(Scan {
+            skip: vec![real(output), real(&cache)],
+            staging_prefix: format!(".{name}.staging-"),
+            bundled_theme: config.theme.as_deref() == Some(BUNDLED_THEME_NAME)
+                && !root.join("themes").join(BUNDLED_THEME_NAME).is_dir(),
+            root,
+        })
+    }
+
+    /// Every input, in a fixed order; `None` when part of the folder cannot be read.
+    fn walk(&self) -> Option<Vec<Input>> {
+        let mut out = Vec::new();
+        let walker = WalkDir::new(&self.root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .min_depth(1)
+            .into_iter()
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                let vcs = e.file_type().is_dir() && VCS_FOLDERS.contains(&name.as_ref());
+                let staging = name.starts_with(&self.staging_prefix);
+                !(vcs || staging || self.skip.iter().any(|s| s == e.path()))
+            });
+        for entry in walker {
+            let entry = entry.ok()?;
+            let rel_path = entry.path().strip_prefix(&self.root).ok()?;
+            let top = rel_path
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let in_folder = INPUT_FOLDERS.contains(&top.as_str());
+            let data_file = || {
+                rel_path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| DATA_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            };
+            let ft = entry.file_type();
+            let kind = if ft.is_dir() {
+                if !in_folder {
+                    continue;
+                }
+                InputKind::Dir
+            } else if ft.is_symlink() {
+                if !in_folder && !data_file() {
+                    continue;
+                }
+                InputKind::Link(fs::read_link(entry.path()).ok()?)
+            } else {
+                if !in_folder && !data_file() {
+                    continue;
+                }
+                InputKind::File
+            };
+            let meta = entry.metadata().ok()?;
+            let rel = rel_path
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(Input {
+                rel,
+                path: entry.into_path(),
+                kind,
+                meta,
+            });
+        }
+        Some(out)
+    }
+
+    /// The key of everything the build's output depends on; `None` when an input cannot be
+    /// read or the templates make every build different.
+    fn inputs(&self, opts: &Options, config: &Config) -> Option<Inputs> {
+        let files = self.walk()?;
+        let hashes: Vec<Option<(Key, bool)>> = files.par_iter().map(|f| self.hash(f)).collect();
+        let mut h = blake3::Hasher::new();
+        h.update(FORMAT.as_bytes());
+        self.hash_build(&mut h, opts, config)?;
+        for (f, hash) in files.iter().zip(&hashes) {
+            let (hash, volatile) = (*hash)?;
+            if volatile {
+                return None;
+            }
+            field(&mut h, f.rel.as_bytes());
+            h.update(&hash);
+        }
+        if self.bundled_theme && bundled_theme_is_volatile() {
+            return None;
+        }
+        Some(Inputs {
+            key: *h.finalize().as_bytes(),
+            stamp: stamp_of(&files),
+        })
+    }
+
+    /// Names, sizes and times of the inputs, to tell whether any changed during a build.
+    fn stamp(&self) -> io::Result<Key> {
+        let files = self
+            .walk()
+            .ok_or_else(|| io::Error::other("the site folder cannot be read"))?;
+        Ok(stamp_of(&files))
+    }
+
+    /// One input's content hash, and whether it is a template with a volatile call.
+    fn hash(&self, f: &Input) -> Option<(Key, bool)> {
+        let mut h = blake3::Hasher::new();
+        let mut volatile = false;
+        match &f.kind {
+            InputKind::Dir => {
+                h.update(b"dir");
+            }
+            InputKind::Link(target) => {
+                h.update(b"link");
+                field(&mut h, target.as_os_str().as_encoded_bytes());
+                // What the link leads to, when it is a file (the loaders read through it).
+                if let Ok(bytes) = fs::read(&f.path) {
+                    h.update(&bytes);
+                }
+            }
+            InputKind::File => {
+                let bytes = fs::read(&f.path).ok()?;
+                h.update(b"file");
+                h.update(&bytes);
+                volatile = is_template(&f.rel) && calls_volatile(&bytes);
+            }
+        }
+        Some((*h.finalize().as_bytes(), volatile))
+    }
+
+    /// Everything besides the files: the binary, the options, the date, the config.
+    fn hash_build(&self, h: &mut blake3::Hasher, opts: &Options, config: &Config) -> Option<()> {
+        field(h, env!("CARGO_PKG_VERSION").as_bytes());
+        let exe = std::env::current_exe().ok()?;
+        let meta = fs::metadata(&exe).ok()?;
+        field(h, exe.as_os_str().as_encoded_bytes());
+        h.update(&meta.len().to_le_bytes());
+        h.update(&nanos(meta.modified().ok()).to_le_bytes());
+        field(h, self.root.as_os_str().as_encoded_bytes());
+        field(h, output_dir(opts).as_os_str().as_encoded_bytes());
+        let options = (
+            opts.drafts,
+            opts.future,
+            &opts.base_url,
+            opts.lang.code(),
+            &opts.inject,
+            &opts.cache_dir,
+            today().to_string(),
+        );
+        hash_json(h, &options);
+        hash_json(h, config);
+        Some(())
+    }
+}
+
+/// Whether `rel` (relative to the site folder) is a template of the site or of a theme.
+fn is_template(rel: &str) -> bool {
+    rel.starts_with("templates/")
+        || rel
+            .strip_prefix("themes/")
+            .and_then(|r| r.split_once('/'))
+            .is_some_and(|(_, r)| r.starts_with("templates/"))
+}
+
+fn bundled_theme_is_volatile() -> bool {
+    BUNDLED_THEME
+        .get_dir("templates")
+        .map(|d| {
+            let mut files = Vec::new();
+            collect_files(d, &mut files);
+            files.iter().any(|b| calls_volatile(b))
+        })
+        .unwrap_or(false)
+}
+
+fn collect_files(dir: &'static include_dir::Dir<'static>, out: &mut Vec<&'static [u8]>) {
+    for f in dir.files() {
+        out.push(f.contents());
+    }
+    for d in dir.dirs() {
+        collect_files(d, out);
+    }
+}
+
+/// Whether a template calls one of [`VOLATILE_CALLS`] (`now()`, `now ( )`...).
+fn calls_volatile(text: &[u8]) -> bool {
+    VOLATILE_CALLS.iter().any(|name| {
+        let name = name.as_bytes();
+        text.windows(name.len()).enumerate().any(|(i, w)| {
+            let before = i.checked_sub(1).map(|j| text[j]);
+            let starts_word = !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+            w == name
+                && starts_word
+                && text[i + name.len()..]
+                    .iter()
+                    .find(|b| !b.is_ascii_whitespace())
+                    == Some(&b'(')
+        })
+    })
+}
+
+fn stamp_of(files: &[Input]) -> Key {
+    let mut h = blake3::Hasher::new();
+    for f in files {
+        field(&mut h, f.rel.as_bytes());
+        meta_fields(&mut h, &f.meta, true);
+    }
+    *h.finalize().as_bytes()
+}
+
+/// Size, modification time and inode (and on inputs the change time, which no tool can set
+/// back; it is left out for outputs, whose hard links the swap removes).
+fn meta_fields(h: &mut blake3::Hasher, meta: &fs::Metadata, ctime: bool) {
+    h.update(&meta.len().to_le_bytes());
+    h.update(&nanos(meta.modified().ok()).to_le_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        h.update(&meta.ino().to_le_bytes());
+        if ctime {
+            h.update(&meta.ctime().to_le_bytes());
+            h.update(&meta.ctime_nsec().to_le_bytes());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctime;
+}
+
+fn nanos(t: Option<SystemTime>) -> u128 {
+    t.and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// A length-prefixed field, so that two fields can never read as other two.
+fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
+    h.update(&(bytes.len() as u64).to_le_bytes());
+    h.update(bytes);
+}
+
+fn hex(k: &Key) -> String {
+    blake3::Hash::from(*k).to_hex().to_string()
+}
+
+/// Digest of an output folder as it is on disk.
+struct Listing {
+    digest: Key,
+    files: usize,
+    newest: Option<SystemTime>,
+}
+
+/// Every file and folder of `dir` but the marker, with size, time and inode.
+fn listing(dir: &Path) -> io::Result<Listing> {
+    let mut h = blake3::Hasher::new();
+    let (mut files, mut newest) = (0, None::<SystemTime>);
+    for entry in WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+    {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.depth() == 1 && entry.file_name() == MARKER {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
+        field(&mut h, rel.as_os_str().as_encoded_bytes());
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            h.update(b"d");
+            continue;
+        }
+        h.update(if ft.is_file() { b"f" } else { b"o" });
+        let meta = entry.metadata().map_err(io::Error::other)?;
+        meta_fields(&mut h, &meta, false);
+        if let Ok(m) = meta.modified() {
+            newest = Some(newest.map_or(m, |n| n.max(m)));
+        }
+        files += 1;
+    }
+    Ok(Listing {
+        digest: *h.finalize().as_bytes(),
+        files,
+        newest,
+    })
+}
+
+/// The marker of the output folder as the last build left it.
+struct Previous {
+    key: Key,
+    output: Key,
+    files: usize,
+    /// The output as it is now.
+    now: Option<Listing>,
+    marker_time: Option<SystemTime>,
+}
+
+impl Previous {
+    fn read(output: &Path) -> Option<Previous> {
+        let marker = output.join(MARKER);
+        let text = fs::read_to_string(&marker).ok()?;
+        let mut lines = text.lines();
+        if lines.next() != Some("bangtin") || lines.next() != Some(FORMAT) {
+            return None;
+        }
+        let mut fields: HashMap<&str, &str> = HashMap::new();
+        for line in lines {
+            let (k, v) = line.split_once(' ')?;
+            fields.insert(k, v);
+        }
+        let key = |name: &str| -> Option<Key> {
+            blake3::Hash::from_hex(fields.get(name)?)
+                .ok()
+                .map(|h| *h.as_bytes())
+        };
+        let marker_time = fs::metadata(&marker).ok()?.modified().ok();
+        Some(Previous {
+            key: key("inputs")?,
+            output: key("output")?,
+            files: fields.get("files")?.parse().ok()?,
+            now: listing(output).ok(),
+            marker_time,
+        })
+    }
+
+    /// The number of output files when the marker records `key` and the output is untouched.
+    fn files_if(self, key: &Key) -> Option<usize> {
+        let now = self.now?;
+        let untouched = now.digest == self.output && now.files == self.files;
+        // A file written in the same clock tick as the marker could have been edited since
+        // without its time changing.
+        let settled = match (now.newest, self.marker_time) {
+            (Some(n), Some(m)) => n < m,
+            (None, _) => true,
+            (Some(_), None) => false,
+        };
+        (self.key == *key && untouched && settled).then_some(self.files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn volatile_calls_are_found_as_calls_only() {
+        assert!(calls_volatile(b"{{ now() | date(format=\"%Y\") }}"));
+        assert!(calls_volatile(b"{% set x = get_random (end=5) %}"));
+        assert!(calls_volatile(b"{{ get_env(name=\"HOME\") }}"));
+        assert!(!calls_volatile(b"{{ snow() }} {{ known(x) }} right now."));
+        assert!(!calls_volatile(b"{{ page.title }}"));
+    }
+
+    #[test]
+    fn templates_of_the_site_and_of_themes() {
+        assert!(is_template("templates/base.html"));
+        assert!(is_template("themes/truong/templates/page.html"));
+        assert!(!is_template("themes/truong/static/site.css"));
+        assert!(!is_template("content/templates/a.md"));
+    }
+
+    #[test]
+    fn listing_sees_every_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("a")).unwrap();
+        fs::write(d.join("a/index.html"), "one").unwrap();
+        fs::write(d.join(MARKER), "bangtin\n").unwrap();
+        let first = listing(d).unwrap();
+        assert_eq!(first.files, 1, "the marker is not listed");
+        assert_eq!(listing(d).unwrap().digest, first.digest);
+        fs::write(d.join(MARKER), "bangtin\nother\n").unwrap();
+        assert_eq!(listing(d).unwrap().digest, first.digest, "nor hashed");
+        fs::write(d.join("a/index.html"), "two").unwrap();
+        assert_ne!(listing(d).unwrap().digest, first.digest, "edited");
+        let edited = listing(d).unwrap();
+        fs::create_dir(d.join("b")).unwrap();
+        assert_ne!(listing(d).unwrap().digest, edited.digest, "new folder");
+    }
+}
