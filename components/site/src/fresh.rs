@@ -2,7 +2,7 @@
 //! output folder, and the folder is still exactly as that build left it, there is nothing to
 //! render, and the build stops after a walk and a hash of its inputs.
 //!
-//! What a build's output depends on, all hashed into one key before anything is read:
+//! What a build's output depends on, all hashed into one key:
 //! - every file of the site folder that a build can read: all of `content/`, `static/`,
 //!   `templates/`, `i18n/`, `data/` and `themes/`, and elsewhere every file `load_data` can
 //!   read (`.toml`, `.yaml`, `.yml`, `.json`, `.csv`, so `config.toml` too), by content;
@@ -11,6 +11,9 @@
 //! - the build options (drafts, future, base URL, output folder, injected HTML...) and the
 //!   config;
 //! - today's date, since a page dated in the future appears on its day.
+//!
+//! The input files are stamped (size, times, inode) before the build reads anything, and
+//! stamped again at the output swap: the key is only recorded when nothing changed meanwhile.
 //!
 //! Templates that call `now()`, `get_random()` or `get_env()` give different output from one
 //! build to the next: such a site always builds in full.
@@ -35,7 +38,6 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex};
 use std::time::{Instant, SystemTime};
-use walkdir::WalkDir;
 
 /// Environment variable that sets today's date for a build (`YYYY-MM-DD`): shows the site as
 /// it will be on that day (scheduled pages), and lets tests move the date.
@@ -84,6 +86,11 @@ fn output_dir(opts: &Options) -> PathBuf {
 
 /// Whether the output folder already holds the build `opts` asks for. Only for builds written
 /// to a folder without a session cache (`serve` has its own way of reusing work).
+///
+/// The inputs are listed and stamped (size, times) first; when the output folder holds a
+/// recorded, untouched build, they are hashed at once to compare keys. Otherwise nothing can
+/// be skipped, and the hashing runs beside the build; the stamp, checked again at the swap,
+/// tells whether what was hashed is what the build read.
 pub fn check(opts: &Options, config: &Config, started: Instant) -> Check {
     if opts.memory || opts.cache.is_some() {
         return Check::Stale(None);
@@ -92,31 +99,68 @@ pub fn check(opts: &Options, config: &Config, started: Instant) -> Check {
     let Some(scan) = Scan::new(opts, config, &output) else {
         return Check::Stale(None);
     };
-    let (inputs, previous) = rayon::join(|| scan.inputs(opts, config), || Previous::read(&output));
-    let Some(inputs) = inputs else {
+    let timings = std::env::var_os("BANGTIN_TIMINGS").is_some();
+    let t = Instant::now();
+    let previous = Previous::read(&output).filter(Previous::untouched);
+    if timings {
+        eprintln!("  fresh: output listing       {:>8.1} ms", ms(t));
+    }
+    if let Some(previous) = previous {
+        let t = Instant::now();
+        let key = scan
+            .walk(false)
+            .and_then(|inputs| scan.key(&inputs, opts, config));
+        if timings {
+            eprintln!("  fresh: inputs walk + hash   {:>8.1} ms", ms(t));
+        }
+        match key {
+            Some(key) if key == previous.key => {
+                return Check::UpToDate(Box::new(up_to_date(previous.files, config, started)));
+            }
+            // Volatile templates or unreadable inputs: no key to record either.
+            None => return Check::Stale(None),
+            Some(_) => {}
+        }
+    }
+    // The build runs: stamp the inputs before it reads them, and hash them beside it (a
+    // key computed above could predate a change made before the stamp).
+    let t = Instant::now();
+    let Some((stamp, inputs)) = scan.stamp() else {
         return Check::Stale(None);
     };
-    if let Some(files) = previous.and_then(|p| p.files_if(&inputs.key)) {
-        return Check::UpToDate(Box::new(Built {
-            pages: 0,
-            sections: 0,
-            files,
-            stats: WriteStats {
-                written: 0,
-                unchanged: files,
-            },
-            warnings: Vec::new(),
-            elapsed: started.elapsed(),
-            memory: None,
-            images: (0, 0),
-            config: config.clone(),
-            content: Default::default(),
-            page_bodies: Vec::new(),
-            reuse: Default::default(),
-            up_to_date: true,
-        }));
+    if timings {
+        eprintln!("  fresh: inputs stamp         {:>8.1} ms", ms(t));
     }
-    Check::Stale(Some(Pending::register(output, scan, inputs)))
+    let key = {
+        let (scan, opts, config) = (scan.clone(), opts.clone(), config.clone());
+        std::thread::spawn(move || scan.key(&inputs, &opts, &config))
+    };
+    Check::Stale(Some(Pending::register(output, Entry { key, stamp, scan })))
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn up_to_date(files: usize, config: &Config, started: Instant) -> Built {
+    Built {
+        pages: 0,
+        sections: 0,
+        files,
+        stats: WriteStats {
+            written: 0,
+            unchanged: files,
+        },
+        warnings: Vec::new(),
+        elapsed: started.elapsed(),
+        memory: None,
+        images: (0, 0),
+        config: config.clone(),
+        content: Default::default(),
+        page_bodies: Vec::new(),
+        reuse: Default::default(),
+        up_to_date: true,
+    }
 }
 
 /// The marker text for a staged output that is about to replace `output`: the key of the
@@ -128,15 +172,26 @@ pub(crate) fn seal(output: &Path, staging: &Path) -> Option<Sealed> {
         let slot = table.get_mut(&std::path::absolute(output).ok()?)?;
         slot.pending.take()?
     };
-    // A file edited during the build may or may not be in the output: trust neither.
-    if entry.scan.stamp().ok()? != entry.stamp {
+    let timings = std::env::var_os("BANGTIN_TIMINGS").is_some();
+    let t = Instant::now();
+    let key = entry.key.join().ok()??;
+    if timings {
+        eprintln!("  fresh: wait for the hashing {:>8.1} ms", ms(t));
+    }
+    // Stamped again once the hashing is over: a file changed since the first stamp may or
+    // may not be in the output, and in the key: trust neither.
+    let t = Instant::now();
+    if entry.scan.stamp()?.0 != entry.stamp {
         return None;
     }
     let listing = listing(staging).ok()?;
+    if timings {
+        eprintln!("  fresh: inputs stamp + listing {:>6.1} ms", ms(t));
+    }
     Some(Sealed {
         text: format!(
             "{FORMAT}\ninputs {}\noutput {}\nfiles {}\n",
-            hex(&entry.key),
+            hex(&key),
             hex(&listing.digest),
             listing.files
         ),
@@ -181,7 +236,8 @@ pub struct Pending {
 
 /// What a registered build needs at the swap.
 struct Entry {
-    key: Key,
+    /// The hashing of the inputs (`None`: no key).
+    key: std::thread::JoinHandle<Option<Key>>,
     stamp: Key,
     scan: Scan,
 }
@@ -200,13 +256,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Pending {
-    fn register(output: PathBuf, scan: Scan, inputs: Inputs) -> Pending {
+    fn register(output: PathBuf, entry: Entry) -> Pending {
         let mut table = lock(&PENDING);
-        let entry = Entry {
-            key: inputs.key,
-            stamp: inputs.stamp,
-            scan,
-        };
         table
             .entry(output.clone())
             .and_modify(|slot| {
@@ -233,13 +284,8 @@ impl Drop for Pending {
     }
 }
 
-/// The key of a build's inputs, and a stamp (names, sizes, times) of the files read.
-struct Inputs {
-    key: Key,
-    stamp: Key,
-}
-
 /// Which files of the site folder a build may read.
+#[derive(Clone)]
 struct Scan {
     root: PathBuf,
     /// Folders never read: the output, the image cache.
@@ -255,13 +301,15 @@ struct Input {
     rel: String,
     path: PathBuf,
     kind: InputKind,
-    meta: fs::Metadata,
+    /// Taken when the walk was asked to.
+    meta: Option<Stat>,
 }
 
+#[derive(Clone, Copy)]
 enum InputKind {
     File,
     Dir,
-    Link(PathBuf),
+    Link,
 }
 
 impl Scan {
@@ -291,62 +339,34 @@ impl Scan {
     }
 
     /// Every input, in a fixed order; `None` when part of the folder cannot be read.
-    fn walk(&self) -> Option<Vec<Input>> {
-        let mut out = Vec::new();
-        let walker = WalkDir::new(&self.root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .min_depth(1)
-            .into_iter()
-            .filter_entry(|e| {
-                let name = e.file_name().to_string_lossy();
-                let vcs = e.file_type().is_dir() && VCS_FOLDERS.contains(&name.as_ref());
-                let staging = name.starts_with(&self.staging_prefix);
-                !(vcs || staging || self.skip.iter().any(|s| s == e.path()))
-            });
-        for entry in walker {
-            let entry = entry.ok()?;
-            let rel_path = entry.path().strip_prefix(&self.root).ok()?;
-            let top = rel_path
-                .components()
-                .next()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let in_folder = INPUT_FOLDERS.contains(&top.as_str());
+    fn walk(&self, with_meta: bool) -> Option<Vec<Input>> {
+        let skip = |path: &Path, name: &str, kind: Kind| {
+            (kind == Kind::Dir && VCS_FOLDERS.contains(&name))
+                || name.starts_with(&self.staging_prefix)
+                || self.skip.iter().any(|s| s == path)
+        };
+        let nodes = tree(&self.root, with_meta, &skip).ok()?;
+        let mut out = Vec::with_capacity(nodes.len());
+        for n in nodes {
+            let top = n.rel.split('/').next().unwrap_or("");
+            let in_folder = INPUT_FOLDERS.contains(&top);
             let data_file = || {
-                rel_path
+                Path::new(&n.rel)
                     .extension()
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| DATA_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
             };
-            let ft = entry.file_type();
-            let kind = if ft.is_dir() {
-                if !in_folder {
-                    continue;
-                }
-                InputKind::Dir
-            } else if ft.is_symlink() {
-                if !in_folder && !data_file() {
-                    continue;
-                }
-                InputKind::Link(fs::read_link(entry.path()).ok()?)
-            } else {
-                if !in_folder && !data_file() {
-                    continue;
-                }
-                InputKind::File
+            let kind = match n.kind {
+                Kind::Dir if in_folder => InputKind::Dir,
+                Kind::Link if in_folder || data_file() => InputKind::Link,
+                Kind::File | Kind::Other if in_folder || data_file() => InputKind::File,
+                _ => continue,
             };
-            let meta = entry.metadata().ok()?;
-            let rel = rel_path
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
             out.push(Input {
-                rel,
-                path: entry.into_path(),
+                rel: n.rel,
+                path: n.path,
                 kind,
-                meta,
+                meta: n.meta,
             });
         }
         Some(out)
@@ -354,13 +374,12 @@ impl Scan {
 
     /// The key of everything the build's output depends on; `None` when an input cannot be
     /// read or the templates make every build different.
-    fn inputs(&self, opts: &Options, config: &Config) -> Option<Inputs> {
-        let files = self.walk()?;
-        let hashes: Vec<Option<(Key, bool)>> = files.par_iter().map(|f| self.hash(f)).collect();
+    fn key(&self, inputs: &[Input], opts: &Options, config: &Config) -> Option<Key> {
+        let hashes: Vec<Option<(Key, bool)>> = inputs.par_iter().map(|f| self.hash(f)).collect();
         let mut h = blake3::Hasher::new();
         h.update(FORMAT.as_bytes());
         self.hash_build(&mut h, opts, config)?;
-        for (f, hash) in files.iter().zip(&hashes) {
+        for (f, hash) in inputs.iter().zip(&hashes) {
             let (hash, volatile) = (*hash)?;
             if volatile {
                 return None;
@@ -371,18 +390,19 @@ impl Scan {
         if self.bundled_theme && bundled_theme_is_volatile() {
             return None;
         }
-        Some(Inputs {
-            key: *h.finalize().as_bytes(),
-            stamp: stamp_of(&files),
-        })
+        Some(*h.finalize().as_bytes())
     }
 
-    /// Names, sizes and times of the inputs, to tell whether any changed during a build.
-    fn stamp(&self) -> io::Result<Key> {
-        let files = self
-            .walk()
-            .ok_or_else(|| io::Error::other("the site folder cannot be read"))?;
-        Ok(stamp_of(&files))
+    /// Names, sizes and times of the inputs: any change to a file changes them (on Unix, its
+    /// change time cannot be set back). `None` when one cannot be read.
+    fn stamp(&self) -> Option<(Key, Vec<Input>)> {
+        let inputs = self.walk(true)?;
+        let mut h = blake3::Hasher::new();
+        for f in &inputs {
+            field(&mut h, f.rel.as_bytes());
+            meta_fields(&mut h, f.meta.as_ref()?, true);
+        }
+        Some((*h.finalize().as_bytes(), inputs))
     }
 
     /// One input's content hash, and whether it is a template with a volatile call.
@@ -393,8 +413,9 @@ impl Scan {
             InputKind::Dir => {
                 h.update(b"dir");
             }
-            InputKind::Link(target) => {
+            InputKind::Link => {
                 h.update(b"link");
+                let target = fs::read_link(&f.path).ok()?;
                 field(&mut h, target.as_os_str().as_encoded_bytes());
                 // What the link leads to, when it is a file (the loaders read through it).
                 if let Ok(bytes) = fs::read(&f.path) {
@@ -402,10 +423,17 @@ impl Scan {
                 }
             }
             InputKind::File => {
-                let bytes = fs::read(&f.path).ok()?;
                 h.update(b"file");
-                h.update(&bytes);
-                volatile = is_template(&f.rel) && calls_volatile(&bytes);
+                // One buffer per thread: a fresh one per file costs more than the reading.
+                thread_local!(static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
+                BUF.with_borrow_mut(|buf| -> Option<()> {
+                    use std::io::Read;
+                    buf.clear();
+                    fs::File::open(&f.path).ok()?.read_to_end(buf).ok()?;
+                    h.update(buf);
+                    volatile = is_template(&f.rel) && calls_volatile(buf);
+                    Some(())
+                })?;
             }
         }
         Some((*h.finalize().as_bytes(), volatile))
@@ -482,31 +510,44 @@ fn calls_volatile(text: &[u8]) -> bool {
     })
 }
 
-fn stamp_of(files: &[Input]) -> Key {
-    let mut h = blake3::Hasher::new();
-    for f in files {
-        field(&mut h, f.rel.as_bytes());
-        meta_fields(&mut h, &f.meta, true);
+/// What the stamps and listings keep of a file's metadata.
+#[derive(Clone, Copy)]
+struct Stat {
+    len: u64,
+    modified: Option<SystemTime>,
+    ino: u64,
+    /// Change time (seconds, nanoseconds); zero where there is none.
+    changed: (i64, i64),
+}
+
+impl Stat {
+    fn of(meta: &fs::Metadata) -> Stat {
+        #[cfg(unix)]
+        let (ino, changed) = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ino(), (meta.ctime(), meta.ctime_nsec()))
+        };
+        #[cfg(not(unix))]
+        let (ino, changed) = (0, (0, 0));
+        Stat {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            ino,
+            changed,
+        }
     }
-    *h.finalize().as_bytes()
 }
 
 /// Size, modification time and inode (and on inputs the change time, which no tool can set
 /// back; it is left out for outputs, whose hard links the swap removes).
-fn meta_fields(h: &mut blake3::Hasher, meta: &fs::Metadata, ctime: bool) {
-    h.update(&meta.len().to_le_bytes());
-    h.update(&nanos(meta.modified().ok()).to_le_bytes());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        h.update(&meta.ino().to_le_bytes());
-        if ctime {
-            h.update(&meta.ctime().to_le_bytes());
-            h.update(&meta.ctime_nsec().to_le_bytes());
-        }
+fn meta_fields(h: &mut blake3::Hasher, stat: &Stat, ctime: bool) {
+    h.update(&stat.len.to_le_bytes());
+    h.update(&nanos(stat.modified).to_le_bytes());
+    h.update(&stat.ino.to_le_bytes());
+    if ctime {
+        h.update(&stat.changed.0.to_le_bytes());
+        h.update(&stat.changed.1.to_le_bytes());
     }
-    #[cfg(not(unix))]
-    let _ = ctime;
 }
 
 fn nanos(t: Option<SystemTime>) -> u128 {
@@ -533,28 +574,23 @@ struct Listing {
 
 /// Every file and folder of `dir` but the marker, with size, time and inode.
 fn listing(dir: &Path) -> io::Result<Listing> {
+    let marker = dir.join(MARKER);
+    let nodes = tree(dir, true, &|path, _, _| path == marker)?;
     let mut h = blake3::Hasher::new();
     let (mut files, mut newest) = (0, None::<SystemTime>);
-    for entry in WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .min_depth(1)
-    {
-        let entry = entry.map_err(io::Error::other)?;
-        if entry.depth() == 1 && entry.file_name() == MARKER {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
-        field(&mut h, rel.as_os_str().as_encoded_bytes());
-        let ft = entry.file_type();
-        if ft.is_dir() {
-            h.update(b"d");
-            continue;
-        }
-        h.update(if ft.is_file() { b"f" } else { b"o" });
-        let meta = entry.metadata().map_err(io::Error::other)?;
-        meta_fields(&mut h, &meta, false);
-        if let Ok(m) = meta.modified() {
+    for n in &nodes {
+        field(&mut h, n.rel.as_bytes());
+        let meta = match (n.kind, &n.meta) {
+            (Kind::Dir, _) => {
+                h.update(b"d");
+                continue;
+            }
+            (_, Some(meta)) => meta,
+            (_, None) => return Err(io::Error::other("no metadata")),
+        };
+        h.update(if n.kind == Kind::File { b"f" } else { b"o" });
+        meta_fields(&mut h, meta, false);
+        if let Some(m) = meta.modified {
             newest = Some(newest.map_or(m, |n| n.max(m)));
         }
         files += 1;
@@ -564,6 +600,99 @@ fn listing(dir: &Path) -> io::Result<Listing> {
         files,
         newest,
     })
+}
+
+/// What a directory entry is (symbolic links are not followed).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Dir,
+    Link,
+    Other,
+}
+
+/// One entry of a folder tree, relative path with `/`.
+struct Node {
+    rel: String,
+    path: PathBuf,
+    kind: Kind,
+    meta: Option<Stat>,
+}
+
+/// Everything under `root` (not `root` itself), each folder before its entries, entries in
+/// name order; folders are read in parallel, and metadata is taken relative to the open folder
+/// (cheaper than a lookup of the whole path). `skip(path, name, kind)` leaves out an entry and
+/// what is under it.
+fn tree(
+    root: &Path,
+    with_meta: bool,
+    skip: &(dyn Fn(&Path, &str, Kind) -> bool + Sync),
+) -> io::Result<Vec<Node>> {
+    fn visit(
+        dir: &Path,
+        prefix: &str,
+        with_meta: bool,
+        skip: &(dyn Fn(&Path, &str, Kind) -> bool + Sync),
+    ) -> io::Result<Vec<Node>> {
+        let mut entries = Vec::new();
+        for e in fs::read_dir(dir)? {
+            let e = e?;
+            let ft = e.file_type()?;
+            let kind = if ft.is_dir() {
+                Kind::Dir
+            } else if ft.is_symlink() {
+                Kind::Link
+            } else if ft.is_file() {
+                Kind::File
+            } else {
+                Kind::Other
+            };
+            let name = e.file_name();
+            let path = e.path();
+            if skip(&path, &name.to_string_lossy(), kind) {
+                continue;
+            }
+            let meta = if with_meta {
+                Some(Stat::of(&e.metadata()?))
+            } else {
+                None
+            };
+            entries.push((name, path, kind, meta));
+        }
+        // Names are unique in a folder: an unstable sort gives one order, without a buffer.
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let subtrees: Vec<io::Result<Vec<Node>>> = entries
+            .par_iter()
+            .map(|(name, path, kind, _)| {
+                if *kind == Kind::Dir {
+                    visit(
+                        path,
+                        &format!("{prefix}{}/", name.to_string_lossy()),
+                        with_meta,
+                        skip,
+                    )
+                } else {
+                    Ok(Vec::new())
+                }
+            })
+            .collect();
+        let below: usize = subtrees
+            .iter()
+            .map(|t| t.as_ref().map_or(0, Vec::len))
+            .sum();
+        let mut out = Vec::with_capacity(entries.len() + below);
+        for ((name, path, kind, meta), sub) in entries.into_iter().zip(subtrees) {
+            out.push(Node {
+                rel: format!("{prefix}{}", name.to_string_lossy()),
+                path,
+                kind,
+                meta,
+            });
+            out.extend(sub?);
+        }
+        Ok(out)
+    }
+    visit(root, "", with_meta, skip)
 }
 
 /// The marker of the output folder as the last build left it.
@@ -604,10 +733,11 @@ impl Previous {
         })
     }
 
-    /// The number of output files when the marker records `key` and the output is untouched.
-    fn files_if(self, key: &Key) -> Option<usize> {
-        let now = self.now?;
-        let untouched = now.digest == self.output && now.files == self.files;
+    /// Whether the output is as the recorded build left it.
+    fn untouched(&self) -> bool {
+        let Some(now) = &self.now else {
+            return false;
+        };
         // A file written in the same clock tick as the marker could have been edited since
         // without its time changing.
         let settled = match (now.newest, self.marker_time) {
@@ -615,7 +745,7 @@ impl Previous {
             (None, _) => true,
             (Some(_), None) => false,
         };
-        (self.key == *key && untouched && settled).then_some(self.files)
+        now.digest == self.output && now.files == self.files && settled
     }
 }
 
