@@ -107,9 +107,7 @@ pub fn check(opts: &Options, config: &Config, started: Instant) -> Check {
     }
     if let Some(previous) = previous {
         let t = Instant::now();
-        let key = scan
-            .walk(false)
-            .and_then(|inputs| scan.key(&inputs, opts, config));
+        let key = scan.walk(false).and_then(|inputs| scan.key(&inputs));
         if timings {
             eprintln!("  fresh: inputs walk + hash   {:>8.1} ms", ms(t));
         }
@@ -132,8 +130,8 @@ pub fn check(opts: &Options, config: &Config, started: Instant) -> Check {
         eprintln!("  fresh: inputs stamp         {:>8.1} ms", ms(t));
     }
     let key = {
-        let (scan, opts, config) = (scan.clone(), opts.clone(), config.clone());
-        std::thread::spawn(move || scan.key(&inputs, &opts, &config))
+        let scan = scan.clone();
+        std::thread::spawn(move || scan.key(&inputs))
     };
     Check::Stale(Some(Pending::register(output, Entry { key, stamp, scan })))
 }
@@ -294,6 +292,9 @@ struct Scan {
     staging_prefix: String,
     /// The bundled theme is used (its templates are checked for volatile calls).
     bundled_theme: bool,
+    /// Hash of all but the files: the binary, the options, today, the config. Taken once,
+    /// before the build starts, as the build sees them.
+    build: Key,
 }
 
 /// One input: a path relative to the site folder, with `/`.
@@ -330,6 +331,7 @@ impl Scan {
             .unwrap_or_else(|| opts.root.join(".bangtin-cache"));
         let name = output.file_name()?.to_string_lossy().into_owned();
         Some(Scan {
+            build: build_key(&root, opts, config)?,
             skip: vec![real(output), real(&cache)],
             staging_prefix: format!(".{name}.staging-"),
             bundled_theme: config.theme.as_deref() == Some(BUNDLED_THEME_NAME)
@@ -374,11 +376,11 @@ impl Scan {
 
     /// The key of everything the build's output depends on; `None` when an input cannot be
     /// read or the templates make every build different.
-    fn key(&self, inputs: &[Input], opts: &Options, config: &Config) -> Option<Key> {
+    fn key(&self, inputs: &[Input]) -> Option<Key> {
         let hashes: Vec<Option<(Key, bool)>> = inputs.par_iter().map(|f| self.hash(f)).collect();
         let mut h = blake3::Hasher::new();
         h.update(FORMAT.as_bytes());
-        self.hash_build(&mut h, opts, config)?;
+        h.update(&self.build);
         for (f, hash) in inputs.iter().zip(&hashes) {
             let (hash, volatile) = (*hash)?;
             if volatile {
@@ -438,30 +440,31 @@ impl Scan {
         }
         Some((*h.finalize().as_bytes(), volatile))
     }
+}
 
-    /// Everything besides the files: the binary, the options, the date, the config.
-    fn hash_build(&self, h: &mut blake3::Hasher, opts: &Options, config: &Config) -> Option<()> {
-        field(h, env!("CARGO_PKG_VERSION").as_bytes());
-        let exe = std::env::current_exe().ok()?;
-        let meta = fs::metadata(&exe).ok()?;
-        field(h, exe.as_os_str().as_encoded_bytes());
-        h.update(&meta.len().to_le_bytes());
-        h.update(&nanos(meta.modified().ok()).to_le_bytes());
-        field(h, self.root.as_os_str().as_encoded_bytes());
-        field(h, output_dir(opts).as_os_str().as_encoded_bytes());
-        let options = (
-            opts.drafts,
-            opts.future,
-            &opts.base_url,
-            opts.lang.code(),
-            &opts.inject,
-            &opts.cache_dir,
-            today().to_string(),
-        );
-        hash_json(h, &options);
-        hash_json(h, config);
-        Some(())
-    }
+/// Everything besides the files: the binary, the options, the date, the config.
+fn build_key(root: &Path, opts: &Options, config: &Config) -> Option<Key> {
+    let mut h = blake3::Hasher::new();
+    field(&mut h, env!("CARGO_PKG_VERSION").as_bytes());
+    let exe = std::env::current_exe().ok()?;
+    let meta = fs::metadata(&exe).ok()?;
+    field(&mut h, exe.as_os_str().as_encoded_bytes());
+    h.update(&meta.len().to_le_bytes());
+    h.update(&nanos(meta.modified().ok()).to_le_bytes());
+    field(&mut h, root.as_os_str().as_encoded_bytes());
+    field(&mut h, output_dir(opts).as_os_str().as_encoded_bytes());
+    let options = (
+        opts.drafts,
+        opts.future,
+        &opts.base_url,
+        opts.lang.code(),
+        &opts.inject,
+        &opts.cache_dir,
+        today().to_string(),
+    );
+    hash_json(&mut h, &options);
+    hash_json(&mut h, config);
+    Some(*h.finalize().as_bytes())
 }
 
 /// Whether `rel` (relative to the site folder) is a template of the site or of a theme.
