@@ -1,6 +1,6 @@
 //! No-change rebuilds: when nothing a build reads has changed since the build that wrote the
 //! output folder, and the folder is still exactly as that build left it, there is nothing to
-//! render, and the build stops after a walk and a hash of its inputs.
+//! render, and the build stops after a walk of the output folder and a hash of its inputs.
 //!
 //! What a build's output depends on, all hashed into one key:
 //! - every file of the site folder that a build can read: all of `content/`, `static/`,
@@ -14,6 +14,7 @@
 //!
 //! The input files are stamped (size, times, inode) before the build reads anything, and
 //! stamped again at the output swap: the key is only recorded when nothing changed meanwhile.
+//! So a build that must run anyway hashes its inputs on a thread beside it.
 //!
 //! Templates that call `now()`, `get_random()` or `get_env()` give different output from one
 //! build to the next: such a site always builds in full.
@@ -164,7 +165,14 @@ fn up_to_date(files: usize, config: &Config, started: Instant) -> Built {
 /// The marker text for a staged output that is about to replace `output`: the key of the
 /// build and the digest of the staged files, when the build registered a key and its inputs
 /// did not change while it ran. `None` writes a plain marker (the next build runs in full).
-pub(crate) fn seal(output: &Path, staging: &Path) -> Option<Sealed> {
+///
+/// `written` lists the staged files with their metadata, as the output writer saw them, which
+/// saves walking the staging folder; `None` walks it.
+pub(crate) fn seal(
+    output: &Path,
+    staging: &Path,
+    written: Option<Vec<(String, Stat)>>,
+) -> Option<Sealed> {
     let entry = {
         let mut table = lock(&PENDING);
         let slot = table.get_mut(&std::path::absolute(output).ok()?)?;
@@ -182,7 +190,10 @@ pub(crate) fn seal(output: &Path, staging: &Path) -> Option<Sealed> {
     if entry.scan.stamp()?.0 != entry.stamp {
         return None;
     }
-    let listing = listing(staging).ok()?;
+    let listing = match written.and_then(listing_of_written) {
+        Some(l) => l,
+        None => listing(staging).ok()?,
+    };
     if timings {
         eprintln!("  fresh: inputs stamp + listing {:>6.1} ms", ms(t));
     }
@@ -515,7 +526,7 @@ fn calls_volatile(text: &[u8]) -> bool {
 
 /// What the stamps and listings keep of a file's metadata.
 #[derive(Clone, Copy)]
-struct Stat {
+pub(crate) struct Stat {
     len: u64,
     modified: Option<SystemTime>,
     ino: u64,
@@ -524,7 +535,7 @@ struct Stat {
 }
 
 impl Stat {
-    fn of(meta: &fs::Metadata) -> Stat {
+    pub(crate) fn of(meta: &fs::Metadata) -> Stat {
         #[cfg(unix)]
         let (ino, changed) = {
             use std::os::unix::fs::MetadataExt;
@@ -579,21 +590,53 @@ struct Listing {
 fn listing(dir: &Path) -> io::Result<Listing> {
     let marker = dir.join(MARKER);
     let nodes = tree(dir, true, &|path, _, _| path == marker)?;
+    digest(nodes.into_iter().map(|n| (n.rel, n.kind, n.meta)).collect())
+}
+
+/// The listing of a folder that holds exactly `files` (relative paths with `/`, as written)
+/// and the folders above them; `None` when a path appears twice.
+fn listing_of_written(mut files: Vec<(String, Stat)>) -> Option<Listing> {
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    if files.windows(2).any(|w| w[0].0 == w[1].0) {
+        return None;
+    }
+    let mut dirs = std::collections::HashSet::new();
+    for (rel, _) in &files {
+        let mut rest = rel.as_str();
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !dirs.insert(dir.to_string()) {
+                break;
+            }
+            rest = dir;
+        }
+    }
+    let mut entries: Vec<(String, Kind, Option<Stat>)> = files
+        .into_iter()
+        .map(|(rel, stat)| (rel, Kind::File, Some(stat)))
+        .collect();
+    entries.extend(dirs.into_iter().map(|d| (d, Kind::Dir, None)));
+    digest(entries).ok()
+}
+
+/// Digest of a listing, in tree order (each folder before what it holds, names sorted), so a
+/// walk and a record of the written files give the same digest for the same folder.
+fn digest(mut entries: Vec<(String, Kind, Option<Stat>)>) -> io::Result<Listing> {
+    entries.par_sort_unstable_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
     let mut h = blake3::Hasher::new();
     let (mut files, mut newest) = (0, None::<SystemTime>);
-    for n in &nodes {
-        field(&mut h, n.rel.as_bytes());
-        let meta = match (n.kind, &n.meta) {
+    for (rel, kind, stat) in &entries {
+        field(&mut h, rel.as_bytes());
+        let stat = match (kind, stat) {
             (Kind::Dir, _) => {
                 h.update(b"d");
                 continue;
             }
-            (_, Some(meta)) => meta,
+            (_, Some(stat)) => stat,
             (_, None) => return Err(io::Error::other("no metadata")),
         };
-        h.update(if n.kind == Kind::File { b"f" } else { b"o" });
-        meta_fields(&mut h, meta, false);
-        if let Some(m) = meta.modified {
+        h.update(if *kind == Kind::File { b"f" } else { b"o" });
+        meta_fields(&mut h, stat, false);
+        if let Some(m) = stat.modified {
             newest = Some(newest.map_or(m, |n| n.max(m)));
         }
         files += 1;
@@ -771,6 +814,35 @@ mod tests {
         assert!(is_template("themes/truong/templates/page.html"));
         assert!(!is_template("themes/truong/static/site.css"));
         assert!(!is_template("content/templates/a.md"));
+    }
+
+    #[test]
+    fn a_record_of_the_written_files_lists_like_a_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut written = Vec::new();
+        for rel in [
+            "index.html",
+            "b/c/index.html",
+            "b/index.html",
+            "a b/x.css",
+            "b/c/d.txt",
+        ] {
+            let p = d.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, rel).unwrap();
+            written.push((rel.to_string(), Stat::of(&fs::metadata(&p).unwrap())));
+        }
+        fs::write(d.join(MARKER), "bangtin\n").unwrap();
+        let walked = listing(d).unwrap();
+        let recorded = listing_of_written(written.clone()).unwrap();
+        assert_eq!(recorded.digest, walked.digest);
+        assert_eq!(recorded.files, 5);
+        written.push(written[0].clone());
+        assert!(
+            listing_of_written(written).is_none(),
+            "a path written twice"
+        );
     }
 
     #[test]

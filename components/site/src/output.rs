@@ -40,6 +40,8 @@ pub struct DirSink {
     made: Mutex<std::collections::HashSet<PathBuf>>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
+    /// Every file staged, with its metadata (for the marker, see [`crate::fresh`]).
+    files: Mutex<Vec<(String, crate::fresh::Stat)>>,
 }
 
 /// Why the output folder cannot be used.
@@ -103,6 +105,7 @@ impl Sink {
             staging,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            files: Mutex::new(Vec::new()),
         }))
     }
 
@@ -194,19 +197,35 @@ impl DirSink {
         p
     }
 
-    /// Reuses the previous file (same inode, same mtime) when its bytes are equal.
-    fn reuse(&self, prev: &Path, target: &Path) -> bool {
+    /// Reuses the previous file (same inode, same mtime) when its bytes are equal; the metadata
+    /// of the staged file, or `None` when it could not be reused.
+    fn reuse(&self, prev: &Path, prev_meta: &fs::Metadata, target: &Path) -> Option<fs::Metadata> {
         if fs::hard_link(prev, target).is_ok() {
-            return true;
+            return Some(prev_meta.clone());
         }
-        fs::copy(prev, target).is_ok()
+        fs::copy(prev, target).ok()?;
+        fs::metadata(target).ok()
+    }
+
+    /// Notes a staged file for the marker.
+    fn record(&self, rel: &str, meta: &fs::Metadata) {
+        let rel = rel
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("/");
+        let stat = crate::fresh::Stat::of(meta);
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel, stat));
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let target = self.target(rel)?;
         let prev = self.previous(rel);
         if !self.has_previous {
-            fs::write(&target, bytes)?;
+            self.record(rel, &write_file(&target, bytes)?);
             self.written.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
@@ -215,14 +234,15 @@ impl DirSink {
                 && fs::read(&prev).map(|b| b == bytes).unwrap_or(false)
             {
                 let _ = fs::remove_file(&target);
-                if self.reuse(&prev, &target) {
+                if let Some(staged) = self.reuse(&prev, &meta, &target) {
+                    self.record(rel, &staged);
                     self.unchanged.fetch_add(1, Ordering::Relaxed);
                     return Ok(());
                 }
             }
         }
         let _ = fs::remove_file(&target);
-        fs::write(&target, bytes)?;
+        self.record(rel, &write_file(&target, bytes)?);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -232,12 +252,16 @@ impl DirSink {
         let prev = self.previous(rel);
         let _ = fs::remove_file(&target);
         if let (Ok(a), Ok(b)) = (fs::metadata(&prev), fs::metadata(src)) {
-            if a.len() == b.len() && same_bytes(&prev, src)? && self.reuse(&prev, &target) {
-                self.unchanged.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
+            if a.len() == b.len() && same_bytes(&prev, src)? {
+                if let Some(staged) = self.reuse(&prev, &a, &target) {
+                    self.record(rel, &staged);
+                    self.unchanged.fetch_add(1, Ordering::Relaxed);
+                    return Ok(());
+                }
             }
         }
         fs::copy(src, &target)?;
+        self.record(rel, &fs::metadata(&target)?);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -246,7 +270,8 @@ impl DirSink {
         // The marker records the build's key (when it has one) with the staged files, so a
         // marker never describes an output that was not completely written.
         let marker = self.staging.join(MARKER);
-        let sealed = crate::fresh::seal(&self.output, &self.staging);
+        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let sealed = crate::fresh::seal(&self.output, &self.staging, Some(files));
         crate::fresh::write_marker(&marker, sealed.as_ref()).map_err(io_err(&marker))?;
         let stats = WriteStats {
             written: self.written.load(Ordering::Relaxed),
@@ -273,6 +298,14 @@ impl DirSink {
         }
         Ok(stats)
     }
+}
+
+/// Writes a new file; its metadata once written.
+fn write_file(path: &Path, bytes: &[u8]) -> io::Result<fs::Metadata> {
+    use std::io::Write;
+    let mut f = fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.metadata()
 }
 
 fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
