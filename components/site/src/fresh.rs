@@ -101,19 +101,22 @@ pub fn check(opts: &Options, config: &Config, started: Instant) -> Check {
         return Check::Stale(None);
     };
     let timings = std::env::var_os("BANGTIN_TIMINGS").is_some();
-    let t = Instant::now();
-    let previous = Previous::read(&output).filter(Previous::untouched);
-    if timings {
-        eprintln!("  fresh: output listing       {:>8.1} ms", ms(t));
-    }
-    if let Some(previous) = previous {
+    if let Some(mut previous) = Previous::read(&output) {
+        // The output folder and the inputs at once: both are needed to skip the build.
         let t = Instant::now();
-        let key = scan.walk(false).and_then(|inputs| scan.key(&inputs));
+        let (now, key) = rayon::join(
+            || listing(&output).ok(),
+            || scan.walk(false).and_then(|inputs| scan.key(&inputs)),
+        );
+        previous.now = now;
         if timings {
-            eprintln!("  fresh: inputs walk + hash   {:>8.1} ms", ms(t));
+            eprintln!(
+                "  fresh: output listing + inputs walk + hash {:>8.1} ms",
+                ms(t)
+            );
         }
         match key {
-            Some(key) if key == previous.key => {
+            Some(key) if key == previous.key && previous.untouched() => {
                 return Check::UpToDate(Box::new(up_to_date(previous.files, config, started)));
             }
             // Volatile templates or unreadable inputs: no key to record either.
@@ -746,7 +749,7 @@ struct Previous {
     key: Key,
     output: Key,
     files: usize,
-    /// The output as it is now.
+    /// The output as it is now (listed by the caller).
     now: Option<Listing>,
     marker_time: Option<SystemTime>,
 }
@@ -774,7 +777,7 @@ impl Previous {
             key: key("inputs")?,
             output: key("output")?,
             files: fields.get("files")?.parse().ok()?,
-            now: listing(output).ok(),
+            now: None,
             marker_time,
         })
     }
