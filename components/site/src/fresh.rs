@@ -88,10 +88,10 @@ fn output_dir(opts: &Options) -> PathBuf {
 /// Whether the output folder already holds the build `opts` asks for. Only for builds written
 /// to a folder without a session cache (`serve` has its own way of reusing work).
 ///
-/// The inputs are listed and stamped (size, times) first; when the output folder holds a
-/// recorded, untouched build, they are hashed at once to compare keys. Otherwise nothing can
-/// be skipped, and the hashing runs beside the build; the stamp, checked again at the swap,
-/// tells whether what was hashed is what the build read.
+/// When the output folder's marker records a key, the output is listed and the inputs are
+/// hashed side by side, to compare. When the build must run, the inputs are stamped (size,
+/// times, inode) before it reads them and hashed beside it; the stamp, checked again at the
+/// swap, tells whether what was hashed is what the build read.
 pub fn check(opts: &Options, config: &Config, started: Instant) -> Check {
     if opts.memory || opts.cache.is_some() {
         return Check::Stale(None);
