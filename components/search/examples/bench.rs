@@ -44,7 +44,7 @@ fn main() {
         let mut fast = Vec::new();
         search::text::unicode_words(&d.body, |w| fast.push(w));
         let slow: Vec<&str> =
-            unicode_segmentation::UnicodeSegmentation::unicode_words(d.body.as_str()).collect();
+            unicode_segmentation::UnicodeSegmentation::unicode_words(&*d.body).collect();
         assert_eq!(fast, slow, "{}", d.url);
     }
     println!(
@@ -327,7 +327,7 @@ fn gzip_len(bytes: &[u8]) -> usize {
 }
 
 /// Reads the corpus: every `<section>/<page>.md`, with the section title from `_index.md`.
-fn load(content: &Path) -> Vec<Doc> {
+fn load(content: &Path) -> Vec<Doc<'static>> {
     let mut sections: Vec<PathBuf> = std::fs::read_dir(content)
         .expect("content folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -358,11 +358,11 @@ fn load(content: &Path) -> Vec<Doc> {
                 .to_string_lossy()
                 .to_string();
             docs.push(Doc {
-                url: format!("/{sec_name}/{slug}/"),
-                title,
-                date,
-                section: sec_title.clone(),
-                body: strip_markdown(body),
+                url: format!("/{sec_name}/{slug}/").into(),
+                title: title.into(),
+                date: date.map(Into::into),
+                section: sec_title.clone().into(),
+                body: strip_markdown(body).into(),
             });
         }
     }

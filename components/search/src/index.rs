@@ -2,11 +2,28 @@
 //!
 //! Layout (all JSON, see README.md for the field meanings):
 //! - `meta.json`: document count, shard boundaries, section names, a content hash;
-//! - `t-<i>.json`: a contiguous range of folded words -> exact forms -> postings;
-//! - `d-<j>.json`: `per` consecutive documents (URL, title, date, section, snippet text).
+//! - `t-<i>-<hash>.json`: a contiguous range of folded words -> exact forms -> postings;
+//! - `d-<j>-<hash>.json`: `per` consecutive documents (URL, title, date, section, snippet text).
+//!
+//! How the build runs (the document shards are made alongside steps 1-4, which do not need
+//! them):
+//! 1. The pages are cut into a few runs of consecutive pages, tokenized in parallel. A run
+//!    keeps a table of the space-separated chunks it has seen ("biển,", "“Hoàng"): a chunk
+//!    seen before costs one hash lookup, and only a new chunk is split into words. Each
+//!    word of the run keeps its postings as a list of varints (about 2 bytes a posting).
+//! 2. The distinct written forms of the site are normalized once each.
+//! 3. Each run finds its words by exact form (a counting sort of the word ids).
+//! 4. The JSON of each folded word is written from the runs' lists, in parallel, a window
+//!    of words at a time, and cut into shards.
+//!
+//! Files are handed to the caller as soon as they are made ([`build_into`]), so the index
+//! never sits whole in memory: fresh memory is expensive (page faults were the largest part
+//! of the index build in bangtin before this layout).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
@@ -21,10 +38,40 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 /// Body weights are quantized to 1..=Q_MAX (0 = word only in the title).
 const Q_MAX: f32 = 15.0;
+/// Pages per run at least (fewer runs on small sites: each has its own dictionaries).
+const MIN_RUN: usize = 32;
 
 /// Builds the search index of one language; returns the files to write, relative to the
-/// output root, all under `search/<lang>/`.
+/// output root, all under `search/<lang>/`: `meta.json` first, then the term shards, then
+/// the document shards.
 pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)> {
+    let files = Mutex::new(Vec::new());
+    write_index(lang, docs, opts, &|key, name, bytes| {
+        lock(&files).push((key, name, bytes));
+    });
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by_key(|f| f.0);
+    files.into_iter().map(|(_, n, b)| (n, b)).collect()
+}
+
+/// [`build`], handing each file to `emit` (path relative to the output root, bytes) as soon
+/// as it is made instead of returning them all: the shards in no particular order, from
+/// several threads, then `meta.json` last (so a site uploaded in that order never has a
+/// `meta.json` naming missing shards). The files are the same as [`build`]'s.
+pub fn build_into(lang: &str, docs: &[Doc], opts: &Options, emit: impl Fn(String, Vec<u8>) + Sync) {
+    write_index(lang, docs, opts, &|_, name, bytes| emit(name, bytes));
+}
+
+/// Order of the files in [`build`]'s list: (0, 0) for meta.json, (1, i) for term shard i,
+/// (2, j) for document shard j.
+type FileKey = (u8, usize);
+type Emit<'e> = dyn Fn(FileKey, String, Vec<u8>) + Sync + 'e;
+
+fn write_index(lang: &str, docs: &[Doc], opts: &Options, emit: &Emit) {
+    assert!(
+        u32::try_from(docs.len()).is_ok(),
+        "search: too many pages for one index"
+    );
     let dir = format!("search/{lang}/");
     let t0 = std::time::Instant::now();
     let trace = std::env::var_os("SEARCH_PHASES").is_some();
@@ -33,16 +80,64 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
             eprintln!("search index: {name} {:?}", t0.elapsed());
         }
     };
+    let ((bounds, term_names), (per, sections, doc_names)) = rayon::join(
+        || term_shards(&dir, docs, opts, emit, &phase),
+        || doc_shards(&dir, docs, opts, emit),
+    );
+    phase("term and document shards");
 
-    // 1. Each page's words as written, counted. Pages are split in runs (one per parallel
-    // job), each with its own dictionary of written forms, so that a word costs one hash
-    // lookup and nothing is allocated per word.
-    let batches: Vec<Batch> = docs
-        .par_iter()
-        .enumerate()
-        .with_min_len(32)
-        .fold(Batch::default, |mut b, (i, d)| {
-            b.add(i as u32, d);
+    // Shard names are `<kind>-<i>-<hash>.json`; meta.json lists the hashes.
+    let hash_of = |name: &str| {
+        name.rsplit('-')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".json")
+            .to_string()
+    };
+    let mut h = Fx::default();
+    for path in term_names.iter().chain(&doc_names) {
+        h.write(path.as_bytes());
+    }
+    let term_hashes: Vec<String> = term_names.iter().map(|n| hash_of(n)).collect();
+    let doc_hashes: Vec<String> = doc_names.iter().map(|n| hash_of(n)).collect();
+    let mut meta = format!(
+        "{{\"v\":{VERSION},\"lang\":{},\"n\":{},\"per\":{per},\"h\":\"{:016x}\",\"sec\":",
+        json_str(lang),
+        docs.len(),
+        h.finish()
+    );
+    meta.push_str(&serde_json::Value::from(sections).to_string());
+    meta.push_str(",\"t\":");
+    meta.push_str(&serde_json::Value::from(bounds).to_string());
+    meta.push_str(",\"th\":");
+    meta.push_str(&serde_json::Value::from(term_hashes).to_string());
+    meta.push_str(",\"dh\":");
+    meta.push_str(&serde_json::Value::from(doc_hashes).to_string());
+    meta.push_str("}\n");
+    emit((0, 0), format!("{dir}meta.json"), meta.into_bytes());
+}
+
+/// Writes the term shards; returns the first folded word and the file name of each.
+fn term_shards(
+    dir: &str,
+    docs: &[Doc],
+    opts: &Options,
+    emit: &Emit,
+    phase: &(dyn Fn(&str) + Sync),
+) -> (Vec<String>, Vec<String>) {
+    // 1. Each page's words as written, counted, in runs of consecutive pages.
+    let runs = docs
+        .len()
+        .div_ceil(MIN_RUN)
+        .clamp(1, 4 * rayon::current_num_threads());
+    let batches: Vec<Batch> = (0..runs)
+        .into_par_iter()
+        .map(|r| {
+            let range = r * docs.len() / runs..(r + 1) * docs.len() / runs;
+            let mut b = Batch::new(range.start as u32);
+            for d in &docs[range] {
+                b.add(d);
+            }
             b
         })
         .collect();
@@ -66,6 +161,7 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
                 .collect()
         })
         .collect();
+    drop(written_ids);
     let exact_of: Vec<String> = written
         .par_iter()
         .map(|w| {
@@ -87,73 +183,46 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
             })
         })
         .collect();
+    drop(exact_ids);
     phase(&format!(
         "normalize ({} written forms, {} exact forms)",
         written.len(),
         exacts.len()
     ));
 
-    // 3. Postings by exact form, in document order.
-    let total_len: u64 = batches
+    // 3. Each run's words by exact form; the length part of each page's weights.
+    let lens: Vec<u32> = batches
         .iter()
-        .flat_map(|b| &b.docs)
-        .map(|d| u64::from(d.1))
-        .sum();
+        .flat_map(|b| b.lens.iter().copied())
+        .collect();
+    let total_len: u64 = lens.iter().map(|&n| u64::from(n)).sum();
     let avg_len = (total_len as f32 / docs.len().max(1) as f32).max(1.0);
-    let weighted: Vec<Vec<(u32, Vec<Posting>)>> = batches
-        .par_iter()
-        .zip(&local_to_written)
+    let norms: Vec<f32> = lens.iter().map(|&n| length_norm(n, avg_len)).collect();
+    let runs: Vec<Run> = batches
+        .into_par_iter()
+        .zip(local_to_written)
         .map(|(b, to_written)| {
-            b.docs
-                .iter()
-                .map(|&(doc, len, start, end)| {
-                    let mut terms: Vec<(u32, u32, bool)> = b.terms[start..end]
-                        .iter()
-                        .map(|&(local, tf, t)| {
-                            (written_to_exact[to_written[local as usize] as usize], tf, t)
-                        })
-                        .collect();
-                    // Two written forms ("Hoà", "hòa") can share one exact form: add them up.
-                    terms.sort_unstable_by_key(|t| t.0);
-                    let mut out: Vec<Posting> = Vec::with_capacity(terms.len());
-                    let mut i = 0;
-                    while i < terms.len() {
-                        let (id, mut tf, mut title) = terms[i];
-                        i += 1;
-                        while i < terms.len() && terms[i].0 == id {
-                            tf += terms[i].1;
-                            title |= terms[i].2;
-                            i += 1;
-                        }
-                        out.push((id, weight(tf, title, len, avg_len)));
-                    }
-                    (doc, out)
-                })
-                .collect()
+            let to_exact = to_written.iter().map(|&w| written_to_exact[w as usize]);
+            Run::new(b, to_exact, exacts.len())
         })
         .collect();
-    let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); exacts.len()];
-    for (doc, terms) in weighted.iter().flatten() {
-        for (id, w) in terms {
-            postings[*id as usize].push((*doc, *w));
-        }
-    }
-    drop(weighted);
-    // Runs come back in order, so the lists are sorted already; make sure of it.
-    postings
-        .par_iter_mut()
-        .filter(|l| !l.is_sorted_by_key(|p| p.0))
-        .for_each(|l| l.sort_unstable_by_key(|p| p.0));
-    phase("postings");
+    phase(&format!(
+        "postings ({} in {} bytes of lists)",
+        runs.iter().map(|r| r.postings).sum::<usize>(),
+        runs.iter()
+            .flat_map(|r| &r.lists)
+            .map(Vec::len)
+            .sum::<usize>()
+    ));
 
-    // Group the exact forms under their folded form, in the order the script searches.
-    let mut entries: Vec<Entry> = postings
-        .into_par_iter()
-        .zip(exacts.par_iter())
-        .map(|(list, exact)| (fold(exact), exact.to_string(), list))
+    // 4. The exact forms grouped under their folded form, in the order the script searches.
+    let mut entries: Vec<(String, &str, u32)> = exacts
+        .par_iter()
+        .enumerate()
+        .map(|(id, exact)| (fold(exact), *exact, id as u32))
         .collect();
-    entries.par_sort_unstable_by(|a, b| utf16_cmp(&a.0, &b.0).then_with(|| utf16_cmp(&a.1, &b.1)));
-    let mut groups: Vec<&[Entry]> = Vec::new();
+    entries.par_sort_unstable_by(|a, b| utf16_cmp(&a.0, &b.0).then_with(|| utf16_cmp(a.1, b.1)));
+    let mut groups: Vec<&[(String, &str, u32)]> = Vec::new();
     let mut start = 0;
     for i in 1..=entries.len() {
         if i == entries.len() || entries[i].0 != entries[start].0 {
@@ -161,29 +230,63 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
             start = i;
         }
     }
-    let fragments: Vec<Vec<u8>> = groups.par_iter().map(|g| term_json(g)).collect();
-
-    phase("term shards");
-    let mut files = Vec::new();
-    let mut bounds: Vec<&str> = Vec::new();
+    // Their JSON, a window of words at a time (in parallel within the window), so that only
+    // a window's fragments are in memory at once. A shard is closed when adding the next word
+    // would pass `shard_bytes`; the shards closed in a window are named and handed over in
+    // parallel.
+    const WINDOW: usize = 256;
+    let mut bounds: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     let mut shard: Vec<u8> = Vec::new();
-    for (group, frag) in groups.iter().zip(&fragments) {
-        if !shard.is_empty() && shard.len() + frag.len() > opts.shard_bytes {
-            close_term_shard(&dir, &mut files, &mut shard);
+    let mut closed: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut hand_over = |closed: &mut Vec<(usize, Vec<u8>)>| {
+        let done: Vec<String> = closed
+            .par_drain(..)
+            .map(|(i, bytes)| {
+                let name = shard_name(dir, "t", i, &bytes);
+                emit((1, i), name.clone(), bytes);
+                name
+            })
+            .collect();
+        names.extend(done);
+    };
+    for window in groups.chunks(WINDOW) {
+        let fragments: Vec<Vec<u8>> = window
+            .par_iter()
+            .map_init(Vec::new, |merged, g| term_json(g, &runs, &norms, merged))
+            .collect();
+        for (group, frag) in window.iter().zip(&fragments) {
+            if !shard.is_empty() && shard.len() + frag.len() > opts.shard_bytes {
+                shard.extend_from_slice(b"}\n");
+                closed.push((bounds.len() - 1, std::mem::take(&mut shard)));
+            }
+            if shard.is_empty() {
+                bounds.push(group[0].0.clone());
+                shard.reserve(opts.shard_bytes + 2);
+                shard.push(b'{');
+            } else {
+                shard.push(b',');
+            }
+            shard.extend_from_slice(frag);
         }
-        if shard.is_empty() {
-            bounds.push(&group[0].0);
-            shard.push(b'{');
-        } else {
-            shard.push(b',');
-        }
-        shard.extend_from_slice(frag);
+        hand_over(&mut closed);
     }
     if !shard.is_empty() {
-        close_term_shard(&dir, &mut files, &mut shard);
+        shard.extend_from_slice(b"}\n");
+        closed.push((bounds.len() - 1, shard));
+        hand_over(&mut closed);
     }
+    (bounds, names)
+}
 
-    // Documents: a fixed count per shard, so the script finds a document's shard by division.
+/// Writes the document shards: a fixed count of pages per shard, so the script finds a
+/// page's shard by division. Returns that count, the section titles and the file names.
+fn doc_shards<'d>(
+    dir: &str,
+    docs: &'d [Doc],
+    opts: &Options,
+    emit: &Emit,
+) -> (usize, Vec<&'d str>, Vec<String>) {
     let mut sections: Vec<&str> = Vec::new();
     let mut section_ids: HashMap<&str, usize> = HashMap::new();
     let section_of: Vec<usize> = docs
@@ -201,10 +304,11 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
         .map(|d| d.body.len().min(cap) + d.title.len() + d.url.len() + 48)
         .sum();
     let per = (opts.doc_shard_bytes / (estimate / docs.len().max(1)).max(1)).max(1);
-    let doc_shards: Vec<Vec<u8>> = docs
+    let names: Vec<String> = docs
         .par_chunks(per)
         .zip(section_of.par_chunks(per))
-        .map(|(chunk, secs)| {
+        .enumerate()
+        .map(|(j, (chunk, secs))| {
             let mut out = Vec::with_capacity(opts.doc_shard_bytes + opts.doc_shard_bytes / 4);
             out.push(b'[');
             for (i, (d, sec)) in chunk.iter().zip(secs).enumerate() {
@@ -214,160 +318,530 @@ pub fn build(lang: &str, docs: &[Doc], opts: &Options) -> Vec<(String, Vec<u8>)>
                 push_doc(&mut out, d, *sec, cap);
             }
             out.extend_from_slice(b"]\n");
-            out
+            let name = shard_name(dir, "d", j, &out);
+            emit((2, j), name.clone(), out);
+            name
         })
         .collect();
-    let doc_names: Vec<String> = doc_shards
-        .par_iter()
-        .enumerate()
-        .map(|(j, bytes)| shard_name(&dir, "d", j, bytes))
-        .collect();
-    phase("document shards");
-    // Shard names are `<kind>-<i>-<hash>.json`; meta.json lists the hashes.
-    let hash_of = |name: &str| {
-        name.rsplit('-')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(".json")
-            .to_string()
-    };
-    let term_hashes: Vec<String> = files.iter().map(|(n, _)| hash_of(n)).collect();
-    let doc_hashes: Vec<String> = doc_names.iter().map(|n| hash_of(n)).collect();
-    files.extend(doc_names.into_iter().zip(doc_shards));
-
-    let mut h = Fx::default();
-    for (path, _) in &files {
-        h.write(path.as_bytes());
-    }
-    let mut meta = format!(
-        "{{\"v\":{VERSION},\"lang\":{},\"n\":{},\"per\":{per},\"h\":\"{:016x}\",\"sec\":",
-        json_str(lang),
-        docs.len(),
-        h.finish()
-    );
-    meta.push_str(&serde_json::Value::from(sections).to_string());
-    meta.push_str(",\"t\":");
-    meta.push_str(&serde_json::Value::from(bounds).to_string());
-    meta.push_str(",\"th\":");
-    meta.push_str(&serde_json::Value::from(term_hashes).to_string());
-    meta.push_str(",\"dh\":");
-    meta.push_str(&serde_json::Value::from(doc_hashes).to_string());
-    meta.push_str("}\n");
-    files.insert(0, (format!("{dir}meta.json"), meta.into_bytes()));
-    files
+    (per, sections, names)
 }
 
-/// A posting: (document id, weight); before the final lists, (exact word id, weight).
-type Posting = (u32, u8);
-/// One exact form: (folded form, exact form, postings in document order).
-type Entry = (String, String, Vec<Posting>);
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
-/// The words of a run of pages, numbered in a dictionary of the run's own.
-#[derive(Default)]
+/// The words of a run of consecutive pages, numbered in a dictionary of the run's own.
 struct Batch<'a> {
+    /// Document id of the run's first page.
+    first: u32,
+    /// The space-separated chunks seen: an open-addressing table, at most half full.
+    slots: Vec<Slot>,
+    /// `64 - log2(slots.len())`: a hash's top bits pick its first slot.
+    shift: u32,
+    chunks: Vec<Chunk<'a>>,
+    /// The local word ids of each chunk's words, one chunk after the other.
+    tokens: Vec<u32>,
     /// Written form of each local word id.
     words: Vec<&'a str>,
     ids: FastMap<&'a str, u32>,
-    /// (local word id, count in the body, in the title) of every page, one after the other.
-    terms: Vec<(u32, u32, bool)>,
-    /// (document id, words in the body, range in `terms`) of each page.
-    docs: Vec<(u32, u32, usize, usize)>,
-    // Scratch space for counting one page, indexed by local word id.
+    /// The postings of each local word: for each page that has it, in order,
+    /// `varint(page - previous page)` then `varint(tf << 1 | in title)`; pages are counted
+    /// from 1 at the run's first (so the first delta is that page's number).
+    lists: Vec<Vec<u8>>,
+    /// The last page (from 1, 0 for none) of each local word, for the deltas.
+    last: Vec<u32>,
+    /// Words in the body of each page.
+    lens: Vec<u32>,
+    /// How many postings `lists` hold (for the phase trace).
+    postings: usize,
+    /// Scratch space for counting one page, by local word id: `tf << 1 | in title`.
     counts: Vec<u32>,
-    titles: Vec<bool>,
     touched: Vec<u32>,
 }
 
+/// A chunk of text between ASCII whitespace, as first seen, and its words in `tokens`.
+struct Chunk<'a> {
+    bytes: &'a [u8],
+    tokens: Range<u32>,
+}
+
+/// One slot of the chunk table: what a lookup needs, in 32 bytes.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// The first 16 bytes of the chunk, its length, the top of its hash (see [`Key`]).
+    head: [u64; 2],
+    len: u32,
+    hash: u32,
+    /// Index + 1 of the chunk in `chunks`, 0 for an empty slot.
+    chunk: u32,
+    /// The chunk's word when it has exactly one (the usual case), else [`MANY`].
+    word: u32,
+}
+
+const MANY: u32 = u32::MAX;
+
+impl Slot {
+    fn holds(&self, key: &Key) -> bool {
+        self.head == key.head
+            && self.len as usize == key.len
+            && self.hash == (key.hash >> 32) as u32
+    }
+}
+
+/// What tells chunks apart quickly: the hash of the bytes, their length, and the bytes
+/// themselves when they fit in 16 (zero-padded; longer chunks are compared in full).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key {
+    hash: u64,
+    len: usize,
+    head: [u64; 2],
+}
+
+impl Key {
+    /// The key of `b[start..end]` (it depends only on those bytes), reading 8 bytes at a time.
+    #[inline]
+    fn of(b: &[u8], start: usize, end: usize) -> Key {
+        let read = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+        let len = end - start;
+        let mut h = Fx(len as u64);
+        let mut head = [0u64; 2];
+        if len <= 16 {
+            if len > 8 {
+                // The first 8 bytes, then the last 8 without those already taken.
+                head[0] = read(start);
+                head[1] = read(end - 8) >> (8 * (16 - len));
+            } else if len > 0 && b.len() - start >= 8 {
+                // Load 8 bytes and keep the chunk's own.
+                head[0] = read(start) & (u64::MAX >> (64 - 8 * len));
+            } else {
+                let mut last = [0u8; 8];
+                last[..len].copy_from_slice(&b[start..end]);
+                head[0] = u64::from_le_bytes(last);
+            }
+            h.add(head[0]);
+            h.add(head[1]);
+        } else {
+            let mut i = start;
+            while end - i > 8 {
+                h.add(read(i));
+                i += 8;
+            }
+            // The last 8 bytes, overlapping the previous word.
+            h.add(read(end - 8));
+        }
+        Key {
+            hash: h.finish(),
+            len,
+            head,
+        }
+    }
+}
+
+/// A run's postings, found by exact form.
+struct Run {
+    /// Document id of the run's first page.
+    first: u32,
+    /// The postings of each local word (see [`Batch::lists`]).
+    lists: Vec<Vec<u8>>,
+    /// The local words sorted by exact form: those of exact form `e` are
+    /// `by_exact[ends[e - 1]..ends[e]]` (from 0 for `e = 0`).
+    by_exact: Vec<u32>,
+    ends: Vec<u32>,
+    /// How many postings `lists` hold.
+    postings: usize,
+}
+
+impl Run {
+    fn new(b: Batch, to_exact: impl Iterator<Item = u32>, n_exact: usize) -> Run {
+        // A counting sort of the local words by exact form.
+        let to_exact: Vec<u32> = to_exact.collect();
+        let mut ends = vec![0u32; n_exact];
+        for &e in &to_exact {
+            ends[e as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in &mut ends {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        let mut by_exact = vec![0u32; to_exact.len()];
+        for (local, &e) in to_exact.iter().enumerate() {
+            let slot = &mut ends[e as usize];
+            by_exact[*slot as usize] = local as u32;
+            *slot += 1;
+        }
+        Run {
+            first: b.first,
+            postings: b.postings,
+            lists: b.lists,
+            by_exact,
+            ends,
+        }
+    }
+
+    /// The local words of exact form `e`.
+    fn words_of(&self, e: u32) -> &[u32] {
+        let e = e as usize;
+        let start = if e == 0 { 0 } else { self.ends[e - 1] as usize };
+        &self.by_exact[start..self.ends[e] as usize]
+    }
+}
+
+fn push_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// The (page, `tf << 1 | in title`) pairs of a list of [`Batch::lists`].
+fn postings(list: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
+    let mut bytes = list.iter();
+    let mut next = move || {
+        let mut n = 0u32;
+        let mut shift = 0;
+        loop {
+            let b = *bytes.next()?;
+            n |= u32::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Some(n);
+            }
+            shift += 7;
+        }
+    };
+    let mut page = 0;
+    std::iter::from_fn(move || {
+        page += next()?;
+        Some((page, next()?))
+    })
+}
+
 impl<'a> Batch<'a> {
-    fn add(&mut self, doc: u32, d: &'a Doc) {
+    fn new(first: u32) -> Self {
+        let bits = 12;
+        Batch {
+            first,
+            slots: vec![Slot::default(); 1 << bits],
+            shift: 64 - bits,
+            chunks: Vec::new(),
+            tokens: Vec::new(),
+            words: Vec::new(),
+            ids: FastMap::default(),
+            lists: Vec::new(),
+            last: Vec::new(),
+            lens: Vec::new(),
+            postings: 0,
+            counts: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, d: &'a Doc) {
+        let len = self.scan(&d.body, false);
+        self.scan(&d.title, true);
+        self.lens.push(len);
+        let page = self.lens.len() as u32;
+        self.postings += self.touched.len();
+        for id in self.touched.drain(..) {
+            let id = id as usize;
+            let list = &mut self.lists[id];
+            push_varint(list, page - self.last[id]);
+            push_varint(list, self.counts[id]);
+            self.last[id] = page;
+            self.counts[id] = 0;
+        }
+    }
+
+    /// Counts the words of `text` (in the body, or as title words); returns how many.
+    fn scan(&mut self, text: &'a str, title: bool) -> u32 {
+        let b = text.as_bytes();
+        let mut n = 0;
+        let mut i = 0;
+        loop {
+            // Chunks already in the table (the fields borrowed apart, so that the loop keeps
+            // them in registers), up to the first new one.
+            let Batch {
+                slots,
+                shift,
+                chunks,
+                tokens,
+                counts,
+                touched,
+                ..
+            } = &mut *self;
+            let mask = slots.len() - 1;
+            let mut new = None;
+            while i < b.len() {
+                if b[i].is_ascii_whitespace() {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                i = next_space(b, i + 1);
+                let key = Key::of(b, start, i);
+                let mut slot = (key.hash >> *shift) as usize;
+                let found = loop {
+                    let s = &slots[slot];
+                    if s.chunk == 0 {
+                        break None;
+                    }
+                    if s.holds(&key)
+                        && (key.len <= 16 || chunks[s.chunk as usize - 1].bytes == &b[start..i])
+                    {
+                        break Some(s);
+                    }
+                    slot = (slot + 1) & mask;
+                };
+                match found {
+                    Some(s) => n += count(s, chunks, tokens, counts, touched, title),
+                    None => {
+                        new = Some((start, key, slot));
+                        break;
+                    }
+                }
+            }
+            let Some((start, key, slot)) = new else {
+                return n;
+            };
+            let s = self.insert(text, start, i, key, slot);
+            let Batch {
+                chunks,
+                tokens,
+                counts,
+                touched,
+                ..
+            } = &mut *self;
+            n += count(&s, chunks, tokens, counts, touched, title);
+        }
+    }
+
+    /// Adds the chunk `text[start..end]` at `slot` of the table, with its words.
+    #[cold]
+    #[inline(never)]
+    fn insert(&mut self, text: &'a str, start: usize, end: usize, key: Key, slot: usize) -> Slot {
+        let bytes = &text.as_bytes()[start..end];
+        let t0 = self.tokens.len() as u32;
         let Batch {
+            tokens,
             words,
             ids,
             counts,
-            titles,
-            touched,
+            lists,
+            last,
             ..
         } = self;
-        // Counts `w` in the body, or marks it as in the title.
-        let mut count = |w: &'a str, in_title: bool| {
+        // The bounds are next to ASCII bytes (or the ends): character boundaries.
+        for_each_word(&text[start..end], |w| {
             let id = *ids.entry(w).or_insert_with(|| {
                 words.push(w);
                 counts.push(0);
-                titles.push(false);
+                lists.push(Vec::new());
+                last.push(0);
                 words.len() as u32 - 1
-            }) as usize;
-            if counts[id] == 0 && !titles[id] {
-                touched.push(id as u32);
-            }
-            if in_title {
-                titles[id] = true;
-            } else {
-                counts[id] += 1;
-            }
-        };
-        let mut len = 0u32;
-        for_each_word(&d.body, |w| {
-            len += 1;
-            count(w, false);
+            });
+            tokens.push(id);
         });
-        for_each_word(&d.title, |w| count(w, true));
-        let start = self.terms.len();
-        for id in self.touched.drain(..) {
-            let i = id as usize;
-            self.terms.push((id, self.counts[i], self.titles[i]));
-            self.counts[i] = 0;
-            self.titles[i] = false;
+        let tokens = t0..self.tokens.len() as u32;
+        let s = Slot {
+            head: key.head,
+            len: key.len as u32,
+            hash: (key.hash >> 32) as u32,
+            chunk: self.chunks.len() as u32 + 1,
+            word: match tokens.len() {
+                1 => self.tokens[t0 as usize],
+                _ => MANY,
+            },
+        };
+        self.chunks.push(Chunk { bytes, tokens });
+        self.slots[slot] = s;
+        if self.chunks.len() * 2 > self.slots.len() {
+            self.grow();
         }
-        self.docs.push((doc, len, start, self.terms.len()));
+        s
     }
+
+    fn grow(&mut self) {
+        self.shift -= 1;
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        let mask = self.slots.len() - 1;
+        for s in old.into_iter().filter(|s| s.chunk != 0) {
+            let bytes = self.chunks[s.chunk as usize - 1].bytes;
+            let mut slot = (Key::of(bytes, 0, bytes.len()).hash >> self.shift) as usize;
+            while self.slots[slot].chunk != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.slots[slot] = s;
+        }
+    }
+}
+
+/// Counts the words of the chunk in slot `s` in `counts` (`tf << 1 | in title`), noting the
+/// words met for the first time on the page in `touched`; returns how many words it has.
+#[inline(always)]
+fn count(
+    s: &Slot,
+    chunks: &[Chunk],
+    tokens: &[u32],
+    counts: &mut [u32],
+    touched: &mut Vec<u32>,
+    title: bool,
+) -> u32 {
+    let ids = if s.word != MANY {
+        std::slice::from_ref(&s.word)
+    } else {
+        let r = &chunks[s.chunk as usize - 1].tokens;
+        &tokens[r.start as usize..r.end as usize]
+    };
+    for &id in ids {
+        let count = &mut counts[id as usize];
+        if *count == 0 {
+            touched.push(id);
+        }
+        if title {
+            *count |= 1;
+        } else {
+            *count += 2;
+        }
+    }
+    ids.len() as u32
+}
+
+/// The index of the first ASCII whitespace in `b` from `i` on, or `b.len()`.
+fn next_space(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    while let Some(word) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        // The high bit of each byte below 0x21 (and maybe of some bytes after one of them:
+        // the lowest one is exact).
+        let low = x.wrapping_sub(0x21 * ONES) & !x & (0x80 * ONES);
+        if low == 0 {
+            i += 8;
+            continue;
+        }
+        let k = i + (low.trailing_zeros() / 8) as usize;
+        if b[k].is_ascii_whitespace() {
+            return k;
+        }
+        // Another control character.
+        i = k + 1;
+    }
+    while i < b.len() && !b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
 }
 
 /// Posting weight: BM25 term-frequency part of the body, quantized, times 2, plus 1 if the
 /// word is in the title. The script adds the IDF, which depends on the query.
+#[cfg(test)]
 fn weight(tf: u32, in_title: bool, len: u32, avg_len: f32) -> u8 {
+    weight_norm(tf, in_title, length_norm(len, avg_len))
+}
+
+/// The length part of the BM25 weight of a page of `len` words.
+fn length_norm(len: u32, avg_len: f32) -> f32 {
+    K1 * (1.0 - B + B * len as f32 / avg_len)
+}
+
+fn weight_norm(tf: u32, in_title: bool, norm: f32) -> u8 {
     let q = if tf == 0 {
         0
     } else {
         let tf = tf as f32;
-        let norm = K1 * (1.0 - B + B * len as f32 / avg_len);
-        let s = tf / (tf + norm);
-        (s * Q_MAX).ceil().clamp(1.0, Q_MAX) as u8
+        let s = tf / (tf + norm) * Q_MAX;
+        // `s.ceil()` for 0 <= s <= Q_MAX, without a call to libm's ceilf.
+        let q = s as u8;
+        (q + u8::from(f32::from(q) < s)).clamp(1, Q_MAX as u8)
     };
     q * 2 + u8::from(in_title)
 }
 
-/// `"fold":{"exact":[doc,w,delta,w,...],...}` for one folded word.
-fn term_json(group: &[Entry]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(32 + group.iter().map(|g| g.2.len() * 6).sum::<usize>());
+/// `"fold":{"exact":[doc,w,delta,w,...],...}` for one folded word, from every run's lists
+/// (`norms`: the length part of each page's weights; `merged`: scratch space).
+fn term_json(
+    group: &[(String, &str, u32)],
+    runs: &[Run],
+    norms: &[f32],
+    merged: &mut Vec<(u32, u32)>,
+) -> Vec<u8> {
+    // Room for all of it, so that the buffer never grows: a posting takes 2 bytes of a list
+    // at least, and `n` deltas adding up to at most `docs` have at most
+    // `n * (log10(docs / n) + 1)` digits in all (the logarithm is concave; the bound grows
+    // with `n`), a weight has at most 2, and each number a comma. (Names are escaped to at
+    // most 6 bytes a byte.)
+    let docs = norms.len();
+    let size: usize = group
+        .iter()
+        .map(|g| {
+            let bytes: usize = runs
+                .iter()
+                .flat_map(|r| r.words_of(g.2).iter().map(|&w| r.lists[w as usize].len()))
+                .sum();
+            let n = (bytes / 2).clamp(1, docs.max(1));
+            let digits = (docs / n).max(1).ilog10() as usize + 2;
+            g.0.len() * 6 + g.1.len() * 6 + 8 + n * (digits + 4)
+        })
+        .sum();
+    let mut out = Vec::with_capacity(size);
     push_str(&mut out, &group[0].0);
     out.extend_from_slice(b":{");
-    for (i, (_, exact, list)) in group.iter().enumerate() {
+    for (i, &(_, exact, e)) in group.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         push_str(&mut out, exact);
         out.extend_from_slice(b":[");
         let mut prev = 0;
-        for (k, (doc, w)) in list.iter().enumerate() {
-            if k > 0 {
+        let mut first = true;
+        let mut posting = |doc: u32, c: u32| {
+            let w = weight_norm(c >> 1, c & 1 == 1, norms[doc as usize]);
+            if !first {
                 out.push(b',');
             }
+            first = false;
             push_num(&mut out, doc - prev);
             out.push(b',');
-            push_num(&mut out, u32::from(*w));
-            prev = *doc;
+            push_num(&mut out, u32::from(w));
+            prev = doc;
+        };
+        for run in runs {
+            // Pages are counted from 1 in a run.
+            let base = run.first.wrapping_sub(1);
+            match run.words_of(e) {
+                [] => {}
+                &[w] => {
+                    for (page, c) in postings(&run.lists[w as usize]) {
+                        posting(base.wrapping_add(page), c);
+                    }
+                }
+                words => {
+                    // Two written forms ("Hoà", "hòa") of one exact form: add them up by page.
+                    merged.clear();
+                    for &w in words {
+                        merged.extend(postings(&run.lists[w as usize]));
+                    }
+                    merged.sort_unstable_by_key(|p| p.0);
+                    let mut k = 0;
+                    while k < merged.len() {
+                        let (page, mut c) = merged[k];
+                        k += 1;
+                        while k < merged.len() && merged[k].0 == page {
+                            let d = merged[k].1;
+                            c = ((c & !1) + (d & !1)) | ((c | d) & 1);
+                            k += 1;
+                        }
+                        posting(base.wrapping_add(page), c);
+                    }
+                }
+            }
         }
         out.push(b']');
     }
     out.push(b'}');
     out
-}
-
-fn close_term_shard(dir: &str, files: &mut Vec<(String, Vec<u8>)>, shard: &mut Vec<u8>) {
-    shard.extend_from_slice(b"}\n");
-    let i = files.len();
-    let name = shard_name(dir, "t", i, shard);
-    files.push((name, std::mem::take(shard)));
 }
 
 /// `<dir><kind>-<i>-<hash>.json`: the number keeps names unique, the content hash makes a
@@ -573,13 +1047,13 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 mod tests {
     use super::*;
 
-    fn doc(url: &str, title: &str, body: &str) -> Doc {
+    fn doc(url: &str, title: &str, body: &str) -> Doc<'static> {
         Doc {
-            url: url.into(),
-            title: title.into(),
+            url: url.to_string().into(),
+            title: title.to_string().into(),
             date: Some("ngày 16 tháng 01 năm 2024".into()),
             section: "Biển đảo".into(),
-            body: body.into(),
+            body: body.to_string().into(),
         }
     }
 
@@ -688,7 +1162,7 @@ mod tests {
         let b = build("vi", &docs, &Options::default());
         assert_eq!(a, b);
         let mut changed = docs.clone();
-        changed[1].body.push_str(" sáu");
+        changed[1].body.to_mut().push_str(" sáu");
         let c = build("vi", &changed, &Options::default());
         assert_ne!(
             json(&a, "search/vi/meta.json")["h"],
@@ -765,11 +1239,257 @@ mod tests {
         }
     }
 
+    /// Random text from pieces that exercise the tokenizer: Vietnamese words in several
+    /// cases and tone placements, NFD, punctuation inside and around words, long chunks,
+    /// control characters, non-ASCII spaces, other scripts.
+    fn random_text(seed: &mut u64, words: usize) -> String {
+        const PIECES: &[&str] = &[
+            "biển",
+            "Biển",
+            "BIỂN",
+            "đảo",
+            "hoà",
+            "hòa",
+            "Hoà",
+            "HÒA",
+            "thuỷ",
+            "thủy",
+            "bie\u{302}\u{309}n",
+            "Hoàng",
+            "Sa",
+            "“Trường",
+            "Sa”,",
+            "TP.HCM",
+            "3.14",
+            "53/PGDĐT",
+            "GD&ĐT",
+            "e-mail",
+            "can't",
+            "a\u{1}b",
+            "x\u{7f}y",
+            "\u{b}",
+            "中文字",
+            "한국어",
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "abcdefgh",
+            "abcdefghi",
+            "—",
+            "…",
+            "(lớp",
+            "4A)",
+            "a\u{a0}b",
+            "📚sách",
+            "_x_",
+            "\u{301}a",
+            "quê",
+            "hương",
+            "Quê",
+            "hương.",
+        ];
+        const SPACES: &[&str] = &[" ", " ", " ", "  ", "\n", "\t", "\r\n", "\u{c}", ""];
+        let mut next = |m: usize| {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (*seed >> 33) as usize % m
+        };
+        let mut text = String::new();
+        for _ in 0..words {
+            text.push_str(PIECES[next(PIECES.len())]);
+            text.push_str(SPACES[next(SPACES.len())]);
+        }
+        text
+    }
+
+    #[test]
+    fn next_space_finds_the_first_ascii_whitespace() {
+        let mut seed = 3u64;
+        for _ in 0..2000 {
+            let text = random_text(&mut seed, 6);
+            let b = text.as_bytes();
+            for i in 0..=b.len() {
+                let want = b[i..]
+                    .iter()
+                    .position(u8::is_ascii_whitespace)
+                    .map_or(b.len(), |k| i + k);
+                assert_eq!(next_space(b, i), want, "{text:?} from {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn chunk_keys_depend_only_on_the_chunk() {
+        let text = "abc abcdefgh abcdefghij abcdefghijklmnop abcdefghijklmnopq\u{1}";
+        let padded = format!("{text} {text}");
+        let find = |t: &str, w: &str| {
+            let i = t.find(w).unwrap_or(0);
+            (i, i + w.len())
+        };
+        for w in text.split(' ') {
+            let (a, b) = find(text, w);
+            let (c, d) = find(&padded[text.len() + 1..], w);
+            let second = text.len() + 1;
+            assert!(
+                Key::of(text.as_bytes(), a, b)
+                    == Key::of(padded.as_bytes(), second + c, second + d),
+                "{w:?}"
+            );
+        }
+        let k = |t: &str| Key::of(t.as_bytes(), 0, t.len());
+        assert!(k("ab") != k("ab\0"));
+        assert!(k("abcdefghi") != k("abcdefghj"));
+        assert!(k("abcdefghijklmnop") != k("abcdefghijklmnoq"));
+    }
+
+    #[test]
+    fn runs_count_the_same_words_as_the_tokenizer() {
+        let mut seed = 11u64;
+        let docs: Vec<Doc> = (0..300)
+            .map(|i| {
+                let body = random_text(&mut seed, i % 50);
+                let title = random_text(&mut seed, i % 4);
+                doc(&format!("/{i}/"), &title, &body)
+            })
+            .collect();
+        let mut batch = Batch::new(0);
+        for d in &docs {
+            batch.add(d);
+        }
+        // Each page's words from the lists.
+        let mut pages: Vec<HashMap<&str, (u32, bool)>> = vec![HashMap::new(); docs.len()];
+        for (w, list) in batch.lists.iter().enumerate() {
+            for (page, c) in postings(list) {
+                let had = pages[page as usize - 1].insert(batch.words[w], (c >> 1, c & 1 == 1));
+                assert!(had.is_none());
+            }
+        }
+        for ((d, &len), got) in docs.iter().zip(&batch.lens).zip(pages) {
+            let mut want: HashMap<&str, (u32, bool)> = HashMap::new();
+            let mut n = 0;
+            for_each_word(&d.body, |w| {
+                want.entry(w).or_default().0 += 1;
+                n += 1;
+            });
+            for_each_word(&d.title, |w| want.entry(w).or_default().1 = true);
+            assert_eq!(got, want, "{:?} / {:?}", d.title, d.body);
+            assert_eq!(len, n);
+        }
+    }
+
+    #[test]
+    fn postings_equal_a_plain_reference() {
+        // Enough pages for several runs, with the same word in several written forms.
+        let mut seed = 5u64;
+        let docs: Vec<Doc> = (0..400)
+            .map(|i| {
+                let body = random_text(&mut seed, (i * 7) % 90);
+                let title = random_text(&mut seed, i % 3);
+                doc(&format!("/{i}/"), &title, &body)
+            })
+            .collect();
+        let files = build("vi", &docs, &Options::default());
+        let mut got: HashMap<String, Vec<(u64, u64)>> = HashMap::new();
+        let mut folds: HashMap<String, String> = HashMap::new();
+        for (path, bytes) in files.iter().filter(|(p, _)| p.contains("/t-")) {
+            let shard: serde_json::Value = serde_json::from_slice(bytes).expect(path);
+            for (f, forms) in shard.as_object().expect("object") {
+                for (exact, list) in forms.as_object().expect("forms") {
+                    let list = list.as_array().expect("list");
+                    let mut doc = 0;
+                    let pairs = list
+                        .chunks(2)
+                        .map(|p| {
+                            doc += p[0].as_u64().expect("delta");
+                            (doc, p[1].as_u64().expect("weight"))
+                        })
+                        .collect();
+                    assert!(got.insert(exact.clone(), pairs).is_none(), "{exact}");
+                    folds.insert(exact.clone(), f.clone());
+                }
+            }
+        }
+        // The reference: every page's words counted on their own.
+        let mut counts: Vec<HashMap<String, (u32, bool)>> = Vec::new();
+        let mut lens = Vec::new();
+        for d in &docs {
+            let mut c: HashMap<String, (u32, bool)> = HashMap::new();
+            let mut n = 0;
+            for_each_word(&d.body, |w| {
+                c.entry(lower(w)).or_default().0 += 1;
+                n += 1;
+            });
+            for_each_word(&d.title, |w| c.entry(lower(w)).or_default().1 = true);
+            counts.push(c);
+            lens.push(n);
+        }
+        let avg =
+            (lens.iter().map(|&n| u64::from(n)).sum::<u64>() as f32 / docs.len() as f32).max(1.0);
+        let mut want: HashMap<String, Vec<(u64, u64)>> = HashMap::new();
+        for (i, c) in counts.iter().enumerate() {
+            for (exact, &(tf, title)) in c {
+                let w = weight(tf, title, lens[i], avg);
+                want.entry(exact.clone())
+                    .or_default()
+                    .push((i as u64, u64::from(w)));
+            }
+        }
+        assert!(want.len() > 40, "{}", want.len());
+        assert_eq!(got, want);
+        for (exact, f) in &folds {
+            assert_eq!(&fold(exact), f);
+        }
+    }
+
+    #[test]
+    fn build_into_hands_over_the_same_files_meta_last() {
+        let mut seed = 9u64;
+        let docs: Vec<Doc> = (0..200)
+            .map(|i| doc(&format!("/{i}/"), "Tin", &random_text(&mut seed, 80)))
+            .collect();
+        let opts = Options {
+            shard_bytes: 2_000,
+            doc_shard_bytes: 4_000,
+            ..Options::default()
+        };
+        let files = build("vi", &docs, &opts);
+        assert!(files.len() > 10);
+        let got = Mutex::new(Vec::new());
+        build_into("vi", &docs, &opts, |name, bytes| {
+            lock(&got).push((name, bytes));
+        });
+        let mut got = got.into_inner().expect("files");
+        assert_eq!(
+            got.last().map(|f| f.0.as_str()),
+            Some("search/vi/meta.json")
+        );
+        got.sort();
+        let mut want = files;
+        want.sort();
+        assert_eq!(got, want);
+    }
+
     #[test]
     fn weights_grow_with_frequency_and_mark_titles() {
         assert!(weight(5, false, 100, 100.0) > weight(1, false, 100, 100.0));
         assert!(weight(1, false, 10, 100.0) > weight(1, false, 1000, 100.0));
         assert_eq!(weight(0, true, 10, 100.0), 1);
         assert_eq!(weight(3, true, 10, 100.0) % 2, 1);
+        // The integer ceiling is f32::ceil.
+        for tf in 0..400u32 {
+            for len in (1..20_000u32).step_by(37) {
+                for avg in [1.0f32, 57.3, 460.0, 3000.5] {
+                    let norm = length_norm(len, avg);
+                    let q = if tf == 0 {
+                        0
+                    } else {
+                        let s = tf as f32 / (tf as f32 + norm);
+                        (s * Q_MAX).ceil().clamp(1.0, Q_MAX) as u8
+                    };
+                    assert_eq!(weight_norm(tf, true, norm), q * 2 + 1, "{tf} {len} {avg}");
+                }
+            }
+        }
     }
 }

@@ -7,24 +7,28 @@
 mod index;
 pub mod text;
 
-pub use index::build;
+pub use index::{build, build_into};
+
+use std::borrow::Cow;
 
 /// The browser script, to be written by the site to `/search.js`.
 pub const SCRIPT: &str = include_str!("../assets/search.js");
 
-/// One page to index.
+/// One page to index. The fields borrow or own their text (`"...".into()`,
+/// `String::into()`, `Cow::Borrowed(&page.text)`): a site can index its pages without copying
+/// their text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Doc {
+pub struct Doc<'a> {
     /// Root-relative URL of the page, e.g. `/bien-dao/hoang-sa/`.
-    pub url: String,
+    pub url: Cow<'a, str>,
     /// Page title.
-    pub title: String,
+    pub title: Cow<'a, str>,
     /// Date already formatted for display, e.g. "ngày 16 tháng 01 năm 2024".
-    pub date: Option<String>,
+    pub date: Option<Cow<'a, str>>,
     /// Title of the page's section.
-    pub section: String,
+    pub section: Cow<'a, str>,
     /// Plain text of the page body.
-    pub body: String,
+    pub body: Cow<'a, str>,
 }
 
 /// Index layout settings; build with `Options { shard_bytes: .., ..Default::default() }`.

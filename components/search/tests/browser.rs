@@ -71,13 +71,13 @@ window.addEventListener("load", async () => {
 const NO_FORM: &str = r#"<!doctype html><html><head><meta charset="utf-8"></head><body>
 <p id="page">Trang không có ô tìm kiếm.</p><script src="/search.js" defer></script></body></html>"#;
 
-fn doc(url: &str, title: &str, body: &str) -> Doc {
+fn doc(url: &str, title: &str, body: &str) -> Doc<'static> {
     Doc {
-        url: url.into(),
-        title: title.into(),
+        url: url.to_string().into(),
+        title: title.to_string().into(),
         date: Some("ngày 16 tháng 01 năm 2024".into()),
         section: "Biển đảo quê hương".into(),
-        body: body.into(),
+        body: body.to_string().into(),
     }
 }
 

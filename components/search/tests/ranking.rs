@@ -7,18 +7,18 @@ use search::{build, Doc, Options};
 use serde_json::{json, Value};
 use unicode_normalization::UnicodeNormalization;
 
-fn doc(url: &str, section: &str, title: &str, body: &str) -> Doc {
+fn doc(url: &str, section: &str, title: &str, body: &str) -> Doc<'static> {
     Doc {
-        url: url.into(),
-        title: title.into(),
+        url: url.to_string().into(),
+        title: title.to_string().into(),
         date: Some("ngày 16 tháng 01 năm 2024".into()),
-        section: section.into(),
-        body: body.into(),
+        section: section.to_string().into(),
+        body: body.to_string().into(),
     }
 }
 
 /// A small school site whose pages exercise each ranking rule.
-fn fixture() -> Vec<Doc> {
+fn fixture() -> Vec<Doc<'static>> {
     let nfd_body: String = "Bài viết về biển đảo, biển và đảo của Tổ quốc."
         .nfd()
         .collect();
@@ -90,7 +90,7 @@ fn urls(answer: &Value) -> Vec<String> {
         .as_array()
         .expect("ids")
         .iter()
-        .map(|i| docs[i.as_u64().expect("id") as usize].url.clone())
+        .map(|i| docs[i.as_u64().expect("id") as usize].url.to_string())
         .collect()
 }
 

@@ -1023,13 +1023,20 @@ fn write_all(
             });
         }
         if config.search.enabled {
-            let files = search_files(model, &lang_code);
-            written.search.insert(
-                lang_code.clone(),
-                files.iter().map(|f| f.0.clone()).collect(),
-            );
-            for (rel, bytes) in files {
-                push(write(&rel, &bytes));
+            // The shards are written as they are made, from several threads.
+            let names = Mutex::new(Vec::new());
+            let failed = Mutex::new(Vec::new());
+            search_files(model, &lang_code, |rel, bytes| {
+                if let Err(e) = write(&rel, &bytes) {
+                    lock(&failed).push(e);
+                }
+                lock(&names).push(rel);
+            });
+            let mut names = names.into_inner().unwrap_or_default();
+            names.sort();
+            written.search.insert(lang_code.clone(), names);
+            for e in failed.into_inner().unwrap_or_default() {
+                push(Err(e));
             }
         }
     }
@@ -1136,8 +1143,13 @@ fn write_all(
     }
 }
 
-/// The search index of one language: file path -> bytes.
-pub(crate) fn search_files(model: &Model<'_>, lang_code: &str) -> Vec<(String, Vec<u8>)> {
+/// Builds the search index of one language, handing each file (path, bytes) to `emit` as soon
+/// as it is made, from the index's threads.
+pub(crate) fn search_files(
+    model: &Model<'_>,
+    lang_code: &str,
+    emit: impl Fn(String, Vec<u8>) + Sync,
+) {
     let config = model.config;
     let content = model.content;
     let docs: Vec<search::Doc> = content
@@ -1153,20 +1165,20 @@ pub(crate) fn search_files(model: &Model<'_>, lang_code: &str) -> Vec<(String, V
                 })
         })
         .map(|(p, b)| search::Doc {
-            url: p.path.clone(),
-            title: p.title.clone(),
+            url: p.path.as_str().into(),
+            title: p.title.as_str().into(),
             date: p.date.map(|d| {
                 if lang_code == "vi" {
-                    vi::date::long_vi(d)
+                    vi::date::long_vi(d).into()
                 } else {
-                    vi::date::long_en(d)
+                    vi::date::long_en(d).into()
                 }
             }),
-            section: content.sections[p.section].title.clone(),
-            body: b.text.clone(),
+            section: content.sections[p.section].title.as_str().into(),
+            body: b.text.as_str().into(),
         })
         .collect();
-    search::build(lang_code, &docs, &search::Options::default())
+    search::build_into(lang_code, &docs, &search::Options::default(), emit);
 }
 
 /// A copy without EXIF (a child's photo may carry the GPS position of the school or a home) of

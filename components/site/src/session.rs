@@ -233,8 +233,19 @@ impl Session {
             derived,
         );
         let made: Vec<(String, Vec<File>)> = langs
-            .par_iter()
-            .map(|l| (l.clone(), build::search_files(&model, l)))
+            .iter()
+            .map(|l| {
+                let files = Mutex::new(Vec::new());
+                build::search_files(&model, l, |rel, bytes| {
+                    files
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((rel, bytes));
+                });
+                let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+                files.sort_by(|a, b| a.0.cmp(&b.0));
+                (l.clone(), files)
+            })
             .collect();
         st.kept.derived = model.into_derived();
         for (lang, files) in made {
