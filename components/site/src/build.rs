@@ -946,29 +946,54 @@ fn write_all(
     };
     let mut timings = Timings::start();
     let seen = Mutex::new(Vec::new());
-    let errors: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            if record {
-                let (r, keys) =
-                    functions::recording(|| render_job(job, model, tera, &write, opts, out_fp));
-                if !keys.is_empty() {
-                    lock(&seen).push((*job, keys));
+    let render_all = || -> Vec<Diagnostic> {
+        jobs.par_iter()
+            .filter_map(|job| {
+                if record {
+                    let (r, keys) =
+                        functions::recording(|| render_job(job, model, tera, &write, opts, out_fp));
+                    if !keys.is_empty() {
+                        lock(&seen).push((*job, keys));
+                    }
+                    r.err()
+                } else {
+                    render_job(job, model, tera, &write, opts, out_fp).err()
                 }
-                r.err()
-            } else {
-                render_job(job, model, tera, &write, opts, out_fp).err()
-            }
-        })
-        .collect();
+            })
+            .collect()
+    };
+    // The search index needs only the bodies: it is built beside the templates, so it fills
+    // the moments when rendering leaves a core idle.
+    let index_all = || -> (HashMap<String, Vec<String>>, Vec<Diagnostic>) {
+        let names = Mutex::new(HashMap::<String, Vec<String>>::new());
+        let failed = Mutex::new(Vec::new());
+        if config.search.enabled {
+            config.all_languages().par_iter().for_each(|lang_code| {
+                search_files(model, lang_code, |rel, bytes| {
+                    if let Err(e) = write(&rel, &bytes) {
+                        lock(&failed).push(e);
+                    }
+                    lock(&names).entry(lang_code.clone()).or_default().push(rel);
+                });
+            });
+        }
+        let mut names = names.into_inner().unwrap_or_default();
+        for list in names.values_mut() {
+            list.sort();
+        }
+        (names, failed.into_inner().unwrap_or_default())
+    };
+    let (mut errors, (search, search_errors)) = rayon::join(render_all, index_all);
+    errors.extend(search_errors);
     if !errors.is_empty() {
         return Err(errors);
     }
     let mut written = Written {
         seen: seen.into_inner().unwrap_or_default(),
+        search,
         ..Written::default()
     };
-    timings.mark("  templates");
+    timings.mark("  templates and search");
     let mut errors = Vec::new();
     let mut push = |r: Result<(), Diagnostic>| {
         if let Err(e) = r {
@@ -1021,23 +1046,6 @@ fn write_all(
                 pages: list,
                 source: FeedSource::Home(l),
             });
-        }
-        if config.search.enabled {
-            // The shards are written as they are made, from several threads.
-            let names = Mutex::new(Vec::new());
-            let failed = Mutex::new(Vec::new());
-            search_files(model, &lang_code, |rel, bytes| {
-                if let Err(e) = write(&rel, &bytes) {
-                    lock(&failed).push(e);
-                }
-                lock(&names).push(rel);
-            });
-            let mut names = names.into_inner().unwrap_or_default();
-            names.sort();
-            written.search.insert(lang_code.clone(), names);
-            for e in failed.into_inner().unwrap_or_default() {
-                push(Err(e));
-            }
         }
     }
     for (t, tax) in model.taxonomies.iter().enumerate() {
