@@ -433,3 +433,47 @@ fn a_template_edit_renders_only_what_uses_it() {
         "every body and output is either reused or rendered"
     );
 }
+
+#[test]
+fn a_save_through_a_temporary_file_stays_incremental() {
+    let (_dir, root) = site_copy("basic");
+    let mut o = site::Options::new(&root, i18n::Lang::En);
+    o.inject = Some("<script src=\"/__live.js\"></script>".into());
+    let mut session = site::Session::new(o);
+    session.rebuild(&[]).unwrap();
+    // As `sed -i` and many editors save: write a temporary file, rename it over the page.
+    let page = root.join("content/bien-dao/hai-dang.md");
+    let tmp = root.join("content/bien-dao/sedX1b2c3");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(
+        &tmp,
+        text.replace("title = \"Hải đăng\"", "title = \"Hải đăng mới\""),
+    )
+    .unwrap();
+    fs::rename(&tmp, &page).unwrap();
+    let up = session.rebuild(&[tmp.clone(), page.clone()]).unwrap();
+    assert!(
+        up.incremental,
+        "the temporary file must not force a full rebuild"
+    );
+    let full = build(&root, None).unwrap().memory.unwrap();
+    let shown = String::from_utf8_lossy(&full["bien-dao/hai-dang/index.html"]).into_owned();
+    assert!(shown.contains("Hải đăng mới"));
+    match up.output {
+        site::Output::Changed(d) => {
+            let page = d
+                .write
+                .iter()
+                .find(|(k, _)| k == "bien-dao/hai-dang/index.html");
+            assert_eq!(
+                page.map(|(_, v)| v),
+                Some(&full["bien-dao/hai-dang/index.html"])
+            );
+        }
+        site::Output::All(_) => unreachable!(),
+    }
+    // A section asset that is deleted is not mistaken for such a file.
+    let asset = root.join("content/bien-dao/hoang-sa/ban-do.svg");
+    fs::remove_file(&asset).unwrap();
+    assert!(!session.rebuild(&[asset]).unwrap().incremental);
+}

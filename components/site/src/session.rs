@@ -78,6 +78,8 @@ struct State {
     kept: Kept,
     /// Page file (relative to the site folder) -> page index.
     files: HashMap<PathBuf, usize>,
+    /// Every other content file the build used: section files and assets.
+    used: HashSet<PathBuf>,
     /// Lookup key (`page:...`, `section:...`) -> outputs that made it.
     users: HashMap<String, HashSet<Job>>,
     /// Output -> the lookups it made.
@@ -95,6 +97,14 @@ impl State {
             .enumerate()
             .map(|(i, p)| (p.file.clone(), i))
             .collect();
+        let content = &built.content;
+        let used = content
+            .sections
+            .iter()
+            .flat_map(|s| std::iter::once(&s.file).chain(&s.assets))
+            .chain(content.pages.iter().flat_map(|p| &p.assets))
+            .cloned()
+            .collect();
         let mut users: HashMap<String, HashSet<Job>> = HashMap::new();
         let mut looks = HashMap::new();
         for (job, keys) in std::mem::take(&mut kept.seen) {
@@ -107,6 +117,7 @@ impl State {
             built,
             kept,
             files,
+            used,
             users,
             looks,
             poisoned: false,
@@ -316,11 +327,16 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
     }
     let mut edits: Vec<usize> = Vec::new();
     for rel in paths {
-        let i = *st.files.get(rel)?;
-        if !root.join(rel).is_file() {
-            return None;
+        match st.files.get(rel) {
+            Some(&i) if root.join(rel).is_file() => edits.push(i),
+            // Gone, and never used by the last build: an editor's (or `sed -i`'s) temporary
+            // file, written and renamed over a page between two builds. It changes nothing.
+            None if !st.used.contains(rel) && !root.join(rel).exists() => {}
+            _ => return None,
         }
-        edits.push(i);
+    }
+    if edits.is_empty() {
+        return Some(Ok((Delta::default(), 0, Vec::new())));
     }
     let today = crate::fresh::today();
 
