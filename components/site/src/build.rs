@@ -216,16 +216,7 @@ pub(crate) fn run(
     let page_results: Vec<BodyResult> = content
         .pages
         .par_iter()
-        .map(|p| {
-            bodies.render(
-                &p.file,
-                &p.raw,
-                p.body_offset,
-                p.bundle_dir.as_deref(),
-                &p.path,
-                &p.lang,
-            )
-        })
+        .map(|p| bodies.render_page(p))
         .collect();
     let section_results: Vec<BodyResult> = content
         .sections
@@ -702,6 +693,18 @@ pub(crate) struct Bodies<'a> {
 }
 
 impl Bodies<'_> {
+    /// Renders a page's Markdown.
+    pub fn render_page(&self, p: &content::Page) -> BodyResult {
+        self.render(
+            &p.file,
+            &p.raw,
+            p.body_offset,
+            p.bundle_dir.as_deref(),
+            &p.path,
+            &p.lang,
+        )
+    }
+
     /// Renders one page's or section's Markdown (or takes it from the session cache).
     pub fn render(
         &self,
@@ -908,12 +911,7 @@ fn write_all(
         if !s.front.render {
             continue;
         }
-        let pagers = if s.front.paginate_by > 0 {
-            s.pages.len().div_ceil(s.front.paginate_by).max(1)
-        } else {
-            1
-        };
-        for k in 0..pagers {
+        for k in 0..render::pagers(s.pages.len(), s.front.paginate_by) {
             jobs.push(Job::Section(i, k));
         }
     }
@@ -924,12 +922,7 @@ fn write_all(
             .map(|c| c.paginate_by)
             .unwrap_or(0);
         for (k, term) in tax.terms.iter().enumerate() {
-            let pagers = if per > 0 {
-                term.pages.len().div_ceil(per).max(1)
-            } else {
-                1
-            };
-            for n in 0..pagers {
+            for n in 0..render::pagers(term.pages.len(), per) {
                 jobs.push(Job::Term(t, k, n));
             }
         }
@@ -1033,11 +1026,7 @@ fn write_all(
     for (l, lang_code) in config.all_languages().into_iter().enumerate() {
         let prefix = config.lang_prefix(&lang_code);
         if config.generate_feeds {
-            let mut list: Vec<usize> = (0..content.pages.len())
-                .filter(|&i| content.pages[i].lang == lang_code)
-                .collect();
-            content::sort_pages(&mut list, &content.pages, crate::frontmatter::SortBy::Date);
-            list.truncate(config.feed_limit);
+            let list = content::newest(&content.pages, &lang_code, config.feed_limit);
             written.feeds.push(FeedSpec {
                 path: format!("{prefix}/"),
                 title: config.title_in(&lang_code).to_string(),
@@ -1364,7 +1353,7 @@ pub(crate) fn render_job(
             let (slice, total) = if per > 0 {
                 let start = (k * per).min(s.pages.len());
                 let end = ((k + 1) * per).min(s.pages.len());
-                (&s.pages[start..end], s.pages.len().div_ceil(per).max(1))
+                (&s.pages[start..end], render::pagers(s.pages.len(), per))
             } else {
                 (&s.pages[..], 1)
             };
@@ -1420,7 +1409,7 @@ pub(crate) fn render_job(
                 let end = ((n + 1) * per).min(term.pages.len());
                 (
                     &term.pages[start..end],
-                    term.pages.len().div_ceil(per).max(1),
+                    render::pagers(term.pages.len(), per),
                 )
             } else {
                 (&term.pages[..], 1)

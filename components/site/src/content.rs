@@ -891,6 +891,20 @@ pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
     list.sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], by));
 }
 
+/// The first `n` pages of language `lang`, newest first (home page and home feed).
+pub fn newest(pages: &[Page], lang: &str, n: usize) -> Vec<usize> {
+    let cmp = |a: &usize, b: &usize| compare_pages(&pages[*a], &pages[*b], SortBy::Date);
+    let mut v: Vec<usize> = (0..pages.len())
+        .filter(|&i| pages[i].lang == lang)
+        .collect();
+    if v.len() > n {
+        v.select_nth_unstable_by(n, cmp);
+        v.truncate(n);
+    }
+    v.sort_by(cmp);
+    v
+}
+
 /// The order of two pages in a listing sorted `by`.
 pub fn compare_pages(a: &Page, b: &Page, by: SortBy) -> std::cmp::Ordering {
     let by_title = || vi::compare(&a.title, &b.title).then_with(|| a.path.cmp(&b.path));

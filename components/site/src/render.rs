@@ -356,15 +356,7 @@ impl<'a> Model<'a> {
                 o.insert("languages".into(), Value::Object(langs));
             }
             m.derived.config_values.insert(lang.clone(), v);
-            let mut dated: Vec<usize> = (0..content.pages.len())
-                .filter(|&i| content.pages[i].lang == lang)
-                .collect();
-            crate::content::sort_pages(
-                &mut dated,
-                &content.pages,
-                crate::frontmatter::SortBy::Date,
-            );
-            dated.truncate(10);
+            let dated = crate::content::newest(&content.pages, &lang, 10);
             m.derived.latest.insert(
                 lang.clone(),
                 Value::Array(
@@ -622,6 +614,15 @@ pub fn paginator(
         "next": if index + 1 < total { Value::String(url(index + 1)) } else { Value::Null },
         "total_pages": total_pages,
     })
+}
+
+/// Pagers of a listing of `len` pages, `per` to a pager (0: one pager).
+pub fn pagers(len: usize, per: usize) -> usize {
+    if per > 0 {
+        len.div_ceil(per).max(1)
+    } else {
+        1
+    }
 }
 
 /// URL path of pager `index` (0-based).

@@ -14,7 +14,7 @@ use crate::diag::{Diagnostic, Failed};
 use crate::frontmatter::{self, PageFront, SortBy};
 use crate::functions::{self, Lookup};
 use crate::output::Files;
-use crate::render::Model;
+use crate::render::{self, Model};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -274,29 +274,6 @@ impl Session {
     }
 }
 
-/// The first `n` pages of language `lang` by date, as the full build lists them.
-fn newest(pages: &[Page], lang: &str, n: usize) -> Vec<usize> {
-    let cmp = |a: &usize, b: &usize| content::compare_pages(&pages[*a], &pages[*b], SortBy::Date);
-    let mut v: Vec<usize> = (0..pages.len())
-        .filter(|&i| pages[i].lang == lang)
-        .collect();
-    if v.len() > n {
-        v.select_nth_unstable_by(n, cmp);
-        v.truncate(n);
-    }
-    v.sort_by(cmp);
-    v
-}
-
-/// Pagers of a listing of `len` pages, `per` to a pager (0: one pager).
-fn pagers(len: usize, per: usize) -> usize {
-    if per > 0 {
-        len.div_ceil(per).max(1)
-    } else {
-        1
-    }
-}
-
 /// Pages whose previous or next page changed between two orders of a listing.
 fn new_neighbours(old: &[usize], new: &[usize]) -> Vec<usize> {
     let around = |list: &[usize]| -> HashMap<usize, (Option<usize>, Option<usize>)> {
@@ -419,16 +396,7 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
     };
     let rendered: Vec<_> = new_pages
         .par_iter()
-        .map(|(_, p)| {
-            bodies.render(
-                &p.file,
-                &p.raw,
-                p.body_offset,
-                p.bundle_dir.as_deref(),
-                &p.path,
-                &p.lang,
-            )
-        })
+        .map(|(_, p)| bodies.render_page(p))
         .collect();
     let mut new_bodies = Vec::new();
     for ((i, _), r) in new_pages.iter().zip(rendered) {
@@ -493,7 +461,7 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
                 resorted.push(si);
                 dirty.extend(new_neighbours(&before, &s.pages).into_iter().map(Job::Page));
                 if s.front.render {
-                    let n = pagers(s.pages.len(), s.front.paginate_by);
+                    let n = render::pagers(s.pages.len(), s.front.paginate_by);
                     dirty.extend((0..n).map(|k| Job::Section(si, k)));
                 }
             }
@@ -510,7 +478,7 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
                 let before = term.pages.clone();
                 content::sort_pages(&mut term.pages, pages, SortBy::Date);
                 if term.pages != before {
-                    let n = pagers(term.pages.len(), per);
+                    let n = render::pagers(term.pages.len(), per);
                     dirty.extend((0..n).map(|x| Job::Term(t, k, x)));
                 }
             }
@@ -565,7 +533,7 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
         let l = &content.pages[i].lang;
         if !newest_of.contains_key(l) {
             let n = config.feed_limit.max(10);
-            newest_of.insert(l.clone(), newest(&content.pages, l, n));
+            newest_of.insert(l.clone(), content::newest(&content.pages, l, n));
         }
     }
     for l in &langs {
@@ -589,7 +557,7 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
             model.derived.latest_pages.insert(l.clone(), latest);
             for (si, s) in content.sections.iter().enumerate() {
                 if s.dir.is_empty() && s.front.render && &s.lang == l {
-                    let n = pagers(s.pages.len(), s.front.paginate_by);
+                    let n = render::pagers(s.pages.len(), s.front.paginate_by);
                     dirty.extend((0..n).map(|k| Job::Section(si, k)));
                 }
             }
