@@ -173,7 +173,7 @@ pub(crate) fn run(
             &empty_sections,
             &taxonomies,
         );
-        let lookup = make_lookup(&config, &model, &links, &theme, root);
+        let lookup = make_lookup(&config, &model, &links, &theme);
         functions::register(&mut tera, Arc::new(lookup));
     } else {
         let lookup = base_lookup(&config, &taxonomies, &links, &theme);
@@ -275,7 +275,7 @@ pub(crate) fn run(
         &section_bodies,
         &taxonomies,
     );
-    let lookup = make_lookup(&config, &model, &links, &theme, root);
+    let lookup = make_lookup(&config, &model, &links, &theme);
     let out_fp = md_fp.map(|fp| OutKeys {
         fp: output_fingerprint(&fp, &theme, &lookup, opts),
         templates: theme.template_hashes(),
@@ -575,7 +575,6 @@ fn make_lookup(
     model: &Model<'_>,
     links: &HashMap<String, String>,
     theme: &Theme,
-    root: &Path,
 ) -> Lookup {
     let content = model.content;
     let pages = content
@@ -595,7 +594,6 @@ fn make_lookup(
         .iter()
         .map(|s| (s.relative_path.clone(), s.pages.clone()))
         .collect();
-    let _ = root;
     Lookup {
         listings: model.derived.listings.clone(),
         pages,
@@ -1021,7 +1019,6 @@ fn write_all(
                 source: FeedSource::Section(i),
             });
         }
-        let _ = i;
     }
     for (l, lang_code) in config.all_languages().into_iter().enumerate() {
         let prefix = config.lang_prefix(&lang_code);
@@ -1050,7 +1047,6 @@ fn write_all(
                 });
             }
         }
-        let _ = t;
     }
     for f in &written.feeds {
         push(write_feeds(&write, model, f));
@@ -1255,7 +1251,7 @@ pub(crate) fn sitemap(model: &Model<'_>) -> String {
     let config = model.config;
     let content = model.content;
     let mut urls = Vec::new();
-    for (i, p) in content.pages.iter().enumerate() {
+    for p in &content.pages {
         let list = model
             .derived
             .translations
@@ -1279,7 +1275,6 @@ pub(crate) fn sitemap(model: &Model<'_>) -> String {
             lastmod: p.updated.or(p.date),
             alternates,
         });
-        let _ = i;
     }
     for s in content.sections.iter().filter(|s| s.front.render) {
         let list = model

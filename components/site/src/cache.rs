@@ -75,14 +75,7 @@ impl Cache {
 
     /// A rendered body, if its inputs are unchanged.
     pub fn body(&self, key: &Key) -> Option<Memo> {
-        let g = self.generation.load(Ordering::SeqCst);
-        let mut map = lock(&self.bodies);
-        let hit = map.get_mut(key).map(|(used, memo)| {
-            *used = g;
-            memo.clone()
-        });
-        self.count(hit.is_some());
-        hit
+        self.take(&self.bodies, key)
     }
 
     /// Remembers a rendered body.
@@ -93,20 +86,24 @@ impl Cache {
 
     /// A rendered output file, if its inputs are unchanged.
     pub fn output(&self, key: &Key) -> Option<Rendered> {
-        let g = self.generation.load(Ordering::SeqCst);
-        let mut map = lock(&self.outputs);
-        let hit = map.get_mut(key).map(|(used, r)| {
-            *used = g;
-            r.clone()
-        });
-        self.count(hit.is_some());
-        hit
+        self.take(&self.outputs, key)
     }
 
     /// Remembers a rendered output file.
     pub fn put_output(&self, key: Key, rendered: Rendered) {
         let g = self.generation.load(Ordering::SeqCst);
         lock(&self.outputs).insert(key, (g, rendered));
+    }
+
+    /// An entry, marked as used by this build.
+    fn take<V: Clone>(&self, map: &Mutex<Generational<V>>, key: &Key) -> Option<V> {
+        let g = self.generation.load(Ordering::SeqCst);
+        let hit = lock(map).get_mut(key).map(|(used, v)| {
+            *used = g;
+            v.clone()
+        });
+        self.count(hit.is_some());
+        hit
     }
 
     fn count(&self, hit: bool) {
