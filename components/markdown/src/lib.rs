@@ -49,6 +49,9 @@ pub struct Options {
     pub lang: Lang,
     /// Typographic quotes and dashes.
     pub smart_punctuation: bool,
+    /// Keep the plain text of the body in [`Rendered::text`] (the search index reads it);
+    /// without it only the words are counted.
+    pub plain_text: bool,
 }
 
 impl Default for Options {
@@ -58,6 +61,7 @@ impl Default for Options {
             highlight: true,
             lang: Lang::Vi,
             smart_punctuation: false,
+            plain_text: true,
         }
     }
 }
@@ -146,7 +150,8 @@ pub struct Rendered {
     pub ids: Vec<String>,
     /// Every `@/` link, for the site's anchor checks.
     pub links: Vec<InternalLink>,
-    /// Plain text of the body: words separated by single spaces, no code blocks.
+    /// Plain text of the body: words separated by single spaces, no code blocks (empty unless
+    /// [`Options::plain_text`]).
     pub text: String,
     /// Number of words in `text`.
     pub word_count: usize,
@@ -725,7 +730,7 @@ impl<'a> Renderer<'a, '_> {
             .collect();
         let mut flat = Vec::with_capacity(self.headings.len());
         for h in &self.headings {
-            let (title, _) = squeeze_whitespace(&h.text);
+            let (title, _) = squeeze_whitespace(&h.text, true);
             let id = match &h.explicit {
                 Some(id) => id.clone(),
                 None => {
@@ -796,7 +801,7 @@ impl<'a> Renderer<'a, '_> {
             return Err(self.errors);
         }
 
-        let (text, word_count) = squeeze_whitespace(&self.plain);
+        let (text, word_count) = squeeze_whitespace(&self.plain, self.opts.plain_text);
         Ok(Rendered {
             ids: collect_ids(&html),
             html,
@@ -842,40 +847,54 @@ fn multibyte_whitespace_len(b: &[u8], i: usize) -> usize {
     }
 }
 
-/// The words of `s` joined by single spaces, and how many there are (the same as
-/// `split_whitespace`, but byte-driven: it runs over the whole text of every page).
-fn squeeze_whitespace(s: &str) -> (String, usize) {
+/// The words of `s` joined by single spaces (when `keep`), and how many there are: the same
+/// as `split_whitespace`, but byte-driven, and words already one space apart are copied as one
+/// run (it goes over the whole text of every page).
+fn squeeze_whitespace(s: &str, keep: bool) -> (String, usize) {
     let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut words = 0;
-    let mut start = 0;
-    let mut i = 0;
-    let mut push_word = |out: &mut String, start: usize, end: usize| {
-        if end > start {
-            if words > 0 {
+    let ws_len = |i: usize| match WS_START[usize::from(b[i])] {
+        0 => 0,
+        1 => 1,
+        _ => multibyte_whitespace_len(b, i),
+    };
+    let mut out = String::with_capacity(if keep { s.len() } else { 0 });
+    let flush = |out: &mut String, run: &str| {
+        if keep {
+            if !out.is_empty() {
                 out.push(' ');
             }
-            // Both ends are character boundaries: whitespace is matched as whole
-            // characters, and it starts with lead bytes, never continuation bytes.
-            out.push_str(&s[start..end]);
-            words += 1;
+            out.push_str(run);
         }
     };
+    let mut words = 0;
+    // Start of the pending run: words separated by single ASCII spaces, copied as they are.
+    // Runs start and end at whitespace, which starts with a lead byte: char boundaries.
+    let mut run: Option<usize> = None;
+    let mut in_word = false;
+    let mut i = 0;
     while i < b.len() {
-        let len = match WS_START[usize::from(b[i])] {
-            0 => 0,
-            1 => 1,
-            _ => multibyte_whitespace_len(b, i),
-        };
+        let len = ws_len(i);
         if len == 0 {
+            if !in_word {
+                words += 1;
+                in_word = true;
+                run.get_or_insert(i);
+            }
             i += 1;
             continue;
         }
-        push_word(&mut out, start, i);
+        let single_space = in_word && b[i] == b' ' && i + 1 < b.len() && ws_len(i + 1) == 0;
+        in_word = false;
+        if !single_space {
+            if let Some(r) = run.take() {
+                flush(&mut out, &s[r..i]);
+            }
+        }
         i += len;
-        start = i;
     }
-    push_word(&mut out, start, b.len());
+    if let Some(r) = run {
+        flush(&mut out, &s[r..]);
+    }
     (out, words)
 }
 

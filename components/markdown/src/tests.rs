@@ -879,8 +879,13 @@ fn whitespace_is_squeezed_like_split_whitespace() {
     ] {
         let expected: Vec<_> = s.split_whitespace().collect();
         assert_eq!(
-            squeeze_whitespace(s),
+            squeeze_whitespace(s, true),
             (expected.join(" "), expected.len()),
+            "{s:?}"
+        );
+        assert_eq!(
+            squeeze_whitespace(s, false),
+            (String::new(), expected.len()),
             "{s:?}"
         );
     }

@@ -12,7 +12,7 @@ use crate::taxonomy::{self, Taxonomy};
 use crate::templates::{StaticSource, Theme};
 use i18n::{tr, Lang};
 use rayon::prelude::*;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -363,8 +363,17 @@ impl Timings {
     }
     fn mark(&mut self, step: &str) {
         if let Some(t) = self.0 {
+            // Resident memory after the step (Linux), to see which step holds the peak.
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+                    line.split_whitespace().nth(1)?.parse::<u64>().ok()
+                })
+                .map(|kb| format!("  RSS {:>4} MB", kb / 1024))
+                .unwrap_or_default();
             eprintln!(
-                "  {step:<28} {:>8.1} ms",
+                "  {step:<28} {:>8.1} ms{rss}",
                 t.elapsed().as_secs_f64() * 1000.0
             );
             self.0 = Some(Instant::now());
@@ -604,7 +613,7 @@ fn make_lookup(
 }
 
 fn term_value(config: &Config, t: &Taxonomy, term: &taxonomy::Term) -> Value {
-    json!({"name": term.name, "slug": term.slug, "permalink": config.absolute(&t.term_path(term)), "pages_count": term.pages.len()})
+    render::object!({"name": term.name.as_str(), "slug": term.slug.as_str(), "permalink": config.absolute(&t.term_path(term)), "pages_count": term.pages.len()})
 }
 
 /// `{name, slug, title, lang, permalink}` of a taxonomy.
@@ -613,7 +622,7 @@ fn taxonomy_header(config: &Config, t: &Taxonomy) -> Value {
         .taxonomy(&t.name)
         .and_then(|c| c.title.clone())
         .unwrap_or_else(|| t.name.clone());
-    json!({"name": t.name, "slug": t.slug, "title": title, "lang": t.lang, "permalink": config.absolute(&t.path)})
+    render::object!({"name": t.name.as_str(), "slug": t.slug.as_str(), "title": title, "lang": t.lang.as_str(), "permalink": config.absolute(&t.path)})
 }
 
 fn terms_value(config: &Config, t: &Taxonomy) -> Value {
@@ -627,7 +636,7 @@ fn terms_value(config: &Config, t: &Taxonomy) -> Value {
 
 /// `{taxonomy, terms}`, what `get_taxonomy` returns.
 fn taxonomy_value(config: &Config, t: &Taxonomy) -> Value {
-    json!({"taxonomy": taxonomy_header(config, t), "terms": terms_value(config, t)})
+    render::object!({"taxonomy": taxonomy_header(config, t), "terms": terms_value(config, t)})
 }
 
 /// Markdown options from the config.
@@ -637,6 +646,7 @@ pub(crate) fn md_options(config: &Config, lang: Lang) -> markdown::Options {
         highlight: config.markdown.highlight,
         lang,
         smart_punctuation: config.markdown.smart_punctuation,
+        plain_text: config.search.enabled,
     }
 }
 

@@ -205,16 +205,20 @@ pub(crate) fn seal(
     // Stamped again once the hashing is over: a file changed since the first stamp may or
     // may not be in the output, and in the key: trust neither.
     let t = Instant::now();
-    if entry.scan.stamp()?.0 != entry.stamp {
-        return None;
-    }
-    let listing = match written.and_then(listing_of_written) {
-        Some(l) => l,
-        None => listing(staging).ok()?,
-    };
+    let (stamp, listing) = rayon::join(
+        || entry.scan.stamp(),
+        || match written.and_then(listing_of_written) {
+            Some(l) => Some(l),
+            None => listing(staging).ok(),
+        },
+    );
     if timings {
         eprintln!("  fresh: inputs stamp + listing {:>6.1} ms", ms(t));
     }
+    if stamp?.0 != entry.stamp {
+        return None;
+    }
+    let listing = listing?;
     Some(Sealed {
         text: format!(
             "{FORMAT}\ninputs {}\noutput {}\nfiles {}\n",
@@ -618,21 +622,18 @@ fn listing(dir: &Path) -> io::Result<Listing> {
 
 /// The listing of a folder that holds exactly `files` (relative paths with `/`, as written)
 /// and the folders above them; `None` when a path appears twice.
-fn listing_of_written(mut files: Vec<(String, Stat)>) -> Option<Listing> {
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    if files.windows(2).any(|w| w[0].0 == w[1].0) {
-        return None;
-    }
+fn listing_of_written(files: Vec<(String, Stat)>) -> Option<Listing> {
     let mut dirs = std::collections::HashSet::new();
     for (rel, _) in &files {
         let mut rest = rel.as_str();
         while let Some((dir, _)) = rest.rsplit_once('/') {
-            if !dirs.insert(dir.to_string()) {
+            if !dirs.insert(dir) {
                 break;
             }
             rest = dir;
         }
     }
+    let dirs: Vec<String> = dirs.into_iter().map(str::to_string).collect();
     let mut entries: Vec<(String, Kind, Option<Stat>)> = files
         .into_iter()
         .map(|(rel, stat)| (rel, Kind::File, Some(stat)))
@@ -644,7 +645,11 @@ fn listing_of_written(mut files: Vec<(String, Stat)>) -> Option<Listing> {
 /// Digest of a listing, in tree order (each folder before what it holds, names sorted), so a
 /// walk and a record of the written files give the same digest for the same folder.
 fn digest(mut entries: Vec<(String, Kind, Option<Stat>)>) -> io::Result<Listing> {
-    entries.par_sort_unstable_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    // Folder by folder = byte order once `/` sorts before every other byte (names hold no NUL).
+    entries.par_sort_by_cached_key(|e| e.0.replace('/', "\0"));
+    if entries.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err(io::Error::other("a path listed twice"));
+    }
     let mut h = blake3::Hasher::new();
     let (mut files, mut newest) = (0, None::<SystemTime>);
     for (rel, kind, stat) in &entries {

@@ -12,6 +12,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tera::{Context, Tera};
 
+/// A JSON object from `"key": value` pairs, each value moved in with `Value::from`. `json!`
+/// would copy a `Value` again through serde, and contexts are built for every output.
+macro_rules! object {
+    ({ $($k:literal : $v:expr),* $(,)? }) => {{
+        let mut m = ::serde_json::Map::new();
+        $( m.insert($k.to_owned(), ::serde_json::Value::from($v)); )*
+        ::serde_json::Value::Object(m)
+    }};
+}
+pub(crate) use object;
+
+/// A value of any serializable type (a copy through serde; for front matter tables).
+fn to_json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
 /// Markdown rendered for one page or section.
 #[derive(Debug, Clone, Default)]
 pub struct Body {
@@ -57,6 +73,7 @@ pub fn markdown_plain(src: &str) -> String {
         highlight: true,
         lang: Lang::Vi,
         smart_punctuation: false,
+        plain_text: false,
     };
     markdown::render(src, &opts, &Plain)
         .map(|r| r.html)
@@ -293,8 +310,8 @@ fn toc_value(config: &Config, path: &str, toc: &[markdown::Heading]) -> Value {
     Value::Array(
         toc.iter()
             .map(|h| {
-                json!({
-                    "level": h.level, "id": h.id, "title": h.title,
+                object!({
+                    "level": h.level, "id": h.id.as_str(), "title": h.title.as_str(),
                     "permalink": format!("{}#{}", config.absolute(path), h.id),
                     "children": toc_value(config, path, &h.children),
                 })
@@ -426,7 +443,7 @@ impl<'a> Model<'a> {
                 .filter(|&&j| j != i)
                 .map(|&j| {
                     let (lang, title, path) = describe(j);
-                    json!({"lang": lang, "title": title, "permalink": self.config.absolute(path), "path": path})
+                    object!({"lang": lang.as_str(), "title": title.as_str(), "permalink": self.config.absolute(path), "path": path.as_str()})
                 })
                 .collect(),
         )
@@ -446,33 +463,36 @@ impl<'a> Model<'a> {
                 .iter()
                 .map(|t| {
                     let slug = vi::slugify(&vi::canonical(t));
-                    json!({"name": t, "slug": slug, "permalink": self.config.absolute(&format!("{prefix}/{}/{slug}/", tc.slug))})
+                    let permalink = self
+                        .config
+                        .absolute(&format!("{prefix}/{}/{slug}/", tc.slug));
+                    object!({"name": t.as_str(), "slug": slug, "permalink": permalink})
                 })
                 .collect();
             terms.insert(name.clone(), Value::Array(v));
         }
         let section = &self.content.sections[p.section];
-        json!({
-            "title": p.title,
-            "description": p.description,
+        object!({
+            "title": p.title.as_str(),
+            "description": p.description.as_str(),
             "date": date_str(p.date),
             "updated": date_str(p.updated),
-            "slug": p.slug,
-            "path": p.path,
+            "slug": p.slug.as_str(),
+            "path": p.path.as_str(),
             "permalink": self.config.absolute(&p.path),
-            "summary": b.summary,
+            "summary": b.summary.clone(),
             "word_count": b.word_count,
             "reading_time": b.word_count.div_ceil(200).max(1),
-            "taxonomies": p.front.taxonomies,
+            "taxonomies": to_json(&p.front.taxonomies),
             "terms": terms,
-            "extra": p.front.extra,
-            "authors": p.front.authors,
+            "extra": p.front.extra.clone(),
+            "authors": p.front.authors.clone(),
             "draft": p.front.draft,
-            "lang": p.lang,
+            "lang": p.lang.as_str(),
             "translations": self.page_translations(i),
-            "section_path": section.path,
-            "section_title": section.title,
-            "relative_path": p.relative_path,
+            "section_path": section.path.as_str(),
+            "section_title": section.title.as_str(),
+            "relative_path": p.relative_path.as_str(),
             "weight": p.front.weight,
         })
     }
@@ -481,7 +501,7 @@ impl<'a> Model<'a> {
         let mut chain = Vec::new();
         while let Some(i) = s {
             let sec = &self.content.sections[i];
-            chain.push(json!({"title": sec.title, "permalink": self.config.absolute(&sec.path), "path": sec.path}));
+            chain.push(object!({"title": sec.title.as_str(), "permalink": self.config.absolute(&sec.path), "path": sec.path.as_str()}));
             s = sec.parent;
         }
         chain.reverse();
@@ -492,7 +512,7 @@ impl<'a> Model<'a> {
         match i {
             Some(j) => {
                 let p = &self.content.pages[j];
-                json!({"title": p.title, "permalink": self.config.absolute(&p.path), "path": p.path})
+                object!({"title": p.title.as_str(), "permalink": self.config.absolute(&p.path), "path": p.path.as_str()})
             }
             None => Value::Null,
         }
@@ -515,12 +535,12 @@ impl<'a> Model<'a> {
             .filter_map(|a| a.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
         if let Value::Object(o) = &mut v {
-            o.insert("content".into(), json!(b.html));
+            o.insert("content".into(), Value::from(b.html.as_str()));
             o.insert("toc".into(), toc_value(self.config, &p.path, &b.toc));
             o.insert("ancestors".into(), self.ancestors(Some(p.section)));
             o.insert("lower".into(), self.neighbour(lower));
             o.insert("higher".into(), self.neighbour(higher));
-            o.insert("assets".into(), json!(assets));
+            o.insert("assets".into(), Value::from(assets));
         }
         v
     }
@@ -534,24 +554,24 @@ impl<'a> Model<'a> {
             .iter()
             .map(|&j| {
                 let c = &self.content.sections[j];
-                json!({"title": c.title, "permalink": self.config.absolute(&c.path), "path": c.path, "description": c.description, "pages_count": c.pages.len(), "extra": c.front.extra})
+                object!({"title": c.title.as_str(), "permalink": self.config.absolute(&c.path), "path": c.path.as_str(), "description": c.description.as_str(), "pages_count": c.pages.len(), "extra": c.front.extra.clone()})
             })
             .collect();
-        json!({
-            "title": s.title,
-            "description": s.description,
-            "path": s.path,
+        object!({
+            "title": s.title.as_str(),
+            "description": s.description.as_str(),
+            "path": s.path.as_str(),
             "permalink": self.config.absolute(&s.path),
-            "content": b.html,
+            "content": b.html.as_str(),
             "toc": toc_value(self.config, &s.path, &b.toc),
-            "extra": s.front.extra,
-            "lang": s.lang,
+            "extra": s.front.extra.clone(),
+            "lang": s.lang.as_str(),
             "pages": pages.iter().map(|&j| self.derived.listings[j].clone()).collect::<Vec<_>>(),
             "pages_count": s.pages.len(),
             "subsections": subsections,
             "ancestors": self.ancestors(s.parent),
             "translations": self.section_translations_value(i),
-            "relative_path": s.relative_path,
+            "relative_path": s.relative_path.as_str(),
         })
     }
 
@@ -603,15 +623,15 @@ pub fn paginator(
             config.absolute(&format!("{base}page/{}/", k + 1))
         }
     };
-    json!({
+    object!({
         "pages": pages,
         "current_index": index + 1,
         "number_pagers": total,
         "paginate_by": per,
         "first": url(0),
         "last": url(total.saturating_sub(1)),
-        "previous": if index > 0 { Value::String(url(index - 1)) } else { Value::Null },
-        "next": if index + 1 < total { Value::String(url(index + 1)) } else { Value::Null },
+        "previous": (index > 0).then(|| url(index - 1)),
+        "next": (index + 1 < total).then(|| url(index + 1)),
         "total_pages": total_pages,
     })
 }

@@ -378,16 +378,23 @@ impl Theme {
 /// Escapes `& < > " '` for HTML text and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Copies the text between special characters in runs; they are ASCII, so every cut is
+    // at a character boundary.
+    let mut last = 0;
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        let entity = match c {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(entity);
+        last = i + 1;
     }
+    out.push_str(&s[last..]);
     out
 }
 
@@ -640,5 +647,16 @@ mod tests {
             ),
         ]);
         assert!(through_macro.shortcodes_look_up());
+    }
+
+    #[test]
+    fn escape_html_escapes_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("Biển đảo"), "Biển đảo");
+        assert_eq!(
+            escape_html(r#"<a href="x">Hoàng Sa & 'Trường Sa'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Hoàng Sa &amp; &#39;Trường Sa&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("&&ệ>"), "&amp;&amp;ệ&gt;");
     }
 }
