@@ -313,6 +313,9 @@ fn build_cmd(
             )
         );
     }
+    // The process ends now: freeing every page's text one by one would only delay the exit
+    // (it holds no file or lock; the system takes the memory back at once).
+    std::mem::forget(built);
     Ok(())
 }
 

@@ -847,17 +847,23 @@ fn multibyte_whitespace_len(b: &[u8], i: usize) -> usize {
     }
 }
 
+/// Byte length of the whitespace character at `b[i]`, or 0.
+#[inline(always)]
+fn whitespace_len(b: &[u8], i: usize) -> usize {
+    match WS_START[usize::from(b[i])] {
+        0 => 0,
+        1 => 1,
+        _ => multibyte_whitespace_len(b, i),
+    }
+}
+
 /// The words of `s` joined by single spaces (when `keep`), and how many there are: the same
 /// as `split_whitespace`, but byte-driven, and words already one space apart are copied as one
 /// run (it goes over the whole text of every page).
 fn squeeze_whitespace(s: &str, keep: bool) -> (String, usize) {
     let b = s.as_bytes();
-    let ws_len = |i: usize| match WS_START[usize::from(b[i])] {
-        0 => 0,
-        1 => 1,
-        _ => multibyte_whitespace_len(b, i),
-    };
-    let mut out = String::with_capacity(if keep { s.len() } else { 0 });
+    let n = b.len();
+    let mut out = String::with_capacity(if keep { n } else { 0 });
     let flush = |out: &mut String, run: &str| {
         if keep {
             if !out.is_empty() {
@@ -867,33 +873,37 @@ fn squeeze_whitespace(s: &str, keep: bool) -> (String, usize) {
         }
     };
     let mut words = 0;
-    // Start of the pending run: words separated by single ASCII spaces, copied as they are.
-    // Runs start and end at whitespace, which starts with a lead byte: char boundaries.
+    // The pending run: words one ASCII space apart, copied as they are. Runs start and end
+    // next to whitespace, which starts with a lead byte: at character boundaries.
     let mut run: Option<usize> = None;
-    let mut in_word = false;
     let mut i = 0;
-    while i < b.len() {
-        let len = ws_len(i);
-        if len == 0 {
-            if !in_word {
-                words += 1;
-                in_word = true;
-                run.get_or_insert(i);
+    let mut word_end = 0;
+    while i < n {
+        let gap = i;
+        while i < n {
+            let len = whitespace_len(b, i);
+            if len == 0 {
+                break;
             }
+            i += len;
+        }
+        if i == n {
+            break;
+        }
+        let one_space = i - gap == 1 && b[gap] == b' ' && run.is_some();
+        if !one_space {
+            if let Some(r) = run.replace(i) {
+                flush(&mut out, &s[r..gap]);
+            }
+        }
+        words += 1;
+        while i < n && whitespace_len(b, i) == 0 {
             i += 1;
-            continue;
         }
-        let single_space = in_word && b[i] == b' ' && i + 1 < b.len() && ws_len(i + 1) == 0;
-        in_word = false;
-        if !single_space {
-            if let Some(r) = run.take() {
-                flush(&mut out, &s[r..i]);
-            }
-        }
-        i += len;
+        word_end = i;
     }
     if let Some(r) = run {
-        flush(&mut out, &s[r..]);
+        flush(&mut out, &s[r..word_end]);
     }
     (out, words)
 }

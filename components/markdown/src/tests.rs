@@ -892,6 +892,32 @@ fn whitespace_is_squeezed_like_split_whitespace() {
 }
 
 #[test]
+fn whitespace_is_squeezed_like_split_whitespace_on_random_text() {
+    let pieces = [
+        "a", "ế", "Việt", " ", "  ", "\n", "\t ", "\u{00A0}", "\u{2003}", "\u{3000}", "đ", "x y",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..2000 {
+        let mut s = String::new();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        for _ in 0..(seed >> 60) {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+        }
+        let expected: Vec<_> = s.split_whitespace().collect();
+        assert_eq!(
+            squeeze_whitespace(&s, true),
+            (expected.join(" "), expected.len()),
+            "{s:?}"
+        );
+    }
+}
+
+#[test]
 fn id_written_in_text_is_not_an_id() {
     let r = render(
         "Viết id=\"gia\" trong <b id=\"that\">HTML</b>.\n",
