@@ -182,11 +182,19 @@ fn md_options(opts: &Options) -> pulldown_cmark::Options {
     o
 }
 
+/// Whether `s` holds [`PH_OPEN`] or [`PH_CLOSE`] (UTF-8 `EE 80 80`, `EE 80 81`). A byte
+/// search: `contains` with a char pattern decodes every character of every page.
+fn has_placeholder_chars(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(0xEE, b)
+        .any(|i| b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x80 | 0x81)))
+}
+
 /// Renders one page's Markdown. All errors of the page are returned together.
 pub fn render(source: &str, opts: &Options, host: &dyn Host) -> Result<Rendered, Vec<MdError>> {
     // Private-use characters would be taken for placeholders. U+FFFD has the same UTF-8
     // length, so byte offsets stay true.
-    let cleaned: Cow<str> = if source.contains([PH_OPEN, PH_CLOSE]) {
+    let cleaned: Cow<str> = if has_placeholder_chars(source) {
         Cow::Owned(source.replace([PH_OPEN, PH_CLOSE], "\u{FFFD}"))
     } else {
         Cow::Borrowed(source)

@@ -598,6 +598,16 @@ fn shortcode_output_is_not_sanitized() {
 }
 
 #[test]
+fn placeholder_characters_are_found_by_their_bytes() {
+    assert!(!has_placeholder_chars(""));
+    assert!(!has_placeholder_chars("Biển đảo Hoàng Sa, Trường Sa"));
+    assert!(!has_placeholder_chars("a\u{E002}b\u{EFFF}"));
+    assert!(has_placeholder_chars("\u{E000}"));
+    assert!(has_placeholder_chars("cuối\u{E001}"));
+    assert!(has_placeholder_chars("\u{E002}ệ\u{E001}"));
+}
+
+#[test]
 fn private_use_characters_in_the_source_are_not_taken_for_placeholders() {
     let out = html("a \u{E000}0\u{E001} b {{ badge(text=\"x\") }}\n");
     assert_eq!(
