@@ -869,6 +869,9 @@ fn whitespace_len(b: &[u8], i: usize) -> usize {
 /// as `split_whitespace`, but byte-driven, and words already one space apart are copied as one
 /// run (it goes over the whole text of every page).
 fn squeeze_whitespace(s: &str, keep: bool) -> (String, usize) {
+    if !keep {
+        return (String::new(), count_words(s));
+    }
     let b = s.as_bytes();
     let n = b.len();
     let mut out = String::with_capacity(if keep { n } else { 0 });
@@ -914,6 +917,42 @@ fn squeeze_whitespace(s: &str, keep: bool) -> (String, usize) {
         flush(&mut out, &s[r..word_end]);
     }
     (out, words)
+}
+
+/// How many words `split_whitespace` finds in `s`. The text between two non-ASCII whitespace
+/// characters (rare) is counted with a loop the compiler vectorizes.
+fn count_words(s: &str) -> usize {
+    let b = s.as_bytes();
+    // U+1680 is the only whitespace led by E1, the lead byte of most Vietnamese letters:
+    // when present, the general loop.
+    if memchr::memmem::find(b, "\u{1680}".as_bytes()).is_some() {
+        return squeeze_whitespace(s, true).1;
+    }
+    let mut words = 0;
+    let mut start = 0;
+    // C2, E2 and E3 are lead bytes here (never continuation bytes): character starts.
+    for i in memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b) {
+        let len = multibyte_whitespace_len(b, i);
+        if len > 0 && i >= start {
+            words += count_ascii_words(&b[start..i]);
+            start = i + len;
+        }
+    }
+    words + count_ascii_words(&b[start..])
+}
+
+/// Words of `b` separated by ASCII whitespace: the starts of words, counted without branches.
+fn count_ascii_words(b: &[u8]) -> usize {
+    let ws = |c: u8| c == b' ' || (b'\t'..=b'\r').contains(&c);
+    let Some(&first) = b.first() else {
+        return 0;
+    };
+    let starts: usize = b
+        .iter()
+        .zip(&b[1..])
+        .map(|(&prev, &c)| usize::from(ws(prev) & !ws(c)))
+        .sum();
+    usize::from(!ws(first)) + starts
 }
 
 /// `<!-- more -->`, also written `<!--more-->` (Hugo's spelling).

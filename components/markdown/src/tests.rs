@@ -905,6 +905,7 @@ fn whitespace_is_squeezed_like_split_whitespace() {
 fn whitespace_is_squeezed_like_split_whitespace_on_random_text() {
     let pieces = [
         "a", "ế", "Việt", " ", "  ", "\n", "\t ", "\u{00A0}", "\u{2003}", "\u{3000}", "đ", "x y",
+        "\u{201C}", "\u{1680}", "\u{0085}", "\u{000B}", "©",
     ];
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     for _ in 0..2000 {
@@ -924,6 +925,7 @@ fn whitespace_is_squeezed_like_split_whitespace_on_random_text() {
             (expected.join(" "), expected.len()),
             "{s:?}"
         );
+        assert_eq!(count_words(&s), expected.len(), "{s:?}");
     }
 }
 
