@@ -866,57 +866,69 @@ fn whitespace_len(b: &[u8], i: usize) -> usize {
 }
 
 /// The words of `s` joined by single spaces (when `keep`), and how many there are: the same
-/// as `split_whitespace`, but byte-driven, and words already one space apart are copied as one
-/// run (it goes over the whole text of every page).
+/// as `split_whitespace` (it goes over the whole text of every page, so byte-driven).
 fn squeeze_whitespace(s: &str, keep: bool) -> (String, usize) {
+    let words = count_words(s);
     if !keep {
-        return (String::new(), count_words(s));
+        return (String::new(), words);
     }
     let b = s.as_bytes();
     let n = b.len();
-    let mut out = String::with_capacity(if keep { n } else { 0 });
-    let flush = |out: &mut String, run: &str| {
-        if keep {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(run);
-        }
-    };
-    let mut words = 0;
-    // The pending run: words one ASCII space apart, copied as they are. Runs start and end
-    // next to whitespace, which starts with a lead byte: at character boundaries.
-    let mut run: Option<usize> = None;
+    let mut out = String::with_capacity(n);
     let mut i = 0;
-    let mut word_end = 0;
+    while i < n && whitespace_len(b, i) > 0 {
+        i += whitespace_len(b, i);
+    }
+    // Text from `from` to `i` is copied as it is: words one ASCII space apart. Cuts are next
+    // to whitespace, which starts with a lead byte: at character boundaries.
+    let mut from = i;
+    // Byte by byte up to here, then try a clean block again.
+    let mut slow_until = 0;
     while i < n {
-        let gap = i;
-        while i < n {
-            let len = whitespace_len(b, i);
-            if len == 0 {
-                break;
+        if i >= slow_until {
+            if let Some(block) = b.get(i..i + 33).and_then(|w| <&[u8; 33]>::try_from(w).ok()) {
+                if squeezed_block(block) {
+                    i += 32;
+                    continue;
+                }
             }
-            i += len;
+            slow_until = i + 32;
         }
-        if i == n {
-            break;
-        }
-        let one_space = i - gap == 1 && b[gap] == b' ' && run.is_some();
-        if !one_space {
-            if let Some(r) = run.replace(i) {
-                flush(&mut out, &s[r..gap]);
-            }
-        }
-        words += 1;
-        while i < n && whitespace_len(b, i) == 0 {
+        let len = whitespace_len(b, i);
+        if len == 0 || (b[i] == b' ' && i + 1 < n && whitespace_len(b, i + 1) == 0) {
             i += 1;
+            continue;
         }
-        word_end = i;
+        out.push_str(&s[from..i]);
+        while i < n && whitespace_len(b, i) > 0 {
+            i += whitespace_len(b, i);
+        }
+        if i < n {
+            out.push(' ');
+        }
+        from = i;
     }
-    if let Some(r) = run {
-        flush(&mut out, &s[r..word_end]);
-    }
+    out.push_str(&s[from..]);
     (out, words)
+}
+
+/// Whether the first 32 bytes of `b` (33 long: one byte of lookahead) need no squeezing: no
+/// control character, no space before whitespace, nothing that may start a non-ASCII
+/// whitespace character (C2, E2, E3, and E1 9A for U+1680).
+fn squeezed_block(b: &[u8; 33]) -> bool {
+    let may_be_space = |c: u8| (c <= b' ') | (c == 0xC2) | (c == 0xE2) | (c == 0xE3) | (c == 0xE1);
+    // Bitwise, not short-circuit, so that the loop vectorizes.
+    let mut bad = false;
+    for k in 0..32 {
+        let (c, next) = (b[k], b[k + 1]);
+        bad |= (c < b' ')
+            | (c == 0xC2)
+            | (c == 0xE2)
+            | (c == 0xE3)
+            | ((c == 0xE1) & (next == 0x9A))
+            | ((c == b' ') & may_be_space(next));
+    }
+    !bad
 }
 
 /// How many words `split_whitespace` finds in `s`. The text between two non-ASCII whitespace
@@ -924,9 +936,9 @@ fn squeeze_whitespace(s: &str, keep: bool) -> (String, usize) {
 fn count_words(s: &str) -> usize {
     let b = s.as_bytes();
     // U+1680 is the only whitespace led by E1, the lead byte of most Vietnamese letters:
-    // when present, the general loop.
+    // when present (hardly ever), the standard library's count.
     if memchr::memmem::find(b, "\u{1680}".as_bytes()).is_some() {
-        return squeeze_whitespace(s, true).1;
+        return s.split_whitespace().count();
     }
     let mut words = 0;
     let mut start = 0;
