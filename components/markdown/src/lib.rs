@@ -886,7 +886,7 @@ fn squeeze_whitespace(s: &str, keep: bool) -> (String, usize) {
     let mut slow_until = 0;
     while i < n {
         if i >= slow_until {
-            if let Some(block) = b.get(i..i + 33).and_then(|w| <&[u8; 33]>::try_from(w).ok()) {
+            if let Some(block) = b.get(i..i + 35).and_then(|w| <&[u8; 35]>::try_from(w).ok()) {
                 if squeezed_block(block) {
                     i += 32;
                     continue;
@@ -912,21 +912,24 @@ fn squeeze_whitespace(s: &str, keep: bool) -> (String, usize) {
     (out, words)
 }
 
-/// Whether the first 32 bytes of `b` (33 long: one byte of lookahead) need no squeezing: no
-/// control character, no space before whitespace, nothing that may start a non-ASCII
-/// whitespace character (C2, E2, E3, and E1 9A for U+1680).
-fn squeezed_block(b: &[u8; 33]) -> bool {
-    let may_be_space = |c: u8| (c <= b' ') | (c == 0xC2) | (c == 0xE2) | (c == 0xE3) | (c == 0xE1);
+/// Whether the first 32 bytes of `b` (35 long: three bytes of lookahead) need no squeezing:
+/// no control character, no non-ASCII whitespace, no space before whitespace.
+fn squeezed_block(b: &[u8; 35]) -> bool {
+    // The byte-level test of [`multibyte_whitespace_len`], branch-free.
+    let wide_space = |k: usize| {
+        let (c, n1, n2) = (b[k], b[k + 1], b[k + 2]);
+        ((c == 0xC2) & ((n1 == 0x85) | (n1 == 0xA0)))
+            | ((c == 0xE1) & (n1 == 0x9A) & (n2 == 0x80))
+            | ((c == 0xE2)
+                & (((n1 == 0x80) & ((n2 <= 0x8A) | (n2 == 0xA8) | (n2 == 0xA9) | (n2 == 0xAF)))
+                    | ((n1 == 0x81) & (n2 == 0x9F))))
+            | ((c == 0xE3) & (n1 == 0x80) & (n2 == 0x80))
+    };
     // Bitwise, not short-circuit, so that the loop vectorizes.
     let mut bad = false;
     for k in 0..32 {
         let (c, next) = (b[k], b[k + 1]);
-        bad |= (c < b' ')
-            | (c == 0xC2)
-            | (c == 0xE2)
-            | (c == 0xE3)
-            | ((c == 0xE1) & (next == 0x9A))
-            | ((c == b' ') & may_be_space(next));
+        bad |= (c < b' ') | wide_space(k) | ((c == b' ') & ((next <= b' ') | wide_space(k + 1)));
     }
     !bad
 }
@@ -953,18 +956,22 @@ fn count_words(s: &str) -> usize {
     words + count_ascii_words(&b[start..])
 }
 
-/// Words of `b` separated by ASCII whitespace: the starts of words, counted without branches.
+/// Words of `b` separated by ASCII whitespace: the starts of words, counted without branches
+/// in blocks small enough for a byte counter (which the compiler vectorizes).
 fn count_ascii_words(b: &[u8]) -> usize {
-    let ws = |c: u8| c == b' ' || (b'\t'..=b'\r').contains(&c);
+    let ws = |c: u8| (c == b' ') | (c.wrapping_sub(b'\t') < 5);
     let Some(&first) = b.first() else {
         return 0;
     };
-    let starts: usize = b
-        .iter()
-        .zip(&b[1..])
-        .map(|(&prev, &c)| usize::from(ws(prev) & !ws(c)))
-        .sum();
-    usize::from(!ws(first)) + starts
+    let mut words = usize::from(!ws(first));
+    for (prev, cur) in b.chunks(255).zip(b[1..].chunks(255)) {
+        let mut starts = 0u8;
+        for (&p, &c) in prev.iter().zip(cur) {
+            starts += u8::from(ws(p) & !ws(c));
+        }
+        words += usize::from(starts);
+    }
+    words
 }
 
 /// `<!-- more -->`, also written `<!--more-->` (Hugo's spelling).
