@@ -353,6 +353,7 @@ impl Theme {
         tera.register_filter("slugify", |v: &Value, _: &HashMap<String, Value>| {
             Ok(Value::String(vi::slugify(v.as_str().unwrap_or_default())))
         });
+        tera.register_filter("concat", concat);
         tera.register_filter("markdown", |v: &Value, _: &HashMap<String, Value>| {
             Ok(Value::String(crate::render::markdown_plain(
                 v.as_str().unwrap_or_default(),
@@ -373,6 +374,31 @@ impl Theme {
         );
         Ok(tera)
     }
+}
+
+/// Tera's `concat` (`list | concat(with=item or list)`), with one copy of the list instead of
+/// three: Tera's own goes through serde twice. Themes build lists with it in every page
+/// (Tera has no other way to append), so the copies add up.
+fn concat(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let Value::Array(list) = value else {
+        return Err(tera::Error::msg(format!(
+            "Filter `concat` was called on an incorrect value: got `{value}` but expected a Vec<Value>"
+        )));
+    };
+    let with = args
+        .get("with")
+        .ok_or_else(|| tera::Error::msg("The `concat` filter has to have a `with` argument"))?;
+    let more = match with {
+        Value::Array(items) => items.len(),
+        _ => 1,
+    };
+    let mut out = Vec::with_capacity(list.len() + more);
+    out.extend(list.iter().cloned());
+    match with {
+        Value::Array(items) => out.extend(items.iter().cloned()),
+        item => out.push(item.clone()),
+    }
+    Ok(Value::Array(out))
 }
 
 /// Escapes `& < > " '` for HTML text and attribute values.
@@ -658,5 +684,33 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;Hoàng Sa &amp; &#39;Trường Sa&#39;&lt;/a&gt;"
         );
         assert_eq!(escape_html("&&ệ>"), "&amp;&amp;ệ&gt;");
+    }
+
+    #[test]
+    fn concat_appends_an_item_or_a_list_as_tera_does() {
+        let render = |src: &str| {
+            let mut t = Tera::default();
+            t.register_filter("concat", concat);
+            t.render_str(src, &tera::Context::new())
+        };
+        assert_eq!(
+            render(r#"{{ [1, 2] | concat(with=3) | json_encode() }}"#).unwrap(),
+            "[1,2,3]"
+        );
+        assert_eq!(
+            render(r#"{{ [] | concat(with=["a", "b"]) | concat(with="c") | json_encode() }}"#)
+                .unwrap(),
+            r#"["a","b","c"]"#
+        );
+        let e = render(r#"{{ "x" | concat(with=1) }}"#).unwrap_err();
+        assert!(
+            error_chain(&e).contains("Filter `concat` was called on an incorrect value"),
+            "{e:?}"
+        );
+        let e = render(r#"{{ [1] | concat }}"#).unwrap_err();
+        assert!(
+            error_chain(&e).contains("has to have a `with` argument"),
+            "{e:?}"
+        );
     }
 }
