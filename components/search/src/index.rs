@@ -981,7 +981,18 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
     let _ = serde_json::to_writer(&mut *out, s);
 }
 
+/// Appends `n` in decimal; one or two digits (nearly every delta and weight of a posting)
+/// without the general loop.
+#[inline]
 fn push_num(out: &mut Vec<u8>, n: u32) {
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+        return;
+    }
     let mut buf = [0u8; 10];
     let mut i = buf.len();
     let mut n = n;
@@ -1490,6 +1501,15 @@ mod tests {
                     assert_eq!(weight_norm(tf, true, norm), q * 2 + 1, "{tf} {len} {avg}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 1, 9, 10, 42, 99, 100, 101, 999, 1000, 65_535, u32::MAX] {
+            let mut out = b"x".to_vec();
+            push_num(&mut out, n);
+            assert_eq!(out, format!("x{n}").into_bytes());
         }
     }
 }
