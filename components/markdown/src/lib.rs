@@ -150,8 +150,9 @@ pub struct Rendered {
     pub ids: Vec<String>,
     /// Every `@/` link, for the site's anchor checks.
     pub links: Vec<InternalLink>,
-    /// Plain text of the body: words separated by single spaces, no code blocks (empty unless
-    /// [`Options::plain_text`]).
+    /// Plain text of the body, no code blocks, with its whitespace as it came (blocks end with
+    /// a space): the search index splits it into words and collapses the spaces of snippets.
+    /// Empty unless [`Options::plain_text`].
     pub text: String,
     /// Number of words in `text`.
     pub word_count: usize,
@@ -738,7 +739,7 @@ impl<'a> Renderer<'a, '_> {
             .collect();
         let mut flat = Vec::with_capacity(self.headings.len());
         for h in &self.headings {
-            let (title, _) = squeeze_whitespace(&h.text, true);
+            let title = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
             let id = match &h.explicit {
                 Some(id) => id.clone(),
                 None => {
@@ -809,7 +810,12 @@ impl<'a> Renderer<'a, '_> {
             return Err(self.errors);
         }
 
-        let (text, word_count) = squeeze_whitespace(&self.plain, self.opts.plain_text);
+        let word_count = count_words(&self.plain);
+        let text = if self.opts.plain_text {
+            std::mem::take(&mut self.plain)
+        } else {
+            String::new()
+        };
         Ok(Rendered {
             ids: collect_ids(&html),
             html,
@@ -822,23 +828,6 @@ impl<'a> Renderer<'a, '_> {
         })
     }
 }
-
-/// For each byte: 0 = cannot start whitespace, 1 = ASCII whitespace, 2 = may start a
-/// multi-byte whitespace character (see [`multibyte_whitespace_len`]).
-static WS_START: [u8; 256] = {
-    let mut t = [0u8; 256];
-    t[b' ' as usize] = 1;
-    t[b'\t' as usize] = 1;
-    t[b'\n' as usize] = 1;
-    t[b'\r' as usize] = 1;
-    t[0x0b] = 1;
-    t[0x0c] = 1;
-    t[0xC2] = 2;
-    t[0xE1] = 2;
-    t[0xE2] = 2;
-    t[0xE3] = 2;
-    t
-};
 
 /// Byte length of the non-ASCII whitespace character at `b[i]`, or 0. Besides ASCII,
 /// `char::is_whitespace` is true only for U+0085, U+00A0 (0xC2 ..), U+1680
@@ -853,85 +842,6 @@ fn multibyte_whitespace_len(b: &[u8], i: usize) -> usize {
         (0xE3, 0x80, 0x80) => 3,
         _ => 0,
     }
-}
-
-/// Byte length of the whitespace character at `b[i]`, or 0.
-#[inline(always)]
-fn whitespace_len(b: &[u8], i: usize) -> usize {
-    match WS_START[usize::from(b[i])] {
-        0 => 0,
-        1 => 1,
-        _ => multibyte_whitespace_len(b, i),
-    }
-}
-
-/// The words of `s` joined by single spaces (when `keep`), and how many there are: the same
-/// as `split_whitespace` (it goes over the whole text of every page, so byte-driven).
-fn squeeze_whitespace(s: &str, keep: bool) -> (String, usize) {
-    let words = count_words(s);
-    if !keep {
-        return (String::new(), words);
-    }
-    let b = s.as_bytes();
-    let n = b.len();
-    let mut out = String::with_capacity(n);
-    let mut i = 0;
-    while i < n && whitespace_len(b, i) > 0 {
-        i += whitespace_len(b, i);
-    }
-    // Text from `from` to `i` is copied as it is: words one ASCII space apart. Cuts are next
-    // to whitespace, which starts with a lead byte: at character boundaries.
-    let mut from = i;
-    // Byte by byte up to here, then try a clean block again.
-    let mut slow_until = 0;
-    while i < n {
-        if i >= slow_until {
-            if let Some(block) = b.get(i..i + 35).and_then(|w| <&[u8; 35]>::try_from(w).ok()) {
-                if squeezed_block(block) {
-                    i += 32;
-                    continue;
-                }
-            }
-            slow_until = i + 32;
-        }
-        let len = whitespace_len(b, i);
-        if len == 0 || (b[i] == b' ' && i + 1 < n && whitespace_len(b, i + 1) == 0) {
-            i += 1;
-            continue;
-        }
-        out.push_str(&s[from..i]);
-        while i < n && whitespace_len(b, i) > 0 {
-            i += whitespace_len(b, i);
-        }
-        if i < n {
-            out.push(' ');
-        }
-        from = i;
-    }
-    out.push_str(&s[from..]);
-    (out, words)
-}
-
-/// Whether the first 32 bytes of `b` (35 long: three bytes of lookahead) need no squeezing:
-/// no control character, no non-ASCII whitespace, no space before whitespace.
-fn squeezed_block(b: &[u8; 35]) -> bool {
-    // The byte-level test of [`multibyte_whitespace_len`], branch-free.
-    let wide_space = |k: usize| {
-        let (c, n1, n2) = (b[k], b[k + 1], b[k + 2]);
-        ((c == 0xC2) & ((n1 == 0x85) | (n1 == 0xA0)))
-            | ((c == 0xE1) & (n1 == 0x9A) & (n2 == 0x80))
-            | ((c == 0xE2)
-                & (((n1 == 0x80) & ((n2 <= 0x8A) | (n2 == 0xA8) | (n2 == 0xA9) | (n2 == 0xAF)))
-                    | ((n1 == 0x81) & (n2 == 0x9F))))
-            | ((c == 0xE3) & (n1 == 0x80) & (n2 == 0x80))
-    };
-    // Bitwise, not short-circuit, so that the loop vectorizes.
-    let mut bad = false;
-    for k in 0..32 {
-        let (c, next) = (b[k], b[k + 1]);
-        bad |= (c < b' ') | wide_space(k) | ((c == b' ') & ((next <= b' ') | wide_space(k + 1)));
-    }
-    !bad
 }
 
 /// How many words `split_whitespace` finds in `s`. The text between two non-ASCII whitespace
