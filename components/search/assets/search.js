@@ -78,6 +78,20 @@
   const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 
   // ---- The index: meta.json, term shards t-<i>-<hash>.json, document shards d-<j>-<hash>.json ----
+  // A word's postings come as a string: each number in groups of 5 bits, lowest first, each
+  // group a character of B64 with 32 added when another group follows.
+  const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", DEC = new Int8Array(128);
+  for (let i = 0; i < 64; i++) DEC[B64.charCodeAt(i)] = i;
+  const postings = (s) => {
+    const out = [];
+    for (let i = 0, n = 0, m = 1; i < s.length; i++) {
+      const c = DEC[s.charCodeAt(i) & 127];
+      n += (c & 31) * m;
+      if (c & 32) m *= 32;
+      else out.push(n), (n = 0), (m = 1);
+    }
+    return out;
+  };
   class Index {
     // get(url) resolves to the parsed JSON of a file under base.
     constructor(base, get) {
@@ -97,7 +111,7 @@
     async meta() {
       if (!this.m) {
         const m = await this.load("meta.json");
-        if (m.v != 1) throw new Error("search index version " + m.v);
+        if (m.v != 2) throw new Error("search index version " + m.v);
         this.m = m;
       }
       return this.m;
@@ -130,6 +144,8 @@
           for (const f of w.p ? Object.keys(sh) : own(sh, w.f) ? [w.f] : []) {
             if (!f.startsWith(w.f)) continue;
             const full = f == w.f, g = sh[f];
+            // Decoded once; the shard stays loaded for the next queries.
+            for (const v in g) if (own(g, v) && typeof g[v] == "string") g[v] = postings(g[v]);
             // Typed without diacritics, a word most likely means its most frequent form in
             // the site ("bien" -> "biển"): that one counts as exact (so do completions).
             let top = "";

@@ -32,7 +32,7 @@ use crate::text::{fold, for_each_word, lower};
 use crate::{Doc, Options};
 
 /// Format version written to `meta.json`; the script refuses other versions.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// BM25 parameters for the body weight.
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
@@ -759,7 +759,8 @@ fn weight_norm(tf: u32, in_title: bool, norm: f32) -> u8 {
     q * 2 + u8::from(in_title)
 }
 
-/// `"fold":{"exact":[doc,w,delta,w,...],...}` for one folded word, from every run's lists
+/// `"fold":{"exact":"<doc,w,delta,w,...>",...}` for one folded word (the numbers written with
+/// [`push_b32`]), from every run's lists
 /// (`norms`: the length part of each page's weights; `merged`: scratch space).
 fn term_json(
     group: &[(String, &str, u32)],
@@ -793,18 +794,12 @@ fn term_json(
             out.push(b',');
         }
         push_str(&mut out, exact);
-        out.extend_from_slice(b":[");
+        out.extend_from_slice(b":\"");
         let mut prev = 0;
-        let mut first = true;
         let mut posting = |doc: u32, c: u32| {
             let w = weight_norm(c >> 1, c & 1 == 1, norms[doc as usize]);
-            if !first {
-                out.push(b',');
-            }
-            first = false;
-            push_num(&mut out, doc - prev);
-            out.push(b',');
-            push_num(&mut out, u32::from(w));
+            push_b32(&mut out, doc - prev);
+            push_b32(&mut out, u32::from(w));
             prev = doc;
         };
         for run in runs {
@@ -838,10 +833,28 @@ fn term_json(
                 }
             }
         }
-        out.push(b']');
+        out.push(b'"');
     }
     out.push(b'}');
     out
+}
+
+/// The characters of the postings' numbers: URL-safe base 64, nothing JSON escapes.
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Appends `n` as groups of 5 bits, lowest first, each a character of [`B64`] with 32 added
+/// when another group follows: one character below 32 (every weight, most deltas), where the
+/// decimal form took up to three with its comma, and no digit loop.
+fn push_b32(out: &mut Vec<u8>, mut n: u32) {
+    loop {
+        let low = (n & 31) as usize;
+        n >>= 5;
+        if n == 0 {
+            out.push(B64[low]);
+            return;
+        }
+        out.push(B64[low | 32]);
+    }
 }
 
 /// `<dir><kind>-<i>-<hash>.json`: the number keeps names unique, the content hash makes a
@@ -1088,7 +1101,7 @@ mod tests {
         ];
         let files = build("vi", &docs, &Options::default());
         let meta = json(&files, "search/vi/meta.json");
-        assert_eq!(meta["v"], 1);
+        assert_eq!(meta["v"], 2);
         assert_eq!(meta["n"], 2);
         assert_eq!(meta["sec"], serde_json::json!(["Biển đảo"]));
         assert_eq!(meta["t"], serde_json::json!(["bien"]));
@@ -1108,20 +1121,13 @@ mod tests {
         let t = json(&files, "search/vi/t-0.json");
         // Exact forms under their folded form; postings are [doc delta, weight] pairs.
         let bien = &t["bien"];
-        assert_eq!(bien["biển"][0], 0);
-        assert_eq!(bien["biển"][2], 1);
-        assert_eq!(
-            bien["biển"][1].as_u64().unwrap() % 2,
-            1,
-            "in the title of doc 0"
-        );
-        assert_eq!(
-            bien["biển"][3].as_u64().unwrap() % 2,
-            0,
-            "body only in doc 1"
-        );
-        assert_eq!(bien["biến"][0], 1);
-        assert!(t["hoang"]["hoàng"].is_array());
+        let bien_exact = numbers(&bien["biển"]);
+        assert_eq!(bien_exact[0], 0);
+        assert_eq!(bien_exact[2], 1);
+        assert_eq!(bien_exact[1] % 2, 1, "in the title of doc 0");
+        assert_eq!(bien_exact[3] % 2, 0, "body only in doc 1");
+        assert_eq!(numbers(&bien["biến"])[0], 1);
+        assert!(t["hoang"]["hoàng"].is_string());
         let d = json(&files, "search/vi/d-0.json");
         assert_eq!(d[0][0], "/a/");
         assert_eq!(d[0][2], "ngày 16 tháng 01 năm 2024");
@@ -1407,13 +1413,13 @@ mod tests {
             let shard: serde_json::Value = serde_json::from_slice(bytes).expect(path);
             for (f, forms) in shard.as_object().expect("object") {
                 for (exact, list) in forms.as_object().expect("forms") {
-                    let list = list.as_array().expect("list");
+                    let list = numbers(list);
                     let mut doc = 0;
                     let pairs = list
                         .chunks(2)
                         .map(|p| {
-                            doc += p[0].as_u64().expect("delta");
-                            (doc, p[1].as_u64().expect("weight"))
+                            doc += p[0];
+                            (doc, p[1])
                         })
                         .collect();
                     assert!(got.insert(exact.clone(), pairs).is_none(), "{exact}");
@@ -1502,6 +1508,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The numbers of a postings string (the script's decoding, in Rust).
+    fn numbers(v: &serde_json::Value) -> Vec<u64> {
+        let s = v.as_str().expect("postings string");
+        let (mut out, mut n, mut shift) = (Vec::new(), 0u64, 0);
+        for c in s.bytes() {
+            let d = B64.iter().position(|&b| b == c).expect("base-64 character") as u64;
+            n += (d & 31) << shift;
+            if d & 32 == 0 {
+                out.push(n);
+                (n, shift) = (0, 0);
+            } else {
+                shift += 5;
+            }
+        }
+        assert_eq!(shift, 0, "a number is cut short in {s:?}");
+        out
+    }
+
+    #[test]
+    fn postings_numbers_round_trip_in_base_32() {
+        let all = [0, 1, 31, 32, 33, 1023, 1024, 65_535, 1 << 30, u32::MAX];
+        let mut out = Vec::new();
+        for n in all {
+            push_b32(&mut out, n);
+        }
+        assert_eq!(
+            &out[..5],
+            b"ABfgB",
+            "0, 1, 31 in one character each; 32 in two"
+        );
+        let text = serde_json::Value::String(String::from_utf8(out).unwrap());
+        let want: Vec<u64> = all.iter().map(|&n| u64::from(n)).collect();
+        assert_eq!(numbers(&text), want);
     }
 
     #[test]
