@@ -855,10 +855,11 @@ fn count_words(s: &str) -> usize {
     }
     let mut words = 0;
     let mut start = 0;
-    // C2, E2 and E3 are lead bytes here (never continuation bytes): character starts.
+    // C2, E2 and E3 are lead bytes here (never continuation bytes): character starts, so
+    // none falls inside the whitespace character before it.
     for i in memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b) {
         let len = multibyte_whitespace_len(b, i);
-        if len > 0 && i >= start {
+        if len > 0 {
             words += count_ascii_words(&b[start..i]);
             start = i + len;
         }

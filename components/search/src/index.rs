@@ -994,18 +994,8 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
     let _ = serde_json::to_writer(&mut *out, s);
 }
 
-/// Appends `n` in decimal; one or two digits (nearly every delta and weight of a posting)
-/// without the general loop.
-#[inline]
+/// Appends `n` in decimal.
 fn push_num(out: &mut Vec<u8>, n: u32) {
-    if n < 10 {
-        out.push(b'0' + n as u8);
-        return;
-    }
-    if n < 100 {
-        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
-        return;
-    }
     let mut buf = [0u8; 10];
     let mut i = buf.len();
     let mut n = n;

@@ -372,33 +372,32 @@ impl Timings {
     }
     fn mark(&mut self, step: &str) {
         if let Some(t) = self.0 {
-            // Resident memory after the step (Linux), to see which step holds the peak.
-            let rss = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| {
-                    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
-                    line.split_whitespace().nth(1)?.parse::<u64>().ok()
-                })
-                .map(|kb| format!("  RSS {:>4} MB", kb / 1024))
-                .unwrap_or_default();
-            // CPU time of the whole process so far (user + system, in clock ticks of 10 ms).
-            let cpu = std::fs::read_to_string("/proc/self/stat")
-                .ok()
-                .and_then(|s| {
-                    let rest = s.rsplit_once(')')?.1;
-                    let f: Vec<&str> = rest.split_whitespace().collect();
-                    let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
-                    Some(format!("  CPU {:>5} ms", ticks * 10))
-                })
-                .unwrap_or_default();
-            let rss = format!("{rss}{cpu}");
+            let figures = process_figures();
             eprintln!(
-                "  {step:<28} {:>8.1} ms{rss}",
+                "  {step:<28} {:>8.1} ms{figures}",
                 t.elapsed().as_secs_f64() * 1000.0
             );
             self.0 = Some(Instant::now());
         }
     }
+}
+
+/// Resident memory and CPU time so far (user + system, in ticks of 10 ms) of this process,
+/// from /proc (Linux; empty elsewhere): which step holds the peak, and what each costs.
+fn process_figures() -> String {
+    let read = |file: &str| std::fs::read_to_string(format!("/proc/self/{file}")).ok();
+    let rss = read("status").and_then(|s| {
+        let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(format!("  RSS {:>4} MB", kb / 1024))
+    });
+    let cpu = read("stat").and_then(|s| {
+        let fields: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(format!("  CPU {:>5} ms", ticks * 10))
+    });
+    format!("{}{}", rss.unwrap_or_default(), cpu.unwrap_or_default())
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
