@@ -383,3 +383,56 @@ fn init_creates_a_site_that_builds() {
     let o = bangtin(&["init", site.to_str().unwrap()], "en");
     assert!(!o.status.success());
 }
+
+#[test]
+fn home_is_shared_and_pagers_hold_the_pages() {
+    let (dir, root) = site_copy("basic");
+    // Every template gets `home`: a menu of the home section's sections, in the language of
+    // the page.
+    let base = "<!DOCTYPE html>\n<html lang=\"{{ lang }}\"><head><meta charset=\"utf-8\"><title>{% block title %}{{ config.title }}{% endblock %}</title></head>\n<body><nav><a href=\"{{ home.permalink }}\">{{ home.title }}</a>{% for s in home.subsections %} <a class=\"menu\" href=\"{{ s.permalink }}\">{{ s.title }}</a>{% endfor %}</nav>{% block content %}{% endblock %}</body></html>\n";
+    fs::write(root.join("templates/base.html"), base).unwrap();
+    // A section template that only knows `section.pages`: empty where the section is
+    // paginated, and the build says so.
+    let section = "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1><p class=\"n\">{{ section.pages | length }}</p>{% endblock %}";
+    fs::write(root.join("templates/section.html"), section).unwrap();
+    let out = dir.path().join("public");
+    let o = build(&root, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("templates/section.html:1:")
+            && err.contains("`section.pages` is empty where the list is paginated")
+            && err.contains("paginator.pages"),
+        "{err}"
+    );
+    let page = read(&out, "bien-dao/truong-sa/index.html");
+    assert!(
+        page.contains(r#"<a class="menu" href="https://thu.example.edu.vn/bien-dao/">"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<a class="menu" href="https://thu.example.edu.vn/tin-tuc/">"#),
+        "{page}"
+    );
+    let en = read(&out, "en/bien-dao/truong-sa/index.html");
+    assert!(
+        en.contains(r#"<a href="https://thu.example.edu.vn/en/">"#),
+        "{en}"
+    );
+    assert!(
+        !en.contains("/tin-tuc/"),
+        "English menu lists English sections: {en}"
+    );
+    // bien-dao is paginated by 2: its pages are in `paginator.pages` only; tin-tuc is not.
+    assert!(read(&out, "bien-dao/index.html").contains(r#"<p class="n">0</p>"#));
+    let tin = read(&out, "tin-tuc/index.html");
+    assert!(!tin.contains(r#"<p class="n">0</p>"#), "{tin}");
+
+    // A template that handles both cases gets no warning.
+    let both = "{% extends \"base.html\" %}{% block content %}{% if paginator %}{% set pages = paginator.pages %}{% else %}{% set pages = section.pages %}{% endif %}<p class=\"n\">{{ pages | length }}</p>{% endblock %}";
+    fs::write(root.join("templates/section.html"), both).unwrap();
+    let o = build(&root, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("paginator.pages"), "{}", stderr(&o));
+    assert!(read(&out, "bien-dao/index.html").contains(r#"<p class="n">2</p>"#));
+}

@@ -151,6 +151,14 @@ pub(crate) fn run(
     };
     timings.mark("load content + templates");
     let taxonomies = taxonomy::build(&config, &content);
+    let pager_warnings = theme.pager_warnings(
+        content
+            .sections
+            .iter()
+            .any(|s| s.front.paginate_by > 0 && s.front.render),
+        config.taxonomies.iter().any(|t| t.paginate_by > 0),
+        lang,
+    );
 
     let mut links: HashMap<String, String> = HashMap::new();
     for p in &content.pages {
@@ -224,6 +232,7 @@ pub(crate) fn run(
         .map(|s| bodies.render(&s.file, &s.raw, s.body_offset, None, &s.path, &s.lang))
         .collect();
     let mut warnings = content.warnings.clone();
+    warnings.extend(pager_warnings);
     let mut looked_up = false;
     let mut page_images = Vec::with_capacity(content.pages.len());
     let mut image_files = Vec::new();
@@ -277,7 +286,7 @@ pub(crate) fn run(
     );
     let lookup = make_lookup(&config, &model, &links, &theme);
     let out_fp = md_fp.map(|fp| OutKeys {
-        fp: output_fingerprint(&fp, &theme, &lookup, opts),
+        fp: output_fingerprint(&fp, &theme, &lookup, &model.derived.home, opts),
         templates: theme.template_hashes(),
     });
     let lookup = Arc::new(lookup);
@@ -466,12 +475,21 @@ pub(crate) struct OutKeys {
 }
 
 /// Hash of what every rendered page may depend on beyond its own context: the Markdown
-/// fingerprint, the live-reload snippet and, when templates call them, what get_page,
-/// get_section and get_taxonomy can return.
-fn output_fingerprint(md_fp: &Key, theme: &Theme, lookup: &Lookup, opts: &Options) -> Key {
+/// fingerprint, the live-reload snippet, the `home` section of every language and, when
+/// templates call them, what get_page, get_section and get_taxonomy can return.
+fn output_fingerprint(
+    md_fp: &Key,
+    theme: &Theme,
+    lookup: &Lookup,
+    home: &HashMap<String, Value>,
+    opts: &Options,
+) -> Key {
     let mut h = blake3::Hasher::new();
     h.update(md_fp);
     h.update(opts.inject.as_deref().unwrap_or("").as_bytes());
+    let mut home: Vec<_> = home.iter().collect();
+    home.sort_by(|a, b| a.0.cmp(b.0));
+    hash_json(&mut h, &home);
     let looks_up = theme.templates.values().any(|(src, _)| {
         src.contains("get_page") || src.contains("get_section") || src.contains("get_taxonomy")
     });
@@ -615,7 +633,10 @@ fn make_lookup(
         .sections
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.relative_path.clone(), model.section_value(i, &[])))
+        .map(|(i, s)| {
+            let v = model.section_value(i, Value::Array(Vec::new()));
+            (s.relative_path.clone(), v)
+        })
         .collect();
     let section_pages = content
         .sections
@@ -968,18 +989,19 @@ fn write_all(
     let seen = Mutex::new(Vec::new());
     let render_all = || -> Vec<Diagnostic> {
         jobs.par_iter()
-            .filter_map(|job| {
+            .map_init(render::Contexts::default, |contexts, job| {
+                let mut run = || render_job(job, model, tera, &write, opts, out_fp, contexts);
                 if record {
-                    let (r, keys) =
-                        functions::recording(|| render_job(job, model, tera, &write, opts, out_fp));
+                    let (r, keys) = functions::recording(run);
                     if !keys.is_empty() {
                         lock(&seen).push((*job, keys));
                     }
                     r.err()
                 } else {
-                    render_job(job, model, tera, &write, opts, out_fp).err()
+                    run().err()
                 }
             })
+            .flatten()
             .collect()
     };
     // The search index needs only the bodies: it is built beside the templates, so it fills
@@ -1355,17 +1377,26 @@ pub(crate) fn render_job(
     write: &WriteFn<'_>,
     opts: &Options,
     out_fp: Option<&OutKeys>,
+    contexts: &mut render::Contexts,
 ) -> Result<(), Diagnostic> {
     let config = model.config;
     let content = model.content;
     let lang = opts.lang;
-    let (template, ctx, for_file, rel): (String, Map<String, Value>, &Path, String) = match *job {
+    let not_found_lang;
+    let (template, out_lang, ctx, for_file, rel): (
+        String,
+        &str,
+        Map<String, Value>,
+        &Path,
+        String,
+    ) = match *job {
         Job::Page(i) => {
             let p = &content.pages[i];
             let mut ctx = model.base_map(&p.lang, &p.path);
             ctx.insert("page".into(), model.page_value(i));
             (
                 render::page_template(content, p),
+                &p.lang,
                 ctx,
                 &p.file,
                 render::file_for(&p.path),
@@ -1374,35 +1405,39 @@ pub(crate) fn render_job(
         Job::Section(i, k) => {
             let s = &content.sections[i];
             let per = s.front.paginate_by;
-            let (slice, total) = if per > 0 {
-                let start = (k * per).min(s.pages.len());
-                let end = ((k + 1) * per).min(s.pages.len());
-                (&s.pages[start..end], render::pagers(s.pages.len(), per))
-            } else {
-                (&s.pages[..], 1)
-            };
+            let (slice, total) = pager_slice(&s.pages, per, k);
             let path = render::pager_path(&s.path, k);
             let mut ctx = model.base_map(&s.lang, &path);
-            let value = model.section_value(i, slice);
+            // Paginated, the pager's pages are in `paginator.pages` only (as in Zola): a second
+            // copy in `section.pages` cost a tenth of the build.
             if per > 0 {
                 let pager = render::paginator(
                     config,
                     &s.path,
-                    value["pages"].clone(),
+                    model.listings(slice),
                     k,
                     total,
                     per,
                     s.pages.len(),
                 );
                 ctx.insert("paginator".into(), pager);
+                ctx.insert(
+                    "section".into(),
+                    model.section_value(i, Value::Array(Vec::new())),
+                );
+            } else {
+                ctx.insert(
+                    "section".into(),
+                    model.section_value(i, model.listings(slice)),
+                );
             }
-            ctx.insert("section".into(), value);
             if s.dir.is_empty() {
                 let latest = model.derived.latest.get(&s.lang).cloned();
                 ctx.insert("latest_pages".into(), latest.unwrap_or(Value::Null));
             }
             (
                 render::section_template(s),
+                &s.lang,
                 ctx,
                 &s.file,
                 render::file_for(&path),
@@ -1415,6 +1450,7 @@ pub(crate) fn render_job(
             ctx.insert("terms".into(), terms_value(config, tax));
             (
                 "taxonomy_list.html".into(),
+                &tax.lang,
                 ctx,
                 Path::new("taxonomy_list.html"),
                 render::file_for(&tax.path),
@@ -1428,27 +1464,18 @@ pub(crate) fn render_job(
                 .map(|c| c.paginate_by)
                 .unwrap_or(0);
             let base = tax.term_path(term);
-            let (slice, total) = if per > 0 {
-                let start = (n * per).min(term.pages.len());
-                let end = ((n + 1) * per).min(term.pages.len());
-                (
-                    &term.pages[start..end],
-                    render::pagers(term.pages.len(), per),
-                )
-            } else {
-                (&term.pages[..], 1)
-            };
+            let (slice, total) = pager_slice(&term.pages, per, n);
             let path = render::pager_path(&base, n);
-            let pages = Value::Array(
-                slice
-                    .iter()
-                    .map(|&j| model.derived.listings[j].clone())
-                    .collect(),
-            );
+            let pages = model.listings(slice);
             let mut ctx = model.base_map(&tax.lang, &path);
             ctx.insert("taxonomy".into(), taxonomy_header(config, tax));
             let mut tv = term_value(config, tax, term);
-            tv["pages"] = pages.clone();
+            // As for sections: paginated, the pages are in `paginator.pages` only.
+            tv["pages"] = if per > 0 {
+                Value::Array(Vec::new())
+            } else {
+                model.listings(slice)
+            };
             ctx.insert("term".into(), tv);
             ctx.insert(
                 "paginator".into(),
@@ -1456,21 +1483,23 @@ pub(crate) fn render_job(
             );
             (
                 "taxonomy_single.html".into(),
+                &tax.lang,
                 ctx,
                 Path::new("taxonomy_single.html"),
                 render::file_for(&path),
             )
         }
         Job::NotFound(l) => {
-            let lang_code = config
+            not_found_lang = config
                 .all_languages()
                 .into_iter()
                 .nth(l)
                 .unwrap_or_else(|| config.default_language.clone());
-            let path = format!("{}/404.html", config.lang_prefix(&lang_code));
-            let ctx = model.base_map(&lang_code, &path);
+            let path = format!("{}/404.html", config.lang_prefix(&not_found_lang));
+            let ctx = model.base_map(&not_found_lang, &path);
             (
                 "404.html".into(),
+                &not_found_lang,
                 ctx,
                 Path::new("404.html"),
                 render::file_for(&path),
@@ -1498,9 +1527,9 @@ pub(crate) fn render_job(
             return write(&rel, &bytes);
         }
     }
-    let ctx = tera::Context::from_value(Value::Object(ctx)).unwrap_or_default();
-    let (html, looked) =
-        functions::recording(|| render::render_bytes(tera, &template, &ctx, for_file, lang));
+    let (html, looked) = contexts.with(model, out_lang, ctx, |ctx| {
+        functions::recording(|| render::render_bytes(tera, &template, ctx, for_file, lang))
+    });
     functions::replay(&looked);
     let html = inject(html?, &opts.inject);
     write(&rel, &html)?;
@@ -1508,6 +1537,17 @@ pub(crate) fn render_job(
         c.put_output(k, (Arc::new(html), Arc::new(looked)));
     }
     Ok(())
+}
+
+/// The pages of pager `k` of a listing, `per` to a pager (0: one pager), and the number of pagers.
+fn pager_slice(pages: &[usize], per: usize, k: usize) -> (&[usize], usize) {
+    if per > 0 {
+        let start = (k * per).min(pages.len());
+        let end = ((k + 1) * per).min(pages.len());
+        (&pages[start..end], render::pagers(pages.len(), per))
+    } else {
+        (pages, 1)
+    }
 }
 
 /// Everything of a context that differs between outputs (config and lang are in the fingerprint).

@@ -282,6 +282,21 @@ pub struct Model<'a> {
     pub taxonomies: &'a [Taxonomy],
     /// Values derived from the above, kept between rebuilds of a preview session.
     pub derived: Derived,
+    /// Where each page stands in its section's list (for `lower` and `higher`).
+    position: Vec<Option<usize>>,
+}
+
+/// Each page's index in its section's list of pages.
+fn positions(content: &Content) -> Vec<Option<usize>> {
+    let mut at = vec![None; content.pages.len()];
+    for (si, s) in content.sections.iter().enumerate() {
+        for (k, &i) in s.pages.iter().enumerate() {
+            if content.pages.get(i).is_some_and(|p| p.section == si) {
+                at[i] = Some(k);
+            }
+        }
+    }
+    at
 }
 
 /// What a model computes from the content once: reused as is when only a few pages change.
@@ -299,6 +314,8 @@ pub struct Derived {
     pub latest_pages: HashMap<String, Vec<usize>>,
     /// The same as listing values.
     pub latest: HashMap<String, Value>,
+    /// The home section of each language without its pages (the `home` every template gets).
+    pub home: HashMap<String, Value>,
 }
 
 fn date_str(d: Option<chrono::NaiveDate>) -> Value {
@@ -351,6 +368,7 @@ impl<'a> Model<'a> {
                 section_translations,
                 ..Derived::default()
             },
+            position: positions(content),
         };
         m.derived.listings = std::sync::Arc::new(
             (0..content.pages.len())
@@ -383,7 +401,14 @@ impl<'a> Model<'a> {
                         .collect(),
                 ),
             );
-            m.derived.latest_pages.insert(lang, dated);
+            m.derived.latest_pages.insert(lang.clone(), dated);
+            let home = content
+                .sections
+                .iter()
+                .position(|s| s.dir.is_empty() && s.lang == lang)
+                .map(|i| m.section_value(i, Value::Array(Vec::new())))
+                .unwrap_or(Value::Null);
+            m.derived.home.insert(lang, home);
         }
         m
     }
@@ -404,6 +429,7 @@ impl<'a> Model<'a> {
             section_bodies,
             taxonomies,
             derived,
+            position: positions(content),
         }
     }
 
@@ -445,6 +471,16 @@ impl<'a> Model<'a> {
                     let (lang, title, path) = describe(j);
                     object!({"lang": lang.as_str(), "title": title.as_str(), "permalink": self.config.absolute(path), "path": path.as_str()})
                 })
+                .collect(),
+        )
+    }
+
+    /// The listing values of the given pages.
+    pub fn listings(&self, pages: &[usize]) -> Value {
+        Value::Array(
+            pages
+                .iter()
+                .map(|&j| self.derived.listings[j].clone())
                 .collect(),
         )
     }
@@ -524,7 +560,7 @@ impl<'a> Model<'a> {
         let b = &self.page_bodies[i];
         let mut v = self.derived.listings[i].clone();
         let list = &self.content.sections[p.section].pages;
-        let pos = list.iter().position(|&j| j == i);
+        let pos = self.position.get(i).copied().flatten();
         let lower = pos.and_then(|k| list.get(k + 1).copied());
         let higher = pos
             .and_then(|k| k.checked_sub(1))
@@ -545,8 +581,8 @@ impl<'a> Model<'a> {
         v
     }
 
-    /// A section, with `pages` limited to the given list.
-    pub fn section_value(&self, i: usize, pages: &[usize]) -> Value {
+    /// A section, with the given `pages` (an array of listings).
+    pub fn section_value(&self, i: usize, pages: Value) -> Value {
         let s = &self.content.sections[i];
         let b = &self.section_bodies[i];
         let subsections: Vec<Value> = s
@@ -566,7 +602,7 @@ impl<'a> Model<'a> {
             "toc": toc_value(self.config, &s.path, &b.toc),
             "extra": s.front.extra.clone(),
             "lang": s.lang.as_str(),
-            "pages": pages.iter().map(|&j| self.derived.listings[j].clone()).collect::<Vec<_>>(),
+            "pages": pages,
             "pages_count": s.pages.len(),
             "subsections": subsections,
             "ancestors": self.ancestors(s.parent),
@@ -575,34 +611,62 @@ impl<'a> Model<'a> {
         })
     }
 
-    /// The context every template gets.
-    pub fn base_context(&self, lang: &str, path: &str) -> Context {
-        Context::from_value(Value::Object(self.base_map(lang, path))).unwrap_or_default()
+    /// What every output of a language shares (`config`, `base_url`, `home`): see [`Contexts`].
+    fn shared_context(&self, lang: &str) -> Context {
+        let value = |m: &HashMap<String, Value>| m.get(lang).cloned().unwrap_or(Value::Null);
+        let shared = object!({
+            "config": value(&self.derived.config_values),
+            "base_url": self.config.base_url.as_str(),
+            "home": value(&self.derived.home),
+        });
+        Context::from_value(shared).unwrap_or_default()
     }
 
-    /// The same as a map, to which an output adds its own values by moving them in (inserting
-    /// into a `Context` would copy them again).
+    /// The values of one output that every template gets; the output adds its own by moving
+    /// them in (inserting into a `Context` would copy them again).
     pub fn base_map(&self, lang: &str, path: &str) -> Map<String, Value> {
         let mut m = Map::new();
-        m.insert(
-            "config".into(),
-            self.derived
-                .config_values
-                .get(lang)
-                .cloned()
-                .unwrap_or(Value::Null),
-        );
         m.insert("lang".into(), Value::String(lang.to_string()));
         m.insert("current_path".into(), Value::String(path.to_string()));
         m.insert(
             "current_url".into(),
             Value::String(self.config.absolute(path)),
         );
-        m.insert(
-            "base_url".into(),
-            Value::String(self.config.base_url.clone()),
-        );
         m
+    }
+}
+
+/// The keys of [`Model::shared_context`].
+const SHARED_KEYS: [&str; 3] = ["config", "base_url", "home"];
+
+/// Template contexts of one rendering thread, one per language. The values every output of a
+/// language shares go in once; an output's own values are moved in for its render and taken
+/// out after it. Tera copies nothing a template reads from its context, so `home.subsections`
+/// or `config.extra` in a menu cost nothing per page, unlike a copy in every context.
+#[derive(Default)]
+pub struct Contexts(HashMap<String, Context>);
+
+impl Contexts {
+    /// Runs `f` with the context of `lang` holding `own` besides the shared values.
+    pub fn with<R>(
+        &mut self,
+        model: &Model<'_>,
+        lang: &str,
+        own: Map<String, Value>,
+        f: impl FnOnce(&Context) -> R,
+    ) -> R {
+        let ctx = self
+            .0
+            .entry(lang.to_owned())
+            .or_insert_with(|| model.shared_context(lang));
+        debug_assert!(own.keys().all(|k| !SHARED_KEYS.contains(&k.as_str())));
+        let keys: Vec<String> = own.keys().cloned().collect();
+        ctx.extend(Context::from_value(Value::Object(own)).unwrap_or_default());
+        let r = f(ctx);
+        for k in &keys {
+            ctx.remove(k);
+        }
+        r
     }
 }
 

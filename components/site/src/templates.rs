@@ -35,6 +35,34 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// Warnings for templates that list `section.pages` (or `term.pages`) and never mention
+    /// `paginator`, on a site where those lists are paginated: there they are empty.
+    pub fn pager_warnings(&self, sections: bool, terms: bool, lang: Lang) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (src, origin) in self.templates.values() {
+            if src.contains("paginator") {
+                continue;
+            }
+            for (list, paginated) in [("section.pages", sections), ("term.pages", terms)] {
+                let Some(at) = src.find(list).filter(|_| paginated) else {
+                    continue;
+                };
+                let (line, col) = crate::diag::line_col(src, at);
+                out.push(Diagnostic::warning(
+                    &origin.file,
+                    line,
+                    col,
+                    tr!(
+                        lang,
+                        "`{list}` trống trong mục được chia trang (paginate_by): các trang của trang danh sách hiện tại nằm trong `paginator.pages`. Hãy dùng {{% if paginator %}}{{% set pages = paginator.pages %}}{{% else %}}{{% set pages = {list} %}}{{% endif %}}",
+                        "`{list}` is empty where the list is paginated (paginate_by): the current pager's pages are in `paginator.pages`. Use {{% if paginator %}}{{% set pages = paginator.pages %}}{{% else %}}{{% set pages = {list} %}}{{% endif %}}"
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
     /// Whether a shortcode can call `get_page`, `get_section` or `get_taxonomy`, directly or
     /// through the templates it includes, imports or extends (Tera names them literally).
     pub fn shortcodes_look_up(&self) -> bool {
