@@ -233,12 +233,14 @@ fn run_build(
     future: bool,
     base_url: Option<String>,
     lang: Lang,
+    exits_after: bool,
 ) -> Result<site::Built, String> {
     let mut opts = site::Options::new(root, lang);
     opts.output = output;
     opts.drafts = drafts;
     opts.future = future;
     opts.base_url = base_url;
+    opts.exits_after = exits_after;
     let pb = spinner();
     let progress = |step: &str| pb.set_message(step.to_string());
     let result = site::build(&opts, &progress);
@@ -272,7 +274,7 @@ fn build_cmd(
     lang: Lang,
 ) -> Result<(), String> {
     let out_display = output.clone().unwrap_or_else(|| root.join("public"));
-    let built = run_build(root, output, drafts, future, base_url, lang)?;
+    let built = run_build(root, output, drafts, future, base_url, lang, true)?;
     let ms = built.elapsed.as_millis();
     if built.up_to_date {
         eprintln!(
@@ -380,7 +382,7 @@ fn deploy_cmd(
 ) -> Result<(), String> {
     let output = root.join("public");
     if !no_build {
-        run_build(root, None, false, false, None, lang)?;
+        run_build(root, None, false, false, None, lang, false)?;
     } else if !output.join("index.html").exists() {
         return Err(tr!(
             lang,

@@ -41,6 +41,9 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
     /// What earlier builds of this session rendered (serve): only what changed is redone.
     pub cache: Option<Arc<Cache>>,
+    /// The process ends after this build (`bangtin build`): what the build made is left for
+    /// the system to take back at exit, which is quicker than freeing it value by value.
+    pub exits_after: bool,
 }
 
 impl Options {
@@ -57,6 +60,7 @@ impl Options {
             inject: None,
             cache_dir: None,
             cache: None,
+            exits_after: false,
         }
     }
 }
@@ -337,10 +341,13 @@ pub(crate) fn run(
                 processor,
             };
             // Without a session to keep it, freeing all that (a value per page, each listing,
-            // the templates) takes tens of milliseconds: done beside the commit instead of
-            // before it.
+            // the templates) takes tens of milliseconds: left to the system when the process
+            // ends, else done beside the commit instead of before it.
             let kept = if keep {
                 Some(kept)
+            } else if opts.exits_after {
+                std::mem::forget(kept);
+                None
             } else {
                 rayon::spawn(move || drop(kept));
                 None
@@ -1025,94 +1032,101 @@ fn write_all(
         }
         (names, failed.into_inner().unwrap_or_default())
     };
-    let (mut errors, (search, search_errors)) = rayon::join(render_all, index_all);
+    // Aliases, feeds, sitemap, robots, search script, styles: beside the templates too.
+    let extras = || -> (Vec<FeedSpec>, Vec<Diagnostic>) {
+        let mut errors = Vec::new();
+        let mut push = |r: Result<(), Diagnostic>| {
+            if let Err(e) = r {
+                errors.push(e);
+            }
+        };
+        let mut specs = Vec::new();
+        for p in &content.pages {
+            for a in &p.front.aliases {
+                let a = format!("/{}/", a.trim_matches('/'));
+                push(write(
+                    &render::file_for(&a),
+                    feeds::redirect(&config.absolute(&p.path)).as_bytes(),
+                ));
+            }
+        }
+        for (i, s) in content.sections.iter().enumerate() {
+            if s.front.paginate_by > 0 && s.front.render {
+                push(write(
+                    &render::file_for(&format!("{}page/1/", s.path)),
+                    feeds::redirect(&config.absolute(&s.path)).as_bytes(),
+                ));
+            }
+            if s.front.generate_feeds {
+                specs.push(FeedSpec {
+                    path: s.path.clone(),
+                    title: s.title.clone(),
+                    description: s.description.clone(),
+                    lang: s.lang.clone(),
+                    pages: s.pages.iter().copied().take(config.feed_limit).collect(),
+                    source: FeedSource::Section(i),
+                });
+            }
+        }
+        for (l, lang_code) in config.all_languages().into_iter().enumerate() {
+            let prefix = config.lang_prefix(&lang_code);
+            if config.generate_feeds {
+                let list = content::newest(&content.pages, &lang_code, config.feed_limit);
+                specs.push(FeedSpec {
+                    path: format!("{prefix}/"),
+                    title: config.title_in(&lang_code).to_string(),
+                    description: config.description_in(&lang_code).to_string(),
+                    lang: lang_code.clone(),
+                    pages: list,
+                    source: FeedSource::Home(l),
+                });
+            }
+        }
+        for (t, tax) in model.taxonomies.iter().enumerate() {
+            if config.taxonomy(&tax.name).map(|c| c.feed).unwrap_or(false) {
+                for (k, term) in tax.terms.iter().enumerate() {
+                    specs.push(FeedSpec {
+                        path: tax.term_path(term),
+                        title: term.name.clone(),
+                        description: String::new(),
+                        lang: tax.lang.clone(),
+                        pages: term.pages.iter().copied().take(config.feed_limit).collect(),
+                        source: FeedSource::Term(t, k),
+                    });
+                }
+            }
+        }
+        for f in &specs {
+            push(write_feeds(&write, model, f));
+        }
+        if config.search.enabled {
+            push(write("search.js", search::SCRIPT.as_bytes()));
+        }
+        push(write("syntax.css", markdown::highlight_css().as_bytes()));
+        push(write("sitemap.xml", sitemap(model).as_bytes()));
+        push(write(
+            "robots.txt",
+            feeds::robots(&config.base_url).as_bytes(),
+        ));
+
+        (specs, errors)
+    };
+    let (mut errors, ((search, search_errors), (feeds, extra_errors))) =
+        rayon::join(render_all, || rayon::join(index_all, extras));
     errors.extend(search_errors);
+    errors.extend(extra_errors);
     if !errors.is_empty() {
         return Err(errors);
     }
     let mut written = Written {
         seen: seen.into_inner().unwrap_or_default(),
         search,
+        feeds,
         ..Written::default()
     };
-    timings.mark("  templates and search");
+    timings.mark("  templates, search, feeds and sitemap");
     let mut errors = Vec::new();
-    let mut push = |r: Result<(), Diagnostic>| {
-        if let Err(e) = r {
-            errors.push(e);
-        }
-    };
 
-    // Aliases, feeds, sitemap, robots, 404, search, styles.
-    for p in &content.pages {
-        for a in &p.front.aliases {
-            let a = format!("/{}/", a.trim_matches('/'));
-            push(write(
-                &render::file_for(&a),
-                feeds::redirect(&config.absolute(&p.path)).as_bytes(),
-            ));
-        }
-    }
-    for (i, s) in content.sections.iter().enumerate() {
-        if s.front.paginate_by > 0 && s.front.render {
-            push(write(
-                &render::file_for(&format!("{}page/1/", s.path)),
-                feeds::redirect(&config.absolute(&s.path)).as_bytes(),
-            ));
-        }
-        if s.front.generate_feeds {
-            written.feeds.push(FeedSpec {
-                path: s.path.clone(),
-                title: s.title.clone(),
-                description: s.description.clone(),
-                lang: s.lang.clone(),
-                pages: s.pages.iter().copied().take(config.feed_limit).collect(),
-                source: FeedSource::Section(i),
-            });
-        }
-    }
-    for (l, lang_code) in config.all_languages().into_iter().enumerate() {
-        let prefix = config.lang_prefix(&lang_code);
-        if config.generate_feeds {
-            let list = content::newest(&content.pages, &lang_code, config.feed_limit);
-            written.feeds.push(FeedSpec {
-                path: format!("{prefix}/"),
-                title: config.title_in(&lang_code).to_string(),
-                description: config.description_in(&lang_code).to_string(),
-                lang: lang_code.clone(),
-                pages: list,
-                source: FeedSource::Home(l),
-            });
-        }
-    }
-    for (t, tax) in model.taxonomies.iter().enumerate() {
-        if config.taxonomy(&tax.name).map(|c| c.feed).unwrap_or(false) {
-            for (k, term) in tax.terms.iter().enumerate() {
-                written.feeds.push(FeedSpec {
-                    path: tax.term_path(term),
-                    title: term.name.clone(),
-                    description: String::new(),
-                    lang: tax.lang.clone(),
-                    pages: term.pages.iter().copied().take(config.feed_limit).collect(),
-                    source: FeedSource::Term(t, k),
-                });
-            }
-        }
-    }
-    for f in &written.feeds {
-        push(write_feeds(&write, model, f));
-    }
-    if config.search.enabled {
-        push(write("search.js", search::SCRIPT.as_bytes()));
-    }
-    push(write("syntax.css", markdown::highlight_css().as_bytes()));
-    push(write("sitemap.xml", sitemap(model).as_bytes()));
-    push(write(
-        "robots.txt",
-        feeds::robots(&config.base_url).as_bytes(),
-    ));
-
-    timings.mark("  feeds, search, sitemap");
     // Static files, page bundle assets, processed images.
     let mut copies: BTreeMap<String, StaticSource> = BTreeMap::new();
     for (rel, src) in &theme.statics {
