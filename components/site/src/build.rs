@@ -123,7 +123,7 @@ pub(crate) fn run(
         config.base_url = b.trim_end_matches('/').to_string();
     }
     // Nothing to do when the output folder already holds a build of the same inputs.
-    let _pending = match crate::fresh::check(opts, &config, started) {
+    let pending = match crate::fresh::check(opts, &config, started) {
         crate::fresh::Check::UpToDate(built) => return Ok((*built, None)),
         crate::fresh::Check::Stale(pending) => pending,
     };
@@ -139,6 +139,9 @@ pub(crate) fn run(
         || Theme::load(root, &config, lang),
     );
     let (content, mut errors) = content;
+    if let Some(p) = &pending {
+        p.read(&content.read);
+    }
     let theme = match theme {
         Ok(t) => t,
         Err(e) => {

@@ -1,5 +1,6 @@
 //! Walks `content/` and builds the model: sections, pages, translations, bundles.
 
+use crate::cache::Key;
 use crate::config::Config;
 use crate::diag::{line_col, Diagnostic};
 use crate::frontmatter::{self, PageFront, SectionFront, SortBy};
@@ -9,6 +10,7 @@ use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use walkdir::WalkDir;
 
 /// One Markdown page.
@@ -119,6 +121,9 @@ pub struct Content {
     pub skipped: Vec<(String, Skipped)>,
     /// Non-fatal findings.
     pub warnings: Vec<Diagnostic>,
+    /// Every Markdown file read (path relative to the site folder) with the hash of its bytes
+    /// as read, for the no-change key (see [`crate::fresh`]).
+    pub read: Vec<(PathBuf, crate::cache::Key)>,
 }
 
 /// Why a page was left out.
@@ -128,6 +133,10 @@ pub enum Skipped {
     Draft,
     /// Dated in the future.
     Future,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Files an editor leaves behind; never content.
@@ -145,6 +154,16 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// Reads a user file as NFC text; non-UTF-8 is an error with the position of the bad byte.
 pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Diagnostic> {
+    read_text_hashed(root, path, lang).map(|(text, _)| text)
+}
+
+/// The same, with the hash of the bytes read ([`crate::fresh::file_hash`]): the no-change key
+/// takes it instead of reading the file a second time.
+pub fn read_text_hashed(
+    root: &Path,
+    path: &Path,
+    lang: Lang,
+) -> Result<(String, crate::cache::Key), Diagnostic> {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(
@@ -154,15 +173,16 @@ pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Diagnos
             tr!(lang, "không đọc được tệp: {e}", "cannot read the file: {e}"),
         )
     })?;
+    let hash = crate::fresh::file_hash(&bytes);
     // Content is mostly Vietnamese, where std's check slows down on every other letter; the
     // SIMD check is several times faster. The error, rare, comes from std as before.
     if simdutf8::basic::from_utf8(&bytes).is_ok() {
         // SAFETY: the bytes were just checked to be valid UTF-8.
         let s = unsafe { String::from_utf8_unchecked(bytes) };
-        return Ok(vi::nfc_owned(s));
+        return Ok((vi::nfc_owned(s), hash));
     }
     match String::from_utf8(bytes) {
-        Ok(s) => Ok(vi::nfc_owned(s)),
+        Ok(s) => Ok((vi::nfc_owned(s), hash)),
         Err(e) => {
             let good = e.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
@@ -254,6 +274,7 @@ pub fn load(
         }
     }
 
+    let read_log = Mutex::new(Vec::with_capacity(md_files.len()));
     let (section_files, page_files): (Vec<&PathBuf>, Vec<&PathBuf>) = md_files
         .iter()
         .partition(|f| is_section_file(f.file_stem().and_then(|s| s.to_str()).unwrap_or("")));
@@ -261,7 +282,7 @@ pub fn load(
     // Sections per (lang, dir).
     let loaded: Vec<FileLoad<Section>> = section_files
         .par_iter()
-        .map(|f| load_section(root, &content_dir, f, config, lang))
+        .map(|f| load_section(root, &content_dir, f, config, lang, &read_log))
         .collect();
     let mut section_index: HashMap<(String, String), usize> = HashMap::new();
     for l in loaded {
@@ -324,6 +345,7 @@ pub fn load(
         filter,
         lang,
         sections: &sections,
+        read_log: &read_log,
     };
     let loaded: Vec<FileLoad<Loaded>> = page_files.par_iter().map(|f| place.load_page(f)).collect();
     for l in loaded {
@@ -450,6 +472,7 @@ pub fn load(
             ));
         }
     }
+    content.read = read_log.into_inner().unwrap_or_else(|e| e.into_inner());
 
     (content, errors)
 }
@@ -586,6 +609,7 @@ fn load_section(
     f: &Path,
     config: &Config,
     lang: Lang,
+    read_log: &Mutex<Vec<(PathBuf, Key)>>,
 ) -> FileLoad<Section> {
     let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let rel_file = f.strip_prefix(root).unwrap_or(f).to_path_buf();
@@ -600,11 +624,13 @@ fn load_section(
         raw,
         front,
         body_offset,
+        hash,
         ..
     } = match read {
         Ok(r) => r,
         Err(e) => return FileLoad::failed(e, warning),
     };
+    lock(read_log).push((rel_file.clone(), hash));
     let key = if dir.is_empty() {
         "_index.md".to_string()
     } else {
@@ -644,6 +670,8 @@ struct Place<'a> {
     filter: Filter,
     lang: Lang,
     sections: &'a SectionIndex,
+    /// The files read, with their hashes.
+    read_log: &'a Mutex<Vec<(PathBuf, Key)>>,
 }
 
 impl Place<'_> {
@@ -675,10 +703,12 @@ impl Place<'_> {
             front_offset,
             front_len,
             body_offset,
+            hash,
         } = match read {
             Ok(r) => r,
             Err(e) => return FileLoad::failed(e, warning),
         };
+        lock(self.read_log).push((rel_file.clone(), hash));
         let mut errors = Vec::new();
         let field_pos = |field: &str| -> (usize, usize) {
             let front_text = &raw[front_offset..front_offset + front_len];
@@ -831,6 +861,8 @@ pub(crate) struct ReadFront<T> {
     front_offset: usize,
     front_len: usize,
     pub body_offset: usize,
+    /// Hash of the file's bytes as read.
+    pub hash: crate::cache::Key,
 }
 
 /// Taxonomy terms as written, trimmed, empty ones left out.
@@ -853,7 +885,7 @@ pub(crate) fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
     rel_file: &Path,
     lang: Lang,
 ) -> (Option<Diagnostic>, Result<ReadFront<T>, Diagnostic>) {
-    let raw = match read_text(root, f, lang) {
+    let (raw, hash) = match read_text_hashed(root, f, lang) {
         Ok(t) => t,
         Err(d) => return (None, Err(d)),
     };
@@ -882,6 +914,7 @@ pub(crate) fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
             front_offset,
             front_len,
             body_offset,
+            hash,
         }),
     )
 }

@@ -14,7 +14,9 @@
 //!
 //! The input files are stamped (size, times, inode) before the build reads anything, and
 //! stamped again at the output swap: the key is only recorded when nothing changed meanwhile.
-//! So a build that must run anyway hashes its inputs on a thread beside it.
+//! So a build that must run anyway hashes its inputs on a thread beside it, except the
+//! content's Markdown files: the loader hashes the bytes it reads, which spares reading
+//! them twice (and hashes exactly what the build used).
 //!
 //! Templates that call `now()`, `get_random()` or `get_env()` give different output from one
 //! build to the next: such a site always builds in full.
@@ -137,11 +139,19 @@ pub fn check(opts: &Options, config: &Config, started: Instant) -> Check {
         let scan = scan.clone();
         std::thread::spawn(move || {
             // The build keeps both cores busy at first: the hashing takes what it leaves idle.
+            // The content's Markdown files are left to the loader, which hashes what it reads.
             lower_priority();
-            scan.key(&inputs, false)
+            let hashes = scan.hashes(&inputs, false, true)?;
+            Some((inputs, hashes))
         })
     };
-    Check::Stale(Some(Pending::register(output, Entry { key, stamp, scan })))
+    let entry = Entry {
+        key,
+        stamp,
+        scan,
+        read: HashMap::new(),
+    };
+    Check::Stale(Some(Pending::register(output, entry)))
 }
 
 /// Makes the calling thread yield to the build's threads (Linux gives each thread its own
@@ -198,7 +208,8 @@ pub(crate) fn seal(
     };
     let timings = std::env::var_os("BANGTIN_TIMINGS").is_some();
     let t = Instant::now();
-    let key = entry.key.join().ok()??;
+    let (inputs, hashes) = entry.key.join().ok()??;
+    let key = entry.scan.complete(&inputs, hashes, &entry.read)?;
     if timings {
         eprintln!("  fresh: wait for the hashing {:>8.1} ms", ms(t));
     }
@@ -265,12 +276,17 @@ pub struct Pending {
     output: PathBuf,
 }
 
+/// Each input's hash, `None` for those left to the loader (see [`Scan::hashes`]).
+type Hashes = Vec<Option<(Key, bool)>>;
+
 /// What a registered build needs at the swap.
 struct Entry {
     /// The hashing of the inputs (`None`: no key).
-    key: std::thread::JoinHandle<Option<Key>>,
+    key: std::thread::JoinHandle<Option<(Vec<Input>, Hashes)>>,
     stamp: Key,
     scan: Scan,
+    /// Hashes of the files the loader read, by path relative to the site folder with `/`.
+    read: HashMap<String, Key>,
 }
 
 /// Builds in progress per output folder; a folder two builds write at once gets no key.
@@ -301,6 +317,30 @@ impl Pending {
             });
         Pending { output }
     }
+}
+
+impl Pending {
+    /// Hands over the hashes of the content files as the loader read them.
+    pub fn read(&self, files: &[(PathBuf, Key)]) {
+        let mut table = lock(&PENDING);
+        if let Some(entry) = table
+            .get_mut(&self.output)
+            .and_then(|slot| slot.pending.as_mut())
+        {
+            entry.read = files
+                .iter()
+                .map(|(rel, hash)| (slash(rel), *hash))
+                .collect();
+        }
+    }
+}
+
+/// A relative path with `/` between its parts, as [`Input::rel`].
+fn slash(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 impl Drop for Pending {
@@ -411,16 +451,48 @@ impl Scan {
     /// read or the templates make every build different.
     /// `parallel` spreads the hashing over the thread pool; else it runs on this thread.
     fn key(&self, inputs: &[Input], parallel: bool) -> Option<Key> {
-        let hashes: Vec<Option<(Key, bool)>> = if parallel {
-            inputs.par_iter().map(|f| self.hash(f)).collect()
-        } else {
-            inputs.iter().map(|f| self.hash(f)).collect()
+        let hashes = self.hashes(inputs, parallel, false)?;
+        self.complete(inputs, hashes, &HashMap::new())
+    }
+
+    /// Each input's hash and whether it is a volatile template; with `leave_loaded`, `None`
+    /// for the content's Markdown files, which the loader hashes as it reads them. `None`
+    /// when an input cannot be read.
+    fn hashes(&self, inputs: &[Input], parallel: bool, leave_loaded: bool) -> Option<Hashes> {
+        let one = |f: &Input| -> Option<Option<(Key, bool)>> {
+            if leave_loaded && is_loaded(f) {
+                Some(None)
+            } else {
+                self.hash(f).map(Some)
+            }
         };
+        if parallel {
+            inputs.par_iter().map(one).collect()
+        } else {
+            inputs.iter().map(one).collect()
+        }
+    }
+
+    /// The key from the inputs' hashes, taking those left to the loader from `read` (or
+    /// reading the file now, when the loader did not).
+    fn complete(
+        &self,
+        inputs: &[Input],
+        hashes: Hashes,
+        read: &HashMap<String, Key>,
+    ) -> Option<Key> {
         let mut h = blake3::Hasher::new();
         h.update(FORMAT.as_bytes());
         h.update(&self.build);
-        for (f, hash) in inputs.iter().zip(&hashes) {
-            let (hash, volatile) = (*hash)?;
+        for (f, hash) in inputs.iter().zip(hashes) {
+            let hash = match hash {
+                Some(known) => known,
+                None => match read.get(&f.rel) {
+                    Some(&k) => (k, false),
+                    None => self.hash(f)?,
+                },
+            };
+            let (hash, volatile) = hash;
             if volatile {
                 return None;
             }
@@ -448,7 +520,6 @@ impl Scan {
     /// One input's content hash, and whether it is a template with a volatile call.
     fn hash(&self, f: &Input) -> Option<(Key, bool)> {
         let mut h = blake3::Hasher::new();
-        let mut volatile = false;
         match &f.kind {
             InputKind::Dir => {
                 h.update(b"dir");
@@ -463,21 +534,31 @@ impl Scan {
                 }
             }
             InputKind::File => {
-                h.update(b"file");
                 // One buffer per thread: a fresh one per file costs more than the reading.
                 thread_local!(static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
-                BUF.with_borrow_mut(|buf| -> Option<()> {
+                return BUF.with_borrow_mut(|buf| {
                     use std::io::Read;
                     buf.clear();
                     fs::File::open(&f.path).ok()?.read_to_end(buf).ok()?;
-                    h.update(buf);
-                    volatile = is_template(&f.rel) && calls_volatile(buf);
-                    Some(())
-                })?;
+                    Some((file_hash(buf), is_template(&f.rel) && calls_volatile(buf)))
+                });
             }
         }
-        Some((*h.finalize().as_bytes(), volatile))
+        Some((*h.finalize().as_bytes(), false))
     }
+}
+
+/// The hash of a file's bytes in the key; the content loader takes it of what it reads.
+pub(crate) fn file_hash(bytes: &[u8]) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(b"file");
+    h.update(bytes);
+    *h.finalize().as_bytes()
+}
+
+/// A Markdown file of `content/`: the loader reads it, and hashes it on the way.
+fn is_loaded(f: &Input) -> bool {
+    matches!(f.kind, InputKind::File) && f.rel.starts_with("content/") && f.rel.ends_with(".md")
 }
 
 /// Everything besides the files: the binary, the options, the date, the config.
