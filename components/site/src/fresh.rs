@@ -807,43 +807,42 @@ fn tree(
             if skip(&path, &name.to_string_lossy(), kind) {
                 continue;
             }
-            let meta = if with_meta {
-                Some(Stat::of(&e.metadata()?))
-            } else {
-                None
-            };
-            entries.push((name, path, kind, meta));
+            entries.push((name, path, kind, e));
         }
         // Names are unique in a folder: an unstable sort gives one order, without a buffer.
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let subtrees: Vec<io::Result<Vec<Node>>> = entries
+        // Metadata and subfolders in parallel: a section holds thousands of pages.
+        type Visited = io::Result<(Option<Stat>, Vec<Node>)>;
+        let visited: Vec<Visited> = entries
             .par_iter()
-            .map(|(name, path, kind, _)| {
-                if *kind == Kind::Dir {
-                    visit(
-                        path,
-                        &format!("{prefix}{}/", name.to_string_lossy()),
-                        with_meta,
-                        skip,
-                    )
+            .map(|(name, path, kind, e)| {
+                let meta = match with_meta {
+                    true => Some(Stat::of(&e.metadata()?)),
+                    false => None,
+                };
+                let below = if *kind == Kind::Dir {
+                    let prefix = format!("{prefix}{}/", name.to_string_lossy());
+                    visit(path, &prefix, with_meta, skip)?
                 } else {
-                    Ok(Vec::new())
-                }
+                    Vec::new()
+                };
+                Ok((meta, below))
             })
             .collect();
-        let below: usize = subtrees
+        let below: usize = visited
             .iter()
-            .map(|t| t.as_ref().map_or(0, Vec::len))
+            .map(|t| t.as_ref().map_or(0, |(_, b)| b.len()))
             .sum();
         let mut out = Vec::with_capacity(entries.len() + below);
-        for ((name, path, kind, meta), sub) in entries.into_iter().zip(subtrees) {
+        for ((name, path, kind, _), v) in entries.into_iter().zip(visited) {
+            let (meta, sub) = v?;
             out.push(Node {
                 rel: format!("{prefix}{}", name.to_string_lossy()),
                 path,
                 kind,
                 meta,
             });
-            out.extend(sub?);
+            out.extend(sub);
         }
         Ok(out)
     }
