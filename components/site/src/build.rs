@@ -136,20 +136,17 @@ pub(crate) fn run(
     let mut timings = Timings::start();
     let (content, theme) = rayon::join(
         || content::load(root, &config, filter, lang),
-        || Theme::load(root, &config, lang),
+        || {
+            let theme = Theme::load(root, &config, lang)?;
+            let tera = theme.compile(&config, root, lang)?;
+            Ok::<_, Vec<Diagnostic>>((theme, tera))
+        },
     );
     let (content, mut errors) = content;
     if let Some(p) = &pending {
         p.read(&content.read);
     }
-    let theme = match theme {
-        Ok(t) => t,
-        Err(e) => {
-            errors.extend(e);
-            return Err(Failed(errors));
-        }
-    };
-    let mut tera = match theme.compile(&config, root, lang) {
+    let (theme, mut tera) = match theme {
         Ok(t) => t,
         Err(e) => {
             errors.extend(e);
@@ -157,7 +154,19 @@ pub(crate) fn run(
         }
     };
     timings.mark("load content + templates");
-    let taxonomies = taxonomy::build(&config, &content);
+    let (taxonomies, links) = rayon::join(
+        || taxonomy::build(&config, &content),
+        || {
+            let mut links: HashMap<String, String> = HashMap::new();
+            for p in &content.pages {
+                links.insert(p.relative_path.clone(), p.path.clone());
+            }
+            for s in &content.sections {
+                links.insert(s.relative_path.clone(), s.path.clone());
+            }
+            links
+        },
+    );
     let pager_warnings = theme.pager_warnings(
         content
             .sections
@@ -166,14 +175,6 @@ pub(crate) fn run(
         config.taxonomies.iter().any(|t| t.paginate_by > 0),
         lang,
     );
-
-    let mut links: HashMap<String, String> = HashMap::new();
-    for p in &content.pages {
-        links.insert(p.relative_path.clone(), p.path.clone());
-    }
-    for s in &content.sections {
-        links.insert(s.relative_path.clone(), s.path.clone());
-    }
 
     // Shortcodes may call get_url/get_page/get_section while Markdown renders: give them the
     // model without rendered bodies now, and the full model once bodies exist. Listing every

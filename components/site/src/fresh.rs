@@ -337,10 +337,14 @@ impl Pending {
 
 /// A relative path with `/` between its parts, as [`Input::rel`].
 fn slash(rel: &Path) -> String {
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    match rel.to_str() {
+        Some(s) if std::path::MAIN_SEPARATOR == '/' => s.to_string(),
+        _ => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    }
 }
 
 impl Drop for Pending {

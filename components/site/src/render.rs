@@ -284,6 +284,23 @@ pub struct Model<'a> {
     pub derived: Derived,
     /// Where each page stands in its section's list (for `lower` and `higher`).
     position: Vec<Option<usize>>,
+    /// The URL segment of every term spelling pages carry (a few dozen, on thousands of pages).
+    term_slugs: HashMap<&'a str, String>,
+}
+
+/// The slug of every term spelling of the pages' front matter.
+fn term_slugs(content: &Content) -> HashMap<&str, String> {
+    let mut slugs = HashMap::new();
+    for p in &content.pages {
+        for names in p.front.taxonomies.values() {
+            for name in names {
+                slugs
+                    .entry(name.as_str())
+                    .or_insert_with(|| crate::taxonomy::term_slug(name));
+            }
+        }
+    }
+    slugs
 }
 
 /// Each page's index in its section's list of pages.
@@ -369,6 +386,7 @@ impl<'a> Model<'a> {
                 ..Derived::default()
             },
             position: positions(content),
+            term_slugs: term_slugs(content),
         };
         m.derived.listings = std::sync::Arc::new(
             (0..content.pages.len())
@@ -430,6 +448,7 @@ impl<'a> Model<'a> {
             taxonomies,
             derived,
             position: positions(content),
+            term_slugs: term_slugs(content),
         }
     }
 
@@ -498,7 +517,10 @@ impl<'a> Model<'a> {
             let v: Vec<Value> = list
                 .iter()
                 .map(|t| {
-                    let slug = vi::slugify(&vi::canonical(t));
+                    let slug = match self.term_slugs.get(t.as_str()) {
+                        Some(s) => s.clone(),
+                        None => crate::taxonomy::term_slug(t),
+                    };
                     let permalink = self
                         .config
                         .absolute(&format!("{prefix}/{}/{slug}/", tc.slug));

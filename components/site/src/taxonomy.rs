@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::content::{sort_pages, Content};
 use crate::frontmatter::SortBy;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// One term and the pages that carry it (newest first).
@@ -38,6 +39,12 @@ impl Taxonomy {
     }
 }
 
+/// The URL segment of a term as written: spellings that differ only in case, Unicode form or
+/// tone placement share it.
+pub fn term_slug(name: &str) -> String {
+    vi::slugify(&vi::canonical(name))
+}
+
 /// Groups pages by term. Terms whose slugs agree are one term (so "Hoà bình" and "Hòa bình",
 /// or "biển đảo" and "Biển đảo", share a page); the first spelling seen names it.
 pub fn build(config: &Config, content: &Content) -> Vec<Taxonomy> {
@@ -48,6 +55,8 @@ pub fn build(config: &Config, content: &Content) -> Vec<Taxonomy> {
                 continue;
             }
             let mut by_slug: HashMap<String, usize> = HashMap::new();
+            // A few dozen spellings carried by thousands of pages: each slugged once.
+            let mut slugs: HashMap<&str, String> = HashMap::new();
             let mut terms: Vec<Term> = Vec::new();
             for (i, p) in content.pages.iter().enumerate() {
                 if p.lang != lang {
@@ -57,7 +66,10 @@ pub fn build(config: &Config, content: &Content) -> Vec<Taxonomy> {
                     continue;
                 };
                 for name in names {
-                    let slug = vi::slugify(&vi::canonical(name));
+                    let slug = slugs
+                        .entry(name.as_str())
+                        .or_insert_with(|| term_slug(name))
+                        .clone();
                     if slug.is_empty() {
                         continue;
                     }
@@ -74,9 +86,9 @@ pub fn build(config: &Config, content: &Content) -> Vec<Taxonomy> {
                     }
                 }
             }
-            for t in &mut terms {
-                sort_pages(&mut t.pages, &content.pages, SortBy::Date);
-            }
+            terms
+                .par_iter_mut()
+                .for_each(|t| sort_pages(&mut t.pages, &content.pages, SortBy::Date));
             vi::sort_vi(&mut terms, |t| t.name.as_str());
             let path = format!("{}/{}/", config.lang_prefix(&lang), tc.slug);
             out.push(Taxonomy {
