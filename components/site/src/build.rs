@@ -97,6 +97,11 @@ pub struct Built {
     pub up_to_date: bool,
 }
 
+/// The most items of a parallel loop that a thread takes at once. Rayon splits a loop further
+/// only when a thread steals work, so the last piece of a long loop (thousands of pages) could
+/// keep one core busy for tens of milliseconds while the other one waits.
+pub(crate) const PAR_CHUNK: usize = 16;
+
 fn fail(d: Diagnostic) -> Failed {
     Failed(vec![d])
 }
@@ -164,7 +169,7 @@ pub(crate) fn run(
             for s in &content.sections {
                 links.insert(s.relative_path.clone(), s.path.clone());
             }
-            links
+            Arc::new(links)
         },
     );
     let pager_warnings = theme.pager_warnings(
@@ -232,6 +237,7 @@ pub(crate) fn run(
     let page_results: Vec<BodyResult> = content
         .pages
         .par_iter()
+        .with_max_len(PAR_CHUNK)
         .map(|p| bodies.render_page(p))
         .collect();
     let section_results: Vec<BodyResult> = content
@@ -598,7 +604,7 @@ pub(crate) fn check_anchors(
 fn base_lookup(
     config: &Config,
     taxonomies: &[Taxonomy],
-    links: &HashMap<String, String>,
+    links: &Arc<HashMap<String, String>>,
     theme: &Theme,
 ) -> Lookup {
     let taxonomies = taxonomies
@@ -630,7 +636,7 @@ fn base_lookup(
 fn make_lookup(
     config: &Config,
     model: &Model<'_>,
-    links: &HashMap<String, String>,
+    links: &Arc<HashMap<String, String>>,
     theme: &Theme,
 ) -> Lookup {
     let content = model.content;
@@ -705,7 +711,7 @@ pub(crate) fn md_options(config: &Config, lang: Lang) -> markdown::Options {
 pub(crate) struct Kept {
     pub tera: tera::Tera,
     pub taxonomies: Vec<Taxonomy>,
-    pub links: HashMap<String, String>,
+    pub links: Arc<HashMap<String, String>>,
     pub section_bodies: Vec<Body>,
     pub derived: render::Derived,
     /// The values template functions return (also registered in `tera`).
@@ -1000,6 +1006,7 @@ fn write_all(
     let seen = Mutex::new(Vec::new());
     let render_all = || -> Vec<Diagnostic> {
         jobs.par_iter()
+            .with_max_len(4 * PAR_CHUNK)
             .map_init(render::Contexts::default, |contexts, job| {
                 let mut run = || render_job(job, model, tera, &write, opts, out_fp, contexts);
                 if record {

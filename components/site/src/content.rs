@@ -346,7 +346,11 @@ pub fn load(
         sections: &sections,
         read_log: &read_log,
     };
-    let loaded: Vec<FileLoad<Loaded>> = page_files.par_iter().map(|f| place.load_page(f)).collect();
+    let loaded: Vec<FileLoad<Loaded>> = page_files
+        .par_iter()
+        .with_max_len(crate::build::PAR_CHUNK)
+        .map(|f| place.load_page(f))
+        .collect();
     content.pages.reserve(loaded.len());
     for l in loaded {
         errors.extend(l.errors);

@@ -42,8 +42,9 @@ pub struct Lookup {
     pub base_url: String,
     /// Default language code.
     pub default_language: String,
-    /// Content-relative path (`bien-dao/a.md`, `bien-dao/_index.md`) -> URL path.
-    pub links: HashMap<String, String>,
+    /// Content-relative path (`bien-dao/a.md`, `bien-dao/_index.md`) -> URL path (shared
+    /// with the build, not copied).
+    pub links: Arc<HashMap<String, String>>,
     /// Listing values of every page (shared with the model, not copied).
     pub listings: Arc<Vec<Value>>,
     /// Content-relative path -> page (index in `listings`).

@@ -284,23 +284,6 @@ pub struct Model<'a> {
     pub derived: Derived,
     /// Where each page stands in its section's list (for `lower` and `higher`).
     position: Vec<Option<usize>>,
-    /// The URL segment of every term spelling pages carry (a few dozen, on thousands of pages).
-    term_slugs: HashMap<&'a str, String>,
-}
-
-/// The slug of every term spelling of the pages' front matter.
-fn term_slugs(content: &Content) -> HashMap<&str, String> {
-    let mut slugs = HashMap::new();
-    for p in &content.pages {
-        for names in p.front.taxonomies.values() {
-            for name in names {
-                slugs
-                    .entry(name.as_str())
-                    .or_insert_with(|| crate::taxonomy::term_slug(name));
-            }
-        }
-    }
-    slugs
 }
 
 /// Each page's index in its section's list of pages.
@@ -386,11 +369,11 @@ impl<'a> Model<'a> {
                 ..Derived::default()
             },
             position: positions(content),
-            term_slugs: term_slugs(content),
         };
         m.derived.listings = std::sync::Arc::new(
             (0..content.pages.len())
                 .into_par_iter()
+                .with_max_len(crate::build::PAR_CHUNK)
                 .map(|i| m.page_listing(i))
                 .collect(),
         );
@@ -448,7 +431,6 @@ impl<'a> Model<'a> {
             taxonomies,
             derived,
             position: positions(content),
-            term_slugs: term_slugs(content),
         }
     }
 
@@ -514,10 +496,15 @@ impl<'a> Model<'a> {
                 continue;
             };
             let prefix = self.config.lang_prefix(&p.lang);
+            let slugs = self
+                .taxonomies
+                .iter()
+                .find(|x| x.name == *name && x.lang == p.lang)
+                .map(|x| &x.slugs);
             let v: Vec<Value> = list
                 .iter()
                 .map(|t| {
-                    let slug = match self.term_slugs.get(t.as_str()) {
+                    let slug = match slugs.and_then(|s| s.get(t)) {
                         Some(s) => s.clone(),
                         None => crate::taxonomy::term_slug(t),
                     };

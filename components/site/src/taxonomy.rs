@@ -30,6 +30,8 @@ pub struct Taxonomy {
     pub path: String,
     /// Terms, sorted.
     pub terms: Vec<Term>,
+    /// The slug of every spelling the pages use ("Hoà bình" and "Hòa bình" alike).
+    pub slugs: HashMap<String, String>,
 }
 
 impl Taxonomy {
@@ -97,6 +99,7 @@ pub fn build(config: &Config, content: &Content) -> Vec<Taxonomy> {
                 lang: lang.clone(),
                 path,
                 terms,
+                slugs: slugs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             });
         }
     }
