@@ -182,10 +182,11 @@ impl DirSink {
             p.push(part);
         }
         if let Some(parent) = p.parent() {
-            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
-            if !made.contains(parent) {
+            // Not locked while the folder is made: two threads making the same one is harmless.
+            let made = || self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made().contains(parent) {
                 fs::create_dir_all(parent)?;
-                made.insert(parent.to_path_buf());
+                made().insert(parent.to_path_buf());
             }
         }
         Ok(p)
