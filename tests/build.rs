@@ -395,6 +395,9 @@ fn home_is_shared_and_pagers_hold_the_pages() {
     // paginated, and the build says so.
     let section = "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1><p class=\"n\">{{ section.pages | length }}</p>{% endblock %}";
     fs::write(root.join("templates/section.html"), section).unwrap();
+    // The home section is not paginated: its template may read section.pages freely.
+    let index = "{% extends \"base.html\" %}{% block content %}<p class=\"home\">{{ section.pages | length }}</p>{% endblock %}";
+    fs::write(root.join("templates/index.html"), index).unwrap();
     let out = dir.path().join("public");
     let o = build(&root, &out, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -405,6 +408,7 @@ fn home_is_shared_and_pagers_hold_the_pages() {
             && err.contains("paginator.pages"),
         "{err}"
     );
+    assert!(!err.contains("index.html"), "{err}");
     let page = read(&out, "bien-dao/truong-sa/index.html");
     assert!(
         page.contains(r#"<a class="menu" href="https://thu.example.edu.vn/bien-dao/">"#),

@@ -97,6 +97,28 @@ pub struct Built {
     pub up_to_date: bool,
 }
 
+/// Which templates the outputs are rendered with (see [`Theme::pager_warnings`]).
+fn outputs(config: &Config, content: &Content) -> crate::templates::Outputs {
+    let mut o = crate::templates::Outputs::default();
+    for p in &content.pages {
+        o.all.insert(render::page_template(content, p));
+    }
+    for s in content.sections.iter().filter(|s| s.front.render) {
+        let name = render::section_template(s);
+        if s.front.paginate_by > 0 {
+            o.paginated_sections.insert(name.clone());
+        }
+        o.all.insert(name);
+    }
+    for name in ["taxonomy_list.html", "taxonomy_single.html", "404.html"] {
+        o.all.insert(name.to_string());
+    }
+    if config.taxonomies.iter().any(|t| t.paginate_by > 0) {
+        o.paginated_terms.insert("taxonomy_single.html".to_string());
+    }
+    o
+}
+
 /// The most items of a parallel loop that a thread takes at once. Rayon splits a loop further
 /// only when a thread steals work, so the last piece of a long loop (thousands of pages) could
 /// keep one core busy for tens of milliseconds while the other one waits.
@@ -172,14 +194,7 @@ pub(crate) fn run(
             Arc::new(links)
         },
     );
-    let pager_warnings = theme.pager_warnings(
-        content
-            .sections
-            .iter()
-            .any(|s| s.front.paginate_by > 0 && s.front.render),
-        config.taxonomies.iter().any(|t| t.paginate_by > 0),
-        lang,
-    );
+    let pager_warnings = theme.pager_warnings(&outputs(&config, &content), lang);
 
     // Shortcodes may call get_url/get_page/get_section while Markdown renders: give them the
     // model without rendered bodies now, and the full model once bodies exist. Listing every

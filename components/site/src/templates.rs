@@ -24,6 +24,17 @@ pub struct Origin {
     pub file: PathBuf,
 }
 
+/// Which templates render outputs, for [`Theme::pager_warnings`].
+#[derive(Debug, Default)]
+pub struct Outputs {
+    /// Every template an output is rendered with.
+    pub all: std::collections::HashSet<String>,
+    /// Those of paginated sections.
+    pub paginated_sections: std::collections::HashSet<String>,
+    /// `taxonomy_single.html`, when a taxonomy is paginated.
+    pub paginated_terms: std::collections::HashSet<String>,
+}
+
 /// Templates, i18n strings and static folders of the theme and the site.
 pub struct Theme {
     /// Template name -> (source, origin). Site templates replace theme ones.
@@ -36,15 +47,24 @@ pub struct Theme {
 
 impl Theme {
     /// Warnings for templates that list `section.pages` (or `term.pages`) and never mention
-    /// `paginator`, on a site where those lists are paginated: there they are empty.
-    pub fn pager_warnings(&self, sections: bool, terms: bool, lang: Lang) -> Vec<Diagnostic> {
+    /// `paginator`, where those lists are paginated and so empty. `Outputs` says which
+    /// templates render paginated lists; a template that renders only other outputs is left
+    /// alone, one that renders none (a part other templates include) is warned about.
+    pub fn pager_warnings(&self, outputs: &Outputs, lang: Lang) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for (src, origin) in self.templates.values() {
-            if src.contains("paginator") {
+        for (name, (src, origin)) in &self.templates {
+            if src.contains("paginator") || name.starts_with("shortcodes/") {
                 continue;
             }
-            for (list, paginated) in [("section.pages", sections), ("term.pages", terms)] {
-                let Some(at) = src.find(list).filter(|_| paginated) else {
+            let part = !outputs.all.contains(name);
+            for (list, paginated) in [
+                ("section.pages", &outputs.paginated_sections),
+                ("term.pages", &outputs.paginated_terms),
+            ] {
+                if paginated.is_empty() || !(part || paginated.contains(name)) {
+                    continue;
+                }
+                let Some(at) = src.find(list) else {
                     continue;
                 };
                 let (line, col) = crate::diag::line_col(src, at);
