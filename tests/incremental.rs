@@ -477,3 +477,28 @@ fn a_save_through_a_temporary_file_stays_incremental() {
     fs::remove_file(&asset).unwrap();
     assert!(!session.rebuild(&[asset]).unwrap().incremental);
 }
+
+#[test]
+fn a_section_title_edit_reaches_every_menu_built_from_home() {
+    // Every page's menu reads `home`, which is not in a page's own context: a rebuild that
+    // reuses earlier work must still show the section's new title on every page.
+    let (_dir, root) = site_copy("basic");
+    let base = root.join("templates/base.html");
+    let menu = "<nav>{% for s in home.subsections %}<a href=\"{{ s.permalink }}\">{{ s.title }}</a>{% endfor %}</nav>";
+    let text = fs::read_to_string(&base).unwrap();
+    fs::write(&base, text.replacen("<body>", &format!("<body>{menu}"), 1)).unwrap();
+    let cache = Arc::new(site::Cache::new());
+    build(&root, Some(cache.clone())).expect("first build");
+    let section = root.join("content/tin-tuc/_index.md");
+    let text = fs::read_to_string(&section).unwrap();
+    fs::write(
+        &section,
+        text.replacen("title = \"Tin tức\"", "title = \"Tin mới\"", 1),
+    )
+    .unwrap();
+    let inc = build(&root, Some(cache.clone())).unwrap().memory.unwrap();
+    let full = build(&root, None).unwrap().memory.unwrap();
+    let page = String::from_utf8(inc["bien-dao/truong-sa/index.html"].clone()).unwrap();
+    assert!(page.contains(">Tin mới</a>"), "{page}");
+    compare(0, &["section title".into()], &inc, &full);
+}
