@@ -440,3 +440,31 @@ fn home_is_shared_and_pagers_hold_the_pages() {
     assert!(!stderr(&o).contains("paginator.pages"), "{}", stderr(&o));
     assert!(read(&out, "bien-dao/index.html").contains(r#"<p class="n">2</p>"#));
 }
+
+#[test]
+fn an_alias_at_a_page_address_is_an_error() {
+    let (dir, root) = site_copy("basic");
+    let page = root.join("content/bien-dao/truong-sa.md");
+    let text = fs::read_to_string(&page).unwrap();
+    // The redirect would replace the page at /tin-tuc/em/ (or be replaced by it).
+    fs::write(
+        &page,
+        text.replacen(
+            "aliases = [\"/cu/truong-sa/\"]",
+            "aliases = [\"/cu/truong-sa/\", \"tin-tuc/em\"]",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    let o = build(&root, &out, &[]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("truong-sa.md")
+            && err.contains("the alias /tin-tuc/em/ is the address of")
+            && err.contains("em.md"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+}

@@ -476,6 +476,38 @@ pub fn load(
             ));
         }
     }
+    // An alias is a redirect page at an old address: never at a page's or section's address,
+    // nor at another alias's (one of the two files would silently replace the other).
+    let mut aliases: HashMap<String, &Path> = HashMap::new();
+    for p in &content.pages {
+        for a in &p.front.aliases {
+            let at = format!("/{}/", a.trim_matches('/'));
+            let taken = seen
+                .get(at.as_str())
+                .copied()
+                .or_else(|| {
+                    let s = content.sections.iter().find(|s| s.path == at);
+                    s.map(|s| s.file.as_path())
+                })
+                .or_else(|| aliases.get(&at).copied());
+            match taken {
+                Some(other) => errors.push(Diagnostic::error(
+                    &p.file,
+                    0,
+                    0,
+                    tr!(
+                        lang,
+                        "bí danh (aliases) {at} trùng địa chỉ của {}; bỏ bí danh này hoặc đổi địa chỉ kia",
+                        "the alias {at} is the address of {}; remove the alias or change the other address",
+                        crate::diag::display_path(other)
+                    ),
+                )),
+                None => {
+                    aliases.insert(at, &p.file);
+                }
+            }
+        }
+    }
     content.read = read_log.into_inner().unwrap_or_else(|e| e.into_inner());
 
     (content, errors)

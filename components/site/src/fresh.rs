@@ -317,10 +317,8 @@ impl Pending {
             });
         Pending { output }
     }
-}
 
-impl Pending {
-    /// Hands over the hashes of the content files as the loader read them.
+    /// Hands over the hashes of the content files as the loader read them (see [`seal`]).
     pub fn read(&self, files: &[(PathBuf, Key)]) {
         let mut table = lock(&PENDING);
         if let Some(entry) = table
@@ -489,14 +487,13 @@ impl Scan {
         h.update(FORMAT.as_bytes());
         h.update(&self.build);
         for (f, hash) in inputs.iter().zip(hashes) {
-            let hash = match hash {
+            let (hash, volatile) = match hash {
                 Some(known) => known,
                 None => match read.get(&f.rel) {
                     Some(&k) => (k, false),
                     None => self.hash(f)?,
                 },
             };
-            let (hash, volatile) = hash;
             if volatile {
                 return None;
             }
