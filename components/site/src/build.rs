@@ -995,6 +995,9 @@ fn write_all(
             jobs.push(Job::Section(i, k));
         }
     }
+    // Term pagers, with how many of them show each page (the loans of `render::Listings`).
+    let mut loans = vec![0u32; content.pages.len()];
+    let mut term_jobs = Vec::new();
     for (t, tax) in model.taxonomies.iter().enumerate() {
         jobs.push(Job::TaxonomyList(t));
         let per = config
@@ -1003,10 +1006,22 @@ fn write_all(
             .unwrap_or(0);
         for (k, term) in tax.terms.iter().enumerate() {
             for n in 0..render::pagers(term.pages.len(), per) {
-                jobs.push(Job::Term(t, k, n));
+                let slice = pager_slice(&term.pages, per, n).0;
+                if per > 0 {
+                    for &i in slice {
+                        loans[i] += 1;
+                    }
+                }
+                let newest = slice.first().and_then(|&i| content.pages[i].date);
+                term_jobs.push((std::cmp::Reverse(newest), t, k, n));
             }
         }
     }
+    // All terms' pagers by the date of their pages, newest first: the pagers that show a page
+    // (one for each of its terms) run close together, while its lent listing is in the cache.
+    term_jobs.sort_unstable();
+    jobs.extend(term_jobs.into_iter().map(|(_, t, k, n)| Job::Term(t, k, n)));
+    let lend = render::Listings::new(&model.derived.listings, &loans);
     if tera.get_template_names().any(|n| n == "404.html") {
         for l in 0..config.all_languages().len() {
             jobs.push(Job::NotFound(l));
@@ -1022,7 +1037,7 @@ fn write_all(
     let render_all = || -> Vec<Diagnostic> {
         jobs.par_iter()
             .with_max_len(4 * PAR_CHUNK)
-            .map_init(render::Contexts::default, |contexts, job| {
+            .map_init(|| render::Contexts::new(Some(&lend)), |contexts, job| {
                 let mut run = || render_job(job, model, tera, &write, opts, out_fp, contexts);
                 if record {
                     let (r, keys) = functions::recording(run);
@@ -1417,12 +1432,14 @@ pub(crate) fn render_job(
     write: &WriteFn<'_>,
     opts: &Options,
     out_fp: Option<&OutKeys>,
-    contexts: &mut render::Contexts,
+    contexts: &mut render::Contexts<'_>,
 ) -> Result<(), Diagnostic> {
     let config = model.config;
     let content = model.content;
     let lang = opts.lang;
     let not_found_lang;
+    // The pages whose listings `paginator.pages` borrows from the pool (term pagers).
+    let mut lent: &[usize] = &[];
     let (template, out_lang, ctx, for_file, rel): (
         String,
         &str,
@@ -1506,7 +1523,12 @@ pub(crate) fn render_job(
             let base = tax.term_path(term);
             let (slice, total) = pager_slice(&term.pages, per, n);
             let path = render::pager_path(&base, n);
-            let pages = model.listings(slice);
+            let pages = if per > 0 {
+                lent = slice;
+                contexts.term_listings(model, slice)
+            } else {
+                model.listings(slice)
+            };
             let mut ctx = model.base_map(&tax.lang, &path);
             ctx.insert("taxonomy".into(), taxonomy_header(config, tax));
             let mut tv = term_value(config, tax, term);
@@ -1567,7 +1589,7 @@ pub(crate) fn render_job(
             return write(&rel, &bytes);
         }
     }
-    let (html, looked) = contexts.with(model, out_lang, ctx, |ctx| {
+    let (html, looked) = contexts.with(model, out_lang, ctx, lent, |ctx| {
         functions::recording(|| render::render_bytes(tera, &template, ctx, for_file, lang))
     });
     functions::replay(&looked);

@@ -652,20 +652,42 @@ const SHARED_KEYS: [&str; 3] = ["config", "base_url", "home"];
 /// language shares go in once; an output's own values are moved in for its render and taken
 /// out after it. Tera copies nothing a template reads from its context, so `home.subsections`
 /// or `config.extra` in a menu cost nothing per page, unlike a copy in every context.
-#[derive(Default)]
-pub struct Contexts(HashMap<String, Context>);
+pub struct Contexts<'l> {
+    by_lang: HashMap<String, Context>,
+    /// Listings lent to term pagers, when the build has such a pool.
+    lend: Option<&'l Listings<'l>>,
+}
 
-impl Contexts {
-    /// Runs `f` with the context of `lang` holding `own` besides the shared values.
+impl<'l> Contexts<'l> {
+    /// Contexts that borrow term pagers' listings from `lend`, or copy them.
+    pub fn new(lend: Option<&'l Listings<'l>>) -> Self {
+        Contexts {
+            by_lang: HashMap::new(),
+            lend,
+        }
+    }
+
+    /// The listings of `pages` for a term pager: lent (give them back through
+    /// [`Contexts::with`]) or copied.
+    pub fn term_listings(&self, model: &Model<'_>, pages: &[usize]) -> Value {
+        match self.lend {
+            Some(l) => l.take_all(pages),
+            None => model.listings(pages),
+        }
+    }
+
+    /// Runs `f` with the context of `lang` holding `own` besides the shared values; then gives
+    /// back the listings of `lent` pages found in `paginator.pages`.
     pub fn with<R>(
         &mut self,
         model: &Model<'_>,
         lang: &str,
         own: Map<String, Value>,
+        lent: &[usize],
         f: impl FnOnce(&Context) -> R,
     ) -> R {
         let ctx = self
-            .0
+            .by_lang
             .entry(lang.to_owned())
             .or_insert_with(|| model.shared_context(lang));
         debug_assert!(own.keys().all(|k| !SHARED_KEYS.contains(&k.as_str())));
@@ -673,9 +695,84 @@ impl Contexts {
         ctx.extend(Context::from_value(Value::Object(own)).unwrap_or_default());
         let r = f(ctx);
         for k in &keys {
-            ctx.remove(k);
+            let v = ctx.remove(k);
+            if let (Some(l), "paginator", Some(Value::Object(mut o))) = (self.lend, k.as_str(), v) {
+                if let Some(list) = o.remove("pages") {
+                    l.give_all(lent, list);
+                }
+            }
         }
         r
+    }
+}
+
+/// Listings lent to term pagers in turn. A page shows in the pagers of each of its terms; with
+/// those pagers rendered in date order, its listing is copied once and lent to each while it
+/// is still in the cache, instead of copied for each (40,000 copies for 10,000 pages with 4
+/// tags). Tera never changes a context, so what comes back is the listing as it was lent.
+pub struct Listings<'a> {
+    source: &'a [Value],
+    slots: Vec<Mutex<Slot>>,
+}
+
+/// A listing between two loans, and how many loans are left: after the last one it is freed
+/// at once, so the pool holds only the listings of the pagers in progress.
+#[derive(Default)]
+struct Slot {
+    value: Option<Value>,
+    loans: u32,
+}
+
+impl<'a> Listings<'a> {
+    /// An empty pool over the model's listings; `loans` says how many pagers show each page (a
+    /// wrong count costs time or memory, never correctness).
+    pub fn new(source: &'a [Value], loans: &[u32]) -> Self {
+        let slots = (0..source.len())
+            .map(|i| {
+                Mutex::new(Slot {
+                    value: None,
+                    loans: loans.get(i).copied().unwrap_or(0),
+                })
+            })
+            .collect();
+        Listings { source, slots }
+    }
+
+    fn slot(&self, i: usize) -> std::sync::MutexGuard<'_, Slot> {
+        self.slots[i].lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The listings of `pages`, as an array: from the pool, or copied.
+    pub fn take_all(&self, pages: &[usize]) -> Value {
+        Value::Array(
+            pages
+                .iter()
+                .map(|&i| {
+                    let pooled = self.slot(i).value.take();
+                    pooled.unwrap_or_else(|| self.source[i].clone())
+                })
+                .collect(),
+        )
+    }
+
+    /// Gives back the listings of `pages`, an array made by [`Listings::take_all`].
+    pub fn give_all(&self, pages: &[usize], list: Value) {
+        let Value::Array(list) = list else { return };
+        if list.len() != pages.len() {
+            return;
+        }
+        for (&i, v) in pages.iter().zip(list) {
+            debug_assert_eq!(v, self.source[i], "a lent listing came back changed");
+            let mut slot = self.slot(i);
+            slot.loans = slot.loans.saturating_sub(1);
+            if slot.loans > 0 {
+                slot.value = Some(v);
+            } else {
+                // Freed outside the lock.
+                drop(slot);
+                drop(v);
+            }
+        }
     }
 }
 
