@@ -983,21 +983,39 @@ fn write_all(
     let config = model.config;
     let content = model.content;
     let lang = opts.lang;
+    // Outputs that show page listings, with how many of them show each page (the loans of
+    // `render::Listings`), then by the date of what they show, newest first: the outputs that
+    // show a page (its own, a pager of its section, one of each of its terms) run close
+    // together, while its lent listing is in the cache.
+    let mut loans = vec![0u32; content.pages.len()];
+    let mut dated: Vec<(std::cmp::Reverse<Option<chrono::NaiveDate>>, Job)> = Vec::new();
+    let mut lend_to = |pages: &[usize], job: Job, loans: &mut Vec<u32>| {
+        for &i in pages {
+            loans[i] += 1;
+        }
+        let newest = pages.first().and_then(|&i| content.pages[i].date);
+        dated.push((std::cmp::Reverse(newest), job));
+    };
     let mut jobs = Vec::new();
     for i in 0..content.pages.len() {
-        jobs.push(Job::Page(i));
+        lend_to(&[i], Job::Page(i), &mut loans);
     }
     for (i, s) in content.sections.iter().enumerate() {
         if !s.front.render {
             continue;
         }
-        for k in 0..render::pagers(s.pages.len(), s.front.paginate_by) {
-            jobs.push(Job::Section(i, k));
+        let per = s.front.paginate_by;
+        for k in 0..render::pagers(s.pages.len(), per) {
+            match per {
+                0 => jobs.push(Job::Section(i, k)),
+                _ => lend_to(
+                    pager_slice(&s.pages, per, k).0,
+                    Job::Section(i, k),
+                    &mut loans,
+                ),
+            }
         }
     }
-    // Term pagers, with how many of them show each page (the loans of `render::Listings`).
-    let mut loans = vec![0u32; content.pages.len()];
-    let mut term_jobs = Vec::new();
     for (t, tax) in model.taxonomies.iter().enumerate() {
         jobs.push(Job::TaxonomyList(t));
         let per = config
@@ -1006,27 +1024,25 @@ fn write_all(
             .unwrap_or(0);
         for (k, term) in tax.terms.iter().enumerate() {
             for n in 0..render::pagers(term.pages.len(), per) {
-                let slice = pager_slice(&term.pages, per, n).0;
-                if per > 0 {
-                    for &i in slice {
-                        loans[i] += 1;
-                    }
+                match per {
+                    0 => jobs.push(Job::Term(t, k, n)),
+                    _ => lend_to(
+                        pager_slice(&term.pages, per, n).0,
+                        Job::Term(t, k, n),
+                        &mut loans,
+                    ),
                 }
-                let newest = slice.first().and_then(|&i| content.pages[i].date);
-                term_jobs.push((std::cmp::Reverse(newest), t, k, n));
             }
         }
     }
-    // All terms' pagers by the date of their pages, newest first: the pagers that show a page
-    // (one for each of its terms) run close together, while its lent listing is in the cache.
-    term_jobs.sort_unstable();
-    jobs.extend(term_jobs.into_iter().map(|(_, t, k, n)| Job::Term(t, k, n)));
-    let lend = render::Listings::new(&model.derived.listings, &loans);
     if tera.get_template_names().any(|n| n == "404.html") {
         for l in 0..config.all_languages().len() {
             jobs.push(Job::NotFound(l));
         }
     }
+    dated.sort_by_key(|d| d.0);
+    jobs.extend(dated.into_iter().map(|(_, job)| job));
+    let lend = render::Listings::new(&model.derived.listings, &loans);
     let count = std::sync::atomic::AtomicUsize::new(0);
     let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -1037,18 +1053,21 @@ fn write_all(
     let render_all = || -> Vec<Diagnostic> {
         jobs.par_iter()
             .with_max_len(4 * PAR_CHUNK)
-            .map_init(|| render::Contexts::new(Some(&lend)), |contexts, job| {
-                let mut run = || render_job(job, model, tera, &write, opts, out_fp, contexts);
-                if record {
-                    let (r, keys) = functions::recording(run);
-                    if !keys.is_empty() {
-                        lock(&seen).push((*job, keys));
+            .map_init(
+                || render::Contexts::new(Some(&lend)),
+                |contexts, job| {
+                    let mut run = || render_job(job, model, tera, &write, opts, out_fp, contexts);
+                    if record {
+                        let (r, keys) = functions::recording(run);
+                        if !keys.is_empty() {
+                            lock(&seen).push((*job, keys));
+                        }
+                        r.err()
+                    } else {
+                        run().err()
                     }
-                    r.err()
-                } else {
-                    run().err()
-                }
-            })
+                },
+            )
             .flatten()
             .collect()
     };
@@ -1438,8 +1457,8 @@ pub(crate) fn render_job(
     let content = model.content;
     let lang = opts.lang;
     let not_found_lang;
-    // The pages whose listings `paginator.pages` borrows from the pool (term pagers).
-    let mut lent: &[usize] = &[];
+    // Which listings of the context are borrowed from the pool.
+    let mut lent = render::Lent::Nothing;
     let (template, out_lang, ctx, for_file, rel): (
         String,
         &str,
@@ -1450,7 +1469,8 @@ pub(crate) fn render_job(
         Job::Page(i) => {
             let p = &content.pages[i];
             let mut ctx = model.base_map(&p.lang, &p.path);
-            ctx.insert("page".into(), model.page_value(i));
+            ctx.insert("page".into(), contexts.page_value(model, i));
+            lent = render::Lent::Page(i);
             (
                 render::page_template(content, p),
                 &p.lang,
@@ -1468,10 +1488,11 @@ pub(crate) fn render_job(
             // Paginated, the pager's pages are in `paginator.pages` only (as in Zola): a second
             // copy in `section.pages` cost a tenth of the build.
             if per > 0 {
+                lent = render::Lent::Pager(slice);
                 let pager = render::paginator(
                     config,
                     &s.path,
-                    model.listings(slice),
+                    contexts.listings(model, slice),
                     k,
                     total,
                     per,
@@ -1524,8 +1545,8 @@ pub(crate) fn render_job(
             let (slice, total) = pager_slice(&term.pages, per, n);
             let path = render::pager_path(&base, n);
             let pages = if per > 0 {
-                lent = slice;
-                contexts.term_listings(model, slice)
+                lent = render::Lent::Pager(slice);
+                contexts.listings(model, slice)
             } else {
                 model.listings(slice)
             };

@@ -563,11 +563,12 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// A page with its content, for page.html.
-    pub fn page_value(&self, i: usize) -> Value {
+    /// A page with its content, for page.html: its `listing` with what only its own page shows
+    /// ([`PAGE_ONLY`]).
+    pub fn page_value(&self, i: usize, listing: Value) -> Value {
         let p = &self.content.pages[i];
         let b = &self.page_bodies[i];
-        let mut v = self.derived.listings[i].clone();
+        let mut v = listing;
         let list = &self.content.sections[p.section].pages;
         let pos = self.position.get(i).copied().flatten();
         let lower = pos.and_then(|k| list.get(k + 1).copied());
@@ -667,23 +668,31 @@ impl<'l> Contexts<'l> {
         }
     }
 
-    /// The listings of `pages` for a term pager: lent (give them back through
-    /// [`Contexts::with`]) or copied.
-    pub fn term_listings(&self, model: &Model<'_>, pages: &[usize]) -> Value {
+    /// The listings of `pages` for a pager: lent (given back by [`Contexts::with`]) or copied.
+    pub fn listings(&self, model: &Model<'_>, pages: &[usize]) -> Value {
         match self.lend {
             Some(l) => l.take_all(pages),
             None => model.listings(pages),
         }
     }
 
+    /// Page `i`'s own value, on its lent listing (given back by [`Contexts::with`]).
+    pub fn page_value(&self, model: &Model<'_>, i: usize) -> Value {
+        let listing = match self.lend {
+            Some(l) => l.take(i),
+            None => model.derived.listings[i].clone(),
+        };
+        model.page_value(i, listing)
+    }
+
     /// Runs `f` with the context of `lang` holding `own` besides the shared values; then gives
-    /// back the listings of `lent` pages found in `paginator.pages`.
+    /// back the listings `lent` says the context holds.
     pub fn with<R>(
         &mut self,
         model: &Model<'_>,
         lang: &str,
         own: Map<String, Value>,
-        lent: &[usize],
+        lent: Lent<'_>,
         f: impl FnOnce(&Context) -> R,
     ) -> R {
         let ctx = self
@@ -696,20 +705,47 @@ impl<'l> Contexts<'l> {
         let r = f(ctx);
         for k in &keys {
             let v = ctx.remove(k);
-            if let (Some(l), "paginator", Some(Value::Object(mut o))) = (self.lend, k.as_str(), v) {
-                if let Some(list) = o.remove("pages") {
-                    l.give_all(lent, list);
+            let (Some(l), Some(Value::Object(mut o))) = (self.lend, v) else {
+                continue;
+            };
+            match (lent, k.as_str()) {
+                (Lent::Pager(pages), "paginator") => {
+                    if let Some(list) = o.remove("pages") {
+                        l.give_all(pages, list);
+                    }
                 }
+                (Lent::Page(i), "page") => {
+                    for key in PAGE_ONLY {
+                        o.remove(key);
+                    }
+                    l.give(i, Value::Object(o));
+                }
+                _ => {}
             }
         }
         r
     }
 }
 
-/// Listings lent to term pagers in turn. A page shows in the pagers of each of its terms; with
-/// those pagers rendered in date order, its listing is copied once and lent to each while it
-/// is still in the cache, instead of copied for each (40,000 copies for 10,000 pages with 4
-/// tags). Tera never changes a context, so what comes back is the listing as it was lent.
+/// Which lent listings an output's context holds.
+#[derive(Clone, Copy)]
+pub enum Lent<'p> {
+    /// None.
+    Nothing,
+    /// `page`: page `i`'s listing with what only its own page shows.
+    Page(usize),
+    /// `paginator.pages`: the listings of these pages.
+    Pager(&'p [usize]),
+}
+
+/// The keys a page's own value adds to its listing (see [`Model::page_value`]).
+const PAGE_ONLY: [&str; 6] = ["content", "toc", "ancestors", "lower", "higher", "assets"];
+
+/// Listings lent to outputs in turn. A page shows on its own page, in a pager of its section and
+/// in a pager of each of its terms; with all of these rendered in date order, its listing is
+/// copied once and lent to each while it is still in the cache, instead of copied for each
+/// (60,000 copies for 10,000 pages with 4 tags). Tera never changes a context, so what comes
+/// back is the listing as it was lent.
 pub struct Listings<'a> {
     source: &'a [Value],
     slots: Vec<Mutex<Slot>>,
@@ -742,35 +778,37 @@ impl<'a> Listings<'a> {
         self.slots[i].lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The listings of `pages`, as an array: from the pool, or copied.
+    /// The listing of page `i`: from the pool, or copied.
+    pub fn take(&self, i: usize) -> Value {
+        let pooled = self.slot(i).value.take();
+        pooled.unwrap_or_else(|| self.source[i].clone())
+    }
+
+    /// The listings of `pages`, as an array.
     pub fn take_all(&self, pages: &[usize]) -> Value {
-        Value::Array(
-            pages
-                .iter()
-                .map(|&i| {
-                    let pooled = self.slot(i).value.take();
-                    pooled.unwrap_or_else(|| self.source[i].clone())
-                })
-                .collect(),
-        )
+        Value::Array(pages.iter().map(|&i| self.take(i)).collect())
+    }
+
+    /// Gives back the listing of page `i`, kept for its next loan or freed after its last.
+    pub fn give(&self, i: usize, v: Value) {
+        debug_assert_eq!(v, self.source[i], "a lent listing came back changed");
+        let mut slot = self.slot(i);
+        slot.loans = slot.loans.saturating_sub(1);
+        if slot.loans > 0 {
+            slot.value = Some(v);
+        } else {
+            // Freed outside the lock.
+            drop(slot);
+            drop(v);
+        }
     }
 
     /// Gives back the listings of `pages`, an array made by [`Listings::take_all`].
     pub fn give_all(&self, pages: &[usize], list: Value) {
         let Value::Array(list) = list else { return };
-        if list.len() != pages.len() {
-            return;
-        }
-        for (&i, v) in pages.iter().zip(list) {
-            debug_assert_eq!(v, self.source[i], "a lent listing came back changed");
-            let mut slot = self.slot(i);
-            slot.loans = slot.loans.saturating_sub(1);
-            if slot.loans > 0 {
-                slot.value = Some(v);
-            } else {
-                // Freed outside the lock.
-                drop(slot);
-                drop(v);
+        if list.len() == pages.len() {
+            for (&i, v) in pages.iter().zip(list) {
+                self.give(i, v);
             }
         }
     }

@@ -660,12 +660,15 @@ fn incremental(st: &mut State, opts: &Options, paths: &[PathBuf]) -> Option<Incr
     let jobs: Vec<Job> = dirty.into_iter().collect();
     let results: Vec<(Job, Result<(), Diagnostic>, Vec<String>)> = jobs
         .par_iter()
-        .map_init(|| render::Contexts::new(None), |contexts, job| {
-            let (r, keys) = functions::recording(|| {
-                build::render_job(job, &model, &st.kept.tera, &write, &plain, None, contexts)
-            });
-            (*job, r, keys)
-        })
+        .map_init(
+            || render::Contexts::new(None),
+            |contexts, job| {
+                let (r, keys) = functions::recording(|| {
+                    build::render_job(job, &model, &st.kept.tera, &write, &plain, None, contexts)
+                });
+                (*job, r, keys)
+            },
+        )
         .collect();
     let mut errors = Vec::new();
     let count = results.len();
