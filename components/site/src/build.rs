@@ -989,7 +989,7 @@ fn write_all(
     // together, while its lent listing is in the cache.
     let mut loans = vec![0u32; content.pages.len()];
     let mut dated: Vec<(std::cmp::Reverse<Option<chrono::NaiveDate>>, Job)> = Vec::new();
-    let mut lend_to = |pages: &[usize], job: Job, loans: &mut Vec<u32>| {
+    let mut lend_to = |pages: &[usize], job: Job| {
         for &i in pages {
             loans[i] += 1;
         }
@@ -998,7 +998,7 @@ fn write_all(
     };
     let mut jobs = Vec::new();
     for i in 0..content.pages.len() {
-        lend_to(&[i], Job::Page(i), &mut loans);
+        lend_to(&[i], Job::Page(i));
     }
     for (i, s) in content.sections.iter().enumerate() {
         if !s.front.render {
@@ -1008,11 +1008,7 @@ fn write_all(
         for k in 0..render::pagers(s.pages.len(), per) {
             match per {
                 0 => jobs.push(Job::Section(i, k)),
-                _ => lend_to(
-                    pager_slice(&s.pages, per, k).0,
-                    Job::Section(i, k),
-                    &mut loans,
-                ),
+                _ => lend_to(pager_slice(&s.pages, per, k).0, Job::Section(i, k)),
             }
         }
     }
@@ -1026,11 +1022,7 @@ fn write_all(
             for n in 0..render::pagers(term.pages.len(), per) {
                 match per {
                     0 => jobs.push(Job::Term(t, k, n)),
-                    _ => lend_to(
-                        pager_slice(&term.pages, per, n).0,
-                        Job::Term(t, k, n),
-                        &mut loans,
-                    ),
+                    _ => lend_to(pager_slice(&term.pages, per, n).0, Job::Term(t, k, n)),
                 }
             }
         }
