@@ -214,7 +214,7 @@ fn lang_of_file<'a>(stem: &'a str, config: &Config) -> Result<(&'a str, Option<&
 }
 
 /// Relative path with `/` separators.
-fn slash_path(p: &Path) -> String {
+pub(crate) fn slash_path(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()

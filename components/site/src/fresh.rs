@@ -327,21 +327,9 @@ impl Pending {
         {
             entry.read = files
                 .iter()
-                .map(|(rel, hash)| (slash(rel), *hash))
+                .map(|(rel, hash)| (crate::content::slash_path(rel), *hash))
                 .collect();
         }
-    }
-}
-
-/// A relative path with `/` between its parts, as [`Input::rel`].
-fn slash(rel: &Path) -> String {
-    match rel.to_str() {
-        Some(s) if std::path::MAIN_SEPARATOR == '/' => s.to_string(),
-        _ => rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
     }
 }
 
