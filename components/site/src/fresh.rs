@@ -108,7 +108,10 @@ pub fn check(opts: &Options, config: &Config, started: Instant) -> Check {
         let t = Instant::now();
         let (now, key) = rayon::join(
             || listing(&output).ok(),
-            || scan.walk(false).and_then(|inputs| scan.key(&inputs, true)),
+            || {
+                scan.walk(&|_, _| false)
+                    .and_then(|inputs| scan.key(&inputs, true))
+            },
         );
         previous.now = now;
         if timings {
@@ -403,14 +406,15 @@ impl Scan {
         })
     }
 
-    /// Every input, in a fixed order; `None` when part of the folder cannot be read.
-    fn walk(&self, with_meta: bool) -> Option<Vec<Input>> {
+    /// Every input, in a fixed order, with the metadata `meta` asks for; `None` when part of
+    /// the folder cannot be read.
+    fn walk(&self, meta: WantMeta<'_>) -> Option<Vec<Input>> {
         let skip = |path: &Path, name: &str, kind: Kind| {
             (kind == Kind::Dir && VCS_FOLDERS.contains(&name))
                 || name.starts_with(&self.staging_prefix)
                 || self.skip.iter().any(|s| s == path)
         };
-        let nodes = tree(&self.root, with_meta, &skip).ok()?;
+        let nodes = tree(&self.root, meta, &skip).ok()?;
         let mut out = Vec::with_capacity(nodes.len());
         for n in nodes {
             let top = n.rel.split('/').next().unwrap_or("");
@@ -496,12 +500,22 @@ impl Scan {
 
     /// Names, sizes and times of the inputs: any change to a file changes them (on Unix, its
     /// change time cannot be set back). `None` when one cannot be read.
+    ///
+    /// The content's Markdown files are stamped by name only: the key takes the hash of the
+    /// bytes the loader read, so an edit after the stamp cannot make the key describe another
+    /// text than the output; their names still tell a file added or removed meanwhile.
     fn stamp(&self) -> Option<(Key, Vec<Input>)> {
-        let inputs = self.walk(true)?;
+        let inputs = self.walk(&|rel, kind| !(kind == Kind::File && loaded_path(rel)))?;
         let mut h = blake3::Hasher::new();
         for f in &inputs {
             field(&mut h, f.rel.as_bytes());
-            meta_fields(&mut h, f.meta.as_ref()?, true);
+            match &f.meta {
+                Some(meta) => meta_fields(&mut h, meta, true),
+                None if is_loaded(f) => {
+                    h.update(b"loaded");
+                }
+                None => return None,
+            }
         }
         Some((*h.finalize().as_bytes(), inputs))
     }
@@ -547,7 +561,12 @@ pub(crate) fn file_hash(bytes: &[u8]) -> Key {
 
 /// A Markdown file of `content/`: the loader reads it, and hashes it on the way.
 fn is_loaded(f: &Input) -> bool {
-    matches!(f.kind, InputKind::File) && f.rel.starts_with("content/") && f.rel.ends_with(".md")
+    matches!(f.kind, InputKind::File) && loaded_path(&f.rel)
+}
+
+/// The path of a file the loader reads and hashes, when it is a file.
+fn loaded_path(rel: &str) -> bool {
+    rel.starts_with("content/") && rel.ends_with(".md")
 }
 
 /// Everything besides the files: the binary, the options, the date, the config.
@@ -686,7 +705,7 @@ struct Listing {
 /// Every file and folder of `dir` but the marker, with size, time and inode.
 fn listing(dir: &Path) -> io::Result<Listing> {
     let marker = dir.join(MARKER);
-    let nodes = tree(dir, true, &|path, _, _| path == marker)?;
+    let nodes = tree(dir, &|_, _| true, &|path, _, _| path == marker)?;
     digest(nodes.into_iter().map(|n| (n.rel, n.kind, n.meta)).collect())
 }
 
@@ -763,19 +782,22 @@ struct Node {
     meta: Option<Stat>,
 }
 
+/// Whether a walk takes an entry's metadata, from its relative path and kind.
+type WantMeta<'a> = &'a (dyn Fn(&str, Kind) -> bool + Sync);
+
 /// Everything under `root` (not `root` itself), each folder before its entries, entries in
 /// name order; folders are read in parallel, and metadata is taken relative to the open folder
-/// (cheaper than a lookup of the whole path). `skip(path, name, kind)` leaves out an entry and
-/// what is under it.
+/// (cheaper than a lookup of the whole path), for the entries `meta` asks for.
+/// `skip(path, name, kind)` leaves out an entry and what is under it.
 fn tree(
     root: &Path,
-    with_meta: bool,
+    meta: WantMeta<'_>,
     skip: &(dyn Fn(&Path, &str, Kind) -> bool + Sync),
 ) -> io::Result<Vec<Node>> {
     fn visit(
         dir: &Path,
         prefix: &str,
-        with_meta: bool,
+        want: WantMeta<'_>,
         skip: &(dyn Fn(&Path, &str, Kind) -> bool + Sync),
     ) -> io::Result<Vec<Node>> {
         let mut entries = Vec::new();
@@ -796,7 +818,8 @@ fn tree(
             if skip(&path, &name.to_string_lossy(), kind) {
                 continue;
             }
-            entries.push((name, path, kind, e));
+            let rel = format!("{prefix}{}", name.to_string_lossy());
+            entries.push((rel, path, kind, e));
         }
         // Names are unique in a folder: an unstable sort gives one order, without a buffer.
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -804,14 +827,13 @@ fn tree(
         type Visited = io::Result<(Option<Stat>, Vec<Node>)>;
         let visited: Vec<Visited> = entries
             .par_iter()
-            .map(|(name, path, kind, e)| {
-                let meta = match with_meta {
+            .map(|(rel, path, kind, e)| {
+                let meta = match want(rel, *kind) {
                     true => Some(Stat::of(&e.metadata()?)),
                     false => None,
                 };
                 let below = if *kind == Kind::Dir {
-                    let prefix = format!("{prefix}{}/", name.to_string_lossy());
-                    visit(path, &prefix, with_meta, skip)?
+                    visit(path, &format!("{rel}/"), want, skip)?
                 } else {
                     Vec::new()
                 };
@@ -823,10 +845,10 @@ fn tree(
             .map(|t| t.as_ref().map_or(0, |(_, b)| b.len()))
             .sum();
         let mut out = Vec::with_capacity(entries.len() + below);
-        for ((name, path, kind, _), v) in entries.into_iter().zip(visited) {
+        for ((rel, path, kind, _), v) in entries.into_iter().zip(visited) {
             let (meta, sub) = v?;
             out.push(Node {
-                rel: format!("{prefix}{}", name.to_string_lossy()),
+                rel,
                 path,
                 kind,
                 meta,
@@ -835,7 +857,7 @@ fn tree(
         }
         Ok(out)
     }
-    visit(root, "", with_meta, skip)
+    visit(root, "", meta, skip)
 }
 
 /// The marker of the output folder as the last build left it.
@@ -941,8 +963,11 @@ mod tests {
         let Check::Stale(Some(pending)) = check(&opts, &config, Instant::now()) else {
             panic!("nothing built yet");
         };
-        // Edited after the stamp, before the swap: the build may have read either text.
-        fs::write(&page, "+++\ntitle = \"B\"\n+++\n").unwrap();
+        // A template edited after the stamp, before the swap: the build may have read either
+        // text.
+        let template = root.join("templates/page.html");
+        fs::create_dir_all(root.join("templates")).unwrap();
+        fs::write(&template, "{{ page.title }}").unwrap();
         swap_in(&out);
         drop(pending);
         assert_eq!(marker(), "bangtin\n", "no key recorded");
@@ -956,6 +981,25 @@ mod tests {
         assert!(matches!(
             check(&opts, &config, Instant::now()),
             Check::UpToDate(_)
+        ));
+
+        // A page edited after the loader read it: the key is that of the text the build read,
+        // so the next build sees the edit.
+        fs::write(&page, "+++\ntitle = \"C\"\n+++\n").unwrap();
+        let Check::Stale(Some(pending)) = check(&opts, &config, Instant::now()) else {
+            panic!("the page changed: the build runs");
+        };
+        pending.read(&[(
+            PathBuf::from("content/_index.md"),
+            file_hash(&fs::read(&page).unwrap()),
+        )]);
+        fs::write(&page, "+++\ntitle = \"B\"\n+++\n").unwrap();
+        swap_in(&out);
+        drop(pending);
+        assert!(marker().contains("\ninputs "), "{}", marker());
+        assert!(matches!(
+            check(&opts, &config, Instant::now()),
+            Check::Stale(Some(_))
         ));
     }
 
