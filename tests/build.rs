@@ -468,3 +468,57 @@ fn an_alias_at_a_page_address_is_an_error() {
     );
     assert!(!out.exists(), "nothing written");
 }
+
+/// Every file under `dir` but the build marker, by relative path.
+fn files_of(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".bangtin-build")
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn listings_made_up_front_or_on_demand_give_the_same_site() {
+    let (dir, root) = site_copy("basic");
+    // Without get_page/get_section in a template, each output makes the listings it shows.
+    let lazy = dir.path().join("lazy");
+    let o = build(&root, &lazy, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A template that names get_section (here in a comment, which renders nothing) has every
+    // listing made with the model.
+    let base = root.join("templates/base.html");
+    let mut text = fs::read_to_string(&base).unwrap();
+    text.push_str("{# get_section #}");
+    fs::write(&base, text).unwrap();
+    let eager = dir.path().join("eager");
+    let o = build(&root, &eager, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let (lazy, eager) = (files_of(&lazy), files_of(&eager));
+    assert_eq!(
+        lazy.keys().collect::<Vec<_>>(),
+        eager.keys().collect::<Vec<_>>()
+    );
+    for (rel, bytes) in &lazy {
+        assert!(eager[rel] == *bytes, "{rel} differs");
+    }
+    // Listings are in the outputs compared: a section pager and a term pager list pages.
+    let pager = String::from_utf8_lossy(&lazy["bien-dao/index.html"]).into_owned();
+    assert!(pager.contains("Trường Sa"), "{pager}");
+    let term = lazy
+        .iter()
+        .find(|(rel, _)| {
+            rel.starts_with("tags/") && rel.ends_with("/index.html") && rel != &"tags/index.html"
+        })
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    assert!(term.contains("<li>"), "{term}");
+}

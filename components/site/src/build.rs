@@ -208,6 +208,7 @@ pub(crate) fn run(
             &empty_pages,
             &empty_sections,
             &taxonomies,
+            true,
         );
         let lookup = make_lookup(&config, &model, &links, &theme);
         functions::register(&mut tera, Arc::new(lookup));
@@ -305,13 +306,15 @@ pub(crate) fn run(
     }
     timings.mark("markdown + anchors");
 
-    // Shared values and the site-aware template functions.
+    // Shared values and the site-aware template functions. Every listing is made up front
+    // only for the template functions or a session; else each output makes the ones it shows.
     let model = Model::new(
         &config,
         &content,
         &page_bodies,
         &section_bodies,
         &taxonomies,
+        keep || theme.templates_list_pages(),
     );
     let lookup = make_lookup(&config, &model, &links, &theme);
     let out_fp = md_fp.map(|fp| OutKeys {
@@ -1034,7 +1037,7 @@ fn write_all(
     }
     dated.sort_by_key(|d| d.0);
     jobs.extend(dated.into_iter().map(|(_, job)| job));
-    let lend = render::Listings::new(&model.derived.listings, &loans);
+    let lend = render::Listings::new(model, &loans);
     let count = std::sync::atomic::AtomicUsize::new(0);
     let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -338,13 +338,16 @@ fn toc_value(config: &Config, path: &str, toc: &[markdown::Heading]) -> Value {
 }
 
 impl<'a> Model<'a> {
-    /// Builds the shared values once.
+    /// Builds the shared values once. With `all_listings`, every page's listing is made now
+    /// (the template functions and the serve session need them); else each is made when an
+    /// output first shows it (see [`Model::listing`]).
     pub fn new(
         config: &'a Config,
         content: &'a Content,
         page_bodies: &'a [Body],
         section_bodies: &'a [Body],
         taxonomies: &'a [Taxonomy],
+        all_listings: bool,
     ) -> Self {
         let mut translations: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, p) in content.pages.iter().enumerate() {
@@ -370,13 +373,15 @@ impl<'a> Model<'a> {
             },
             position: positions(content),
         };
-        m.derived.listings = std::sync::Arc::new(
-            (0..content.pages.len())
-                .into_par_iter()
-                .with_max_len(crate::build::PAR_CHUNK)
-                .map(|i| m.page_listing(i))
-                .collect(),
-        );
+        if all_listings {
+            m.derived.listings = std::sync::Arc::new(
+                (0..content.pages.len())
+                    .into_par_iter()
+                    .with_max_len(crate::build::PAR_CHUNK)
+                    .map(|i| m.page_listing(i))
+                    .collect(),
+            );
+        }
         let base = serde_json::to_value(config).unwrap_or(Value::Null);
         for lang in config.all_languages() {
             let mut v = base.clone();
@@ -395,12 +400,7 @@ impl<'a> Model<'a> {
             let dated = crate::content::newest(&content.pages, &lang, 10);
             m.derived.latest.insert(
                 lang.clone(),
-                Value::Array(
-                    dated
-                        .iter()
-                        .map(|&i| m.derived.listings[i].clone())
-                        .collect(),
-                ),
+                Value::Array(dated.iter().map(|&i| m.listing(i)).collect()),
             );
             m.derived.latest_pages.insert(lang.clone(), dated);
             let home = content
@@ -478,12 +478,15 @@ impl<'a> Model<'a> {
 
     /// The listing values of the given pages.
     pub fn listings(&self, pages: &[usize]) -> Value {
-        Value::Array(
-            pages
-                .iter()
-                .map(|&j| self.derived.listings[j].clone())
-                .collect(),
-        )
+        Value::Array(pages.iter().map(|&j| self.listing(j)).collect())
+    }
+
+    /// Page `i`'s listing: a copy of the one made with the model, or a new one.
+    pub fn listing(&self, i: usize) -> Value {
+        match self.derived.listings.get(i) {
+            Some(v) => v.clone(),
+            None => self.page_listing(i),
+        }
     }
 
     /// A page as listings show it (no content).
@@ -680,7 +683,7 @@ impl<'l> Contexts<'l> {
     pub fn page_value(&self, model: &Model<'_>, i: usize) -> Value {
         let listing = match self.lend {
             Some(l) => l.take(i),
-            None => model.derived.listings[i].clone(),
+            None => model.listing(i),
         };
         model.page_value(i, listing)
     }
@@ -747,7 +750,7 @@ const PAGE_ONLY: [&str; 6] = ["content", "toc", "ancestors", "lower", "higher", 
 /// (60,000 copies for 10,000 pages with 4 tags). Tera never changes a context, so what comes
 /// back is the listing as it was lent.
 pub struct Listings<'a> {
-    source: &'a [Value],
+    model: &'a Model<'a>,
     slots: Vec<Mutex<Slot>>,
 }
 
@@ -762,8 +765,8 @@ struct Slot {
 impl<'a> Listings<'a> {
     /// An empty pool over the model's listings; `loans` says how many pagers show each page (a
     /// wrong count costs time or memory, never correctness).
-    pub fn new(source: &'a [Value], loans: &[u32]) -> Self {
-        let slots = (0..source.len())
+    pub fn new(model: &'a Model<'a>, loans: &[u32]) -> Self {
+        let slots = (0..model.content.pages.len())
             .map(|i| {
                 Mutex::new(Slot {
                     value: None,
@@ -771,17 +774,17 @@ impl<'a> Listings<'a> {
                 })
             })
             .collect();
-        Listings { source, slots }
+        Listings { model, slots }
     }
 
     fn slot(&self, i: usize) -> std::sync::MutexGuard<'_, Slot> {
         self.slots[i].lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The listing of page `i`: from the pool, or copied.
+    /// The listing of page `i`: from the pool, or from the model.
     pub fn take(&self, i: usize) -> Value {
         let pooled = self.slot(i).value.take();
-        pooled.unwrap_or_else(|| self.source[i].clone())
+        pooled.unwrap_or_else(|| self.model.listing(i))
     }
 
     /// The listings of `pages`, as an array.
@@ -791,7 +794,7 @@ impl<'a> Listings<'a> {
 
     /// Gives back the listing of page `i`, kept for its next loan or freed after its last.
     pub fn give(&self, i: usize, v: Value) {
-        debug_assert_eq!(v, self.source[i], "a lent listing came back changed");
+        debug_assert_eq!(v, self.model.listing(i), "a lent listing came back changed");
         let mut slot = self.slot(i);
         slot.loans = slot.loans.saturating_sub(1);
         if slot.loans > 0 {

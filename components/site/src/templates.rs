@@ -83,6 +83,14 @@ impl Theme {
         out
     }
 
+    /// Whether a template can call `get_page` or `get_section`, the functions that give page
+    /// listings (Tera calls functions by their literal names).
+    pub fn templates_list_pages(&self) -> bool {
+        self.templates
+            .values()
+            .any(|(src, _)| src.contains("get_page") || src.contains("get_section"))
+    }
+
     /// Whether a shortcode can call `get_page`, `get_section` or `get_taxonomy`, directly or
     /// through the templates it includes, imports or extends (Tera names them literally).
     pub fn shortcodes_look_up(&self) -> bool {
