@@ -156,6 +156,28 @@ fn markdown_the_loader_skips_is_still_in_the_key() {
     assert!(s.build());
 }
 
+#[cfg(unix)]
+#[test]
+fn a_linked_content_folder_is_walked_through() {
+    // content/ is a link to a folder elsewhere, which the loader reads through: an edit there
+    // must rebuild, and a link back up must not make the walk go round.
+    let s = Site::new();
+    let real = s.site_file("noi-dung");
+    fs::rename(s.site_file("content"), &real).unwrap();
+    std::os::unix::fs::symlink("noi-dung", s.site_file("content")).unwrap();
+    std::os::unix::fs::symlink("..", real.join("tin-tuc/vong")).unwrap();
+    assert!(!s.build());
+    assert!(s.build(), "nothing changed");
+    s.edit("content/tin-tuc/em.md", |t| {
+        t + "\nDòng thêm qua liên kết.\n"
+    });
+    assert!(!s.build(), "a page behind the link changed");
+    assert!(s
+        .output("tin-tuc/em/index.html")
+        .contains("Dòng thêm qua liên kết."));
+    assert!(s.build());
+}
+
 #[test]
 fn touching_without_changing_stays_up_to_date() {
     let s = Site::settled();

@@ -6,7 +6,8 @@
 //! - every file of the site folder that a build can read: all of `content/`, `static/`,
 //!   `templates/`, `i18n/`, `data/` and `themes/`, and elsewhere every file `load_data` can
 //!   read (`.toml`, `.yaml`, `.yml`, `.json`, `.csv`, so `config.toml` too), by content;
-//!   left out are the output folder, the image cache and version-control folders;
+//!   left out are the output folder, the image cache and version-control folders; links to
+//!   folders are walked through, since the loaders read through them (`content/` can be one);
 //! - the bangtin binary (version, and size and time of the executable file);
 //! - the build options (drafts, future, base URL, output folder, injected HTML...) and the
 //!   config;
@@ -414,7 +415,15 @@ impl Scan {
                 || name.starts_with(&self.staging_prefix)
                 || self.skip.iter().any(|s| s == path)
         };
-        let nodes = tree(&self.root, meta, &skip).ok()?;
+        let nodes = tree(
+            &self.root,
+            Walk {
+                meta,
+                skip: &skip,
+                follow: true,
+            },
+        )
+        .ok()?;
         let mut out = Vec::with_capacity(nodes.len());
         for n in nodes {
             let top = n.rel.split('/').next().unwrap_or("");
@@ -705,7 +714,14 @@ struct Listing {
 /// Every file and folder of `dir` but the marker, with size, time and inode.
 fn listing(dir: &Path) -> io::Result<Listing> {
     let marker = dir.join(MARKER);
-    let nodes = tree(dir, &|_, _| true, &|path, _, _| path == marker)?;
+    let nodes = tree(
+        dir,
+        Walk {
+            meta: &|_, _| true,
+            skip: &|path, _, _| path == marker,
+            follow: false,
+        },
+    )?;
     digest(nodes.into_iter().map(|n| (n.rel, n.kind, n.meta)).collect())
 }
 
@@ -785,21 +801,28 @@ struct Node {
 /// Whether a walk takes an entry's metadata, from its relative path and kind.
 type WantMeta<'a> = &'a (dyn Fn(&str, Kind) -> bool + Sync);
 
+/// Whether a walk leaves out an entry and what is under it, from its path, name and kind.
+type Skip<'a> = &'a (dyn Fn(&Path, &str, Kind) -> bool + Sync);
+
+/// How deep a walk follows links to folders inside links to folders (a cycle stops there).
+const LINK_DEPTH: usize = 8;
+
+/// How [`tree`] walks.
+#[derive(Clone, Copy)]
+struct Walk<'a> {
+    meta: WantMeta<'a>,
+    skip: Skip<'a>,
+    /// Goes into symbolic links to folders, as the loaders do (a `content/` or a theme folder
+    /// can be a link); the link itself is listed too. Links back to a folder above are not
+    /// followed.
+    follow: bool,
+}
+
 /// Everything under `root` (not `root` itself), each folder before its entries, entries in
 /// name order; folders are read in parallel, and metadata is taken relative to the open folder
-/// (cheaper than a lookup of the whole path), for the entries `meta` asks for.
-/// `skip(path, name, kind)` leaves out an entry and what is under it.
-fn tree(
-    root: &Path,
-    meta: WantMeta<'_>,
-    skip: &(dyn Fn(&Path, &str, Kind) -> bool + Sync),
-) -> io::Result<Vec<Node>> {
-    fn visit(
-        dir: &Path,
-        prefix: &str,
-        want: WantMeta<'_>,
-        skip: &(dyn Fn(&Path, &str, Kind) -> bool + Sync),
-    ) -> io::Result<Vec<Node>> {
+/// (cheaper than a lookup of the whole path), for the entries `walk.meta` asks for.
+fn tree(root: &Path, walk: Walk<'_>) -> io::Result<Vec<Node>> {
+    fn visit(dir: &Path, prefix: &str, walk: Walk<'_>, links: usize) -> io::Result<Vec<Node>> {
         let mut entries = Vec::new();
         for e in fs::read_dir(dir)? {
             let e = e?;
@@ -815,7 +838,7 @@ fn tree(
             };
             let name = e.file_name();
             let path = e.path();
-            if skip(&path, &name.to_string_lossy(), kind) {
+            if (walk.skip)(&path, &name.to_string_lossy(), kind) {
                 continue;
             }
             let rel = format!("{prefix}{}", name.to_string_lossy());
@@ -828,14 +851,16 @@ fn tree(
         let visited: Vec<Visited> = entries
             .par_iter()
             .map(|(rel, path, kind, e)| {
-                let meta = match want(rel, *kind) {
+                let meta = match (walk.meta)(rel, *kind) {
                     true => Some(Stat::of(&e.metadata()?)),
                     false => None,
                 };
-                let below = if *kind == Kind::Dir {
-                    visit(path, &format!("{rel}/"), want, skip)?
-                } else {
-                    Vec::new()
+                let below = match kind {
+                    Kind::Dir => visit(path, &format!("{rel}/"), walk, links)?,
+                    Kind::Link if walk.follow && links < LINK_DEPTH && leads_down(dir, path) => {
+                        visit(path, &format!("{rel}/"), walk, links + 1)?
+                    }
+                    _ => Vec::new(),
                 };
                 Ok((meta, below))
             })
@@ -857,7 +882,15 @@ fn tree(
         }
         Ok(out)
     }
-    visit(root, "", meta, skip)
+    visit(root, "", walk, 0)
+}
+
+/// Whether `link`, in folder `dir`, leads to a folder that is not `dir` or a folder above it.
+fn leads_down(dir: &Path, link: &Path) -> bool {
+    match (dir.canonicalize(), link.canonicalize()) {
+        (Ok(dir), Ok(target)) => target.is_dir() && !dir.starts_with(&target),
+        _ => false,
+    }
 }
 
 /// The marker of the output folder as the last build left it.
