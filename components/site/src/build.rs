@@ -307,14 +307,15 @@ pub(crate) fn run(
     timings.mark("markdown + anchors");
 
     // Shared values and the site-aware template functions. Every listing is made up front
-    // only for the template functions or a session; else each output makes the ones it shows.
+    // only for the template functions or a session or cache (which compare them); else each
+    // output makes the ones it shows.
     let model = Model::new(
         &config,
         &content,
         &page_bodies,
         &section_bodies,
         &taxonomies,
-        keep || theme.templates_list_pages(),
+        keep || opts.cache.is_some() || theme.templates_list_pages(),
     );
     let lookup = make_lookup(&config, &model, &links, &theme);
     let out_fp = md_fp.map(|fp| OutKeys {

@@ -84,11 +84,11 @@ impl Theme {
     }
 
     /// Whether a template can call `get_page` or `get_section`, the functions that give page
-    /// listings (Tera calls functions by their literal names).
+    /// listings.
     pub fn templates_list_pages(&self) -> bool {
         self.templates
             .values()
-            .any(|(src, _)| src.contains("get_page") || src.contains("get_section"))
+            .any(|(src, _)| names_any(src, &["get_page", "get_section"]))
     }
 
     /// Whether a shortcode can call `get_page`, `get_section` or `get_taxonomy`, directly or
@@ -105,10 +105,7 @@ impl Theme {
             let Some((src, _)) = self.templates.get(name) else {
                 continue;
             };
-            if ["get_page", "get_section", "get_taxonomy"]
-                .iter()
-                .any(|f| src.contains(f))
-            {
+            if names_any(src, &["get_page", "get_section", "get_taxonomy"]) {
                 return true;
             }
             for used in referenced_templates(src) {
@@ -121,6 +118,12 @@ impl Theme {
         }
         false
     }
+}
+
+/// Whether a template's source names one of `functions` (Tera calls functions by their literal
+/// names, so a template that never names one cannot call it).
+fn names_any(src: &str, functions: &[&str]) -> bool {
+    functions.iter().any(|f| src.contains(f))
 }
 
 impl Theme {
