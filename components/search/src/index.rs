@@ -864,10 +864,9 @@ fn shard_name(dir: &str, kind: &str, i: usize, bytes: &[u8]) -> String {
     format!("{dir}{kind}-{i}-{}.json", short_hash(bytes))
 }
 
+/// 8 hex digits of the file's XXH3 hash: a new name when the content changes, for caches.
 fn short_hash(bytes: &[u8]) -> String {
-    let mut h = Fx::default();
-    h.write(bytes);
-    format!("{:08x}", h.finish() >> 32)
+    format!("{:08x}", xxhash_rust::xxh3::xxh3_64(bytes) >> 32)
 }
 
 /// `[url,title,date|null,section,text]` of one document.
