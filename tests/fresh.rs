@@ -274,6 +274,47 @@ fn a_data_file_outside_data_is_an_input_too() {
 }
 
 #[test]
+fn other_tools_folders_are_not_inputs() {
+    // A site folder that is also a Rust or npm project (the bundled school site is): target/,
+    // node_modules/ and hidden folders hold thousands of data-like files that no build reads.
+    let s = Site::new();
+    for dir in ["target/release", "tests/node_modules/x", ".cache"] {
+        fs::create_dir_all(s.site_file(dir)).unwrap();
+        fs::write(s.site_file(&format!("{dir}/f.json")), "{}").unwrap();
+    }
+    assert!(!s.build());
+    assert!(s.build());
+    for dir in ["target/release", "tests/node_modules/x", ".cache"] {
+        fs::write(s.site_file(&format!("{dir}/f.json")), r#"{"a": 1}"#).unwrap();
+        fs::write(s.site_file(&format!("{dir}/new.toml")), "a = 1").unwrap();
+    }
+    assert!(s.build(), "nothing a build reads changed");
+
+    // load_data refuses them, so the key need not cover them.
+    s.edit("templates/page.html", |t| {
+        t.replace(
+            "<h1>",
+            "{% set l = load_data(path=\"target/release/f.json\") %}<h1>",
+        )
+    });
+    let o = Command::new(env!("CARGO_BIN_EXE_bangtin"))
+        .args(["--root", s.root.to_str().unwrap(), "build"])
+        .args(["--output", s.out.to_str().unwrap()])
+        .env("BANGTIN_LANG", "en")
+        .env("BANGTIN_TODAY", &s.today)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "`target/release/f.json` is in a hidden folder or in target/ or node_modules/"
+        ) && err.contains("put the file in data/"),
+        "{err}"
+    );
+}
+
+#[test]
 fn editing_the_config_rebuilds() {
     let s = Site::settled();
     s.edit("config.toml", |t| {

@@ -59,6 +59,28 @@ const DATA_EXTENSIONS: [&str; 5] = ["toml", "yaml", "yml", "json", "csv"];
 /// Version-control folders: never read by a build.
 const VCS_FOLDERS: [&str; 3] = [".git", ".hg", ".svn"];
 
+/// Folders of other tools, never read by a build outside the input folders.
+const TOOL_FOLDERS: [&str; 2] = ["target", "node_modules"];
+
+/// Whether `rel` (relative to the site folder, with `/`) lies in a folder a build never reads:
+/// outside the input folders, a hidden folder or another tool's (`target/`, `node_modules/`).
+/// `load_data` refuses such paths, so the no-change walk need not go there (a site folder
+/// that is also a Rust or npm project holds thousands of files there).
+pub(crate) fn in_unread_folder(rel: &str) -> bool {
+    let mut parts = rel.split('/').filter(|p| !p.is_empty());
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    if INPUT_FOLDERS.contains(&first) {
+        return false;
+    }
+    // Every folder on the way (the last part is the file).
+    let folders = std::iter::once(first).chain(parts).collect::<Vec<_>>();
+    folders[..folders.len() - 1]
+        .iter()
+        .any(|f| f.starts_with('.') || TOOL_FOLDERS.contains(f))
+}
+
 /// Template functions whose result changes from one build to the next.
 const VOLATILE_CALLS: [&str; 3] = ["now", "get_random", "get_env"];
 
@@ -407,11 +429,19 @@ impl Scan {
         })
     }
 
+    /// Whether `path`, a folder, is one a build never reads (see [`in_unread_folder`]).
+    fn unread(&self, path: &Path) -> bool {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        in_unread_folder(&format!("{}/-", crate::content::slash_path(rel)))
+    }
+
     /// Every input, in a fixed order, with the metadata `meta` asks for; `None` when part of
     /// the folder cannot be read.
     fn walk(&self, meta: WantMeta<'_>) -> Option<Vec<Input>> {
         let skip = |path: &Path, name: &str, kind: Kind| {
-            (kind == Kind::Dir && VCS_FOLDERS.contains(&name))
+            let folder = matches!(kind, Kind::Dir | Kind::Link);
+            (folder && VCS_FOLDERS.contains(&name))
+                || (folder && self.unread(path))
                 || name.starts_with(&self.staging_prefix)
                 || self.skip.iter().any(|s| s == path)
         };
@@ -962,6 +992,27 @@ mod tests {
         assert!(calls_volatile(b"{{ get_env(name=\"HOME\") }}"));
         assert!(!calls_volatile(b"{{ snow() }} {{ known(x) }} right now."));
         assert!(!calls_volatile(b"{{ page.title }}"));
+    }
+
+    #[test]
+    fn folders_of_other_tools_are_unread_outside_the_input_folders() {
+        assert!(in_unread_folder("target/debug/x.json"));
+        assert!(in_unread_folder(
+            "tests/browser/node_modules/p/package.json"
+        ));
+        assert!(in_unread_folder(".github/workflows/ci.yml"));
+        assert!(!in_unread_folder("lich.json"), "a file at the top");
+        assert!(
+            !in_unread_folder(".env.json"),
+            "a hidden file, not a folder"
+        );
+        assert!(!in_unread_folder("extra/target.json"));
+        assert!(
+            !in_unread_folder("data/target/x.json"),
+            "inside an input folder"
+        );
+        assert!(!in_unread_folder("static/node_modules/x.json"));
+        assert!(!in_unread_folder("themes/t/.hidden/x.toml"));
     }
 
     #[test]

@@ -611,6 +611,11 @@ pub fn load_data(root: &Path, rel: &str) -> Result<Value, String> {
             "load_data: `{rel}` must be a path inside the site folder"
         ));
     }
+    if crate::fresh::in_unread_folder(&rel.replace('\\', "/")) {
+        return Err(format!(
+            "load_data: `{rel}` is in a hidden folder or in target/ or node_modules/, which a build does not read; put the file in data/"
+        ));
+    }
     let path = root.join(rel_path);
     let canon_root = root.canonicalize().map_err(|e| e.to_string())?;
     let canon = path
