@@ -440,8 +440,7 @@ impl Scan {
     fn walk(&self, meta: WantMeta<'_>) -> Option<Vec<Input>> {
         let skip = |path: &Path, name: &str, kind: Kind| {
             let folder = matches!(kind, Kind::Dir | Kind::Link);
-            (folder && VCS_FOLDERS.contains(&name))
-                || (folder && self.unread(path))
+            (folder && (VCS_FOLDERS.contains(&name) || self.unread(path)))
                 || name.starts_with(&self.staging_prefix)
                 || self.skip.iter().any(|s| s == path)
         };
