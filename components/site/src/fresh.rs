@@ -439,7 +439,8 @@ impl Scan {
     /// the folder cannot be read.
     fn walk(&self, meta: WantMeta<'_>) -> Option<Vec<Input>> {
         let skip = |path: &Path, name: &str, kind: Kind| {
-            let folder = matches!(kind, Kind::Dir | Kind::Link);
+            // (A link is a folder when it leads to one: a hidden link to a data file is read.)
+            let folder = kind == Kind::Dir || (kind == Kind::Link && path.is_dir());
             (folder && (VCS_FOLDERS.contains(&name) || self.unread(path)))
                 || name.starts_with(&self.staging_prefix)
                 || self.skip.iter().any(|s| s == path)
