@@ -137,7 +137,7 @@ def main():
             w("| --- | ---: | ---: | ---: | ---: |")
             w(f"| bangtin build into the same output again | {fmt_s(rb[0])} | {fmt_s(rb[1])} | {rb[2]:.0f} MB | {ratio(rb[0], fh and fh[0])} |")
             if fh:
-                w(f"| floor: walk the site folder + blake3 every file | {fmt_s(fh[0])} | {fmt_s(fh[1])} | {fh[2]:.0f} MB | 1.00× |")
+                w(f"| floor: walk the site folder + XXH3 every file | {fmt_s(fh[0])} | {fmt_s(fh[1])} | {fh[2]:.0f} MB | 1.00× |")
             scale.setdefault("bangtin-rebuild", {})[n] = rb[:3]
     if len(sizes) > 1:
         base = sizes[0]
