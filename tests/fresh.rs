@@ -297,19 +297,28 @@ fn other_tools_folders_are_not_inputs() {
             "{% set l = load_data(path=\"target/release/f.json\") %}<h1>",
         )
     });
-    let o = Command::new(env!("CARGO_BIN_EXE_bangtin"))
-        .args(["--root", s.root.to_str().unwrap(), "build"])
-        .args(["--output", s.out.to_str().unwrap()])
-        .env("BANGTIN_LANG", "en")
-        .env("BANGTIN_TODAY", &s.today)
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-    let err = stderr(&o);
+    let refused = |lang: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_bangtin"))
+            .args(["--root", s.root.to_str().unwrap(), "build"])
+            .args(["--output", s.out.to_str().unwrap()])
+            .env("BANGTIN_LANG", lang)
+            .env("BANGTIN_TODAY", &s.today)
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        stderr(&o)
+    };
+    let err = refused("en");
     assert!(
         err.contains(
             "`target/release/f.json` is in a hidden folder or in target/ or node_modules/"
         ) && err.contains("put the file in data/"),
+        "{err}"
+    );
+    let err = refused("vi");
+    assert!(
+        err.contains("`target/release/f.json` nằm trong thư mục ẩn")
+            && err.contains("hãy đặt tệp vào data/"),
         "{err}"
     );
 }

@@ -429,6 +429,7 @@ impl Theme {
             "load_data",
             LoadData {
                 root: root.to_path_buf(),
+                lang,
             },
         );
         Ok(tera)
@@ -587,32 +588,41 @@ impl tera::Function for Trans {
 
 struct LoadData {
     root: PathBuf,
+    /// The language of the build's messages.
+    lang: Lang,
 }
 
 impl tera::Function for LoadData {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let rel = args
-            .get("path")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("load_data() needs path=\"data/...\""))?;
-        load_data(&self.root, rel).map_err(tera::Error::msg)
+        let rel = args.get("path").and_then(Value::as_str).ok_or_else(|| {
+            tera::Error::msg(tr!(
+                self.lang,
+                "load_data() cần path=\"data/...\"",
+                "load_data() needs path=\"data/...\""
+            ))
+        })?;
+        load_data(&self.root, rel, self.lang).map_err(tera::Error::msg)
     }
 }
 
-/// Reads a data file under the site folder: TOML, YAML, JSON or CSV.
-pub fn load_data(root: &Path, rel: &str) -> Result<Value, String> {
+/// Reads a data file under the site folder: TOML, YAML, JSON or CSV; errors in `lang`.
+pub fn load_data(root: &Path, rel: &str, lang: Lang) -> Result<Value, String> {
     let rel_path = Path::new(rel);
     if rel_path.is_absolute()
         || rel_path
             .components()
             .any(|c| matches!(c, std::path::Component::ParentDir))
     {
-        return Err(format!(
+        return Err(tr!(
+            lang,
+            "load_data: `{rel}` phải là đường dẫn bên trong thư mục trang web",
             "load_data: `{rel}` must be a path inside the site folder"
         ));
     }
     if crate::fresh::in_unread_folder(&rel.replace('\\', "/")) {
-        return Err(format!(
+        return Err(tr!(
+            lang,
+            "load_data: `{rel}` nằm trong thư mục ẩn hoặc trong target/ hay node_modules/, nơi bản dựng không đọc; hãy đặt tệp vào data/",
             "load_data: `{rel}` is in a hidden folder or in target/ or node_modules/, which a build does not read; put the file in data/"
         ));
     }
@@ -620,12 +630,15 @@ pub fn load_data(root: &Path, rel: &str) -> Result<Value, String> {
     let canon_root = root.canonicalize().map_err(|e| e.to_string())?;
     let canon = path
         .canonicalize()
-        .map_err(|e| format!("load_data: cannot read `{rel}`: {e}"))?;
+        .map_err(|e| cannot_read(rel, &e, lang))?;
     if !canon.starts_with(&canon_root) {
-        return Err(format!("load_data: `{rel}` leads outside the site folder"));
+        return Err(tr!(
+            lang,
+            "load_data: `{rel}` dẫn ra ngoài thư mục trang web",
+            "load_data: `{rel}` leads outside the site folder"
+        ));
     }
-    let text = std::fs::read_to_string(&canon)
-        .map_err(|e| format!("load_data: cannot read `{rel}`: {e}"))?;
+    let text = std::fs::read_to_string(&canon).map_err(|e| cannot_read(rel, &e, lang))?;
     let text = vi::nfc(&text);
     let ext = path
         .extension()
@@ -653,10 +666,20 @@ pub fn load_data(root: &Path, rel: &str) -> Result<Value, String> {
             }
             Ok(json!({ "headers": headers, "records": records }))
         }
-        _ => Err(format!(
+        _ => Err(tr!(
+            lang,
+            "load_data: `{rel}` phải có đuôi .toml, .yaml, .json hoặc .csv",
             "load_data: `{rel}` must end in .toml, .yaml, .json or .csv"
         )),
     }
+}
+
+fn cannot_read(rel: &str, e: &std::io::Error, lang: Lang) -> String {
+    tr!(
+        lang,
+        "load_data: không đọc được `{rel}`: {e}",
+        "load_data: cannot read `{rel}`: {e}"
+    )
 }
 
 #[cfg(test)]
