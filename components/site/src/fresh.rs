@@ -62,23 +62,26 @@ const VCS_FOLDERS: [&str; 3] = [".git", ".hg", ".svn"];
 /// Folders of other tools, never read by a build outside the input folders.
 const TOOL_FOLDERS: [&str; 2] = ["target", "node_modules"];
 
-/// Whether `rel` (relative to the site folder, with `/`) lies in a folder a build never reads:
-/// outside the input folders, a hidden folder or another tool's (`target/`, `node_modules/`).
-/// `load_data` refuses such paths, so the no-change walk need not go there (a site folder
-/// that is also a Rust or npm project holds thousands of files there).
+/// Whether the file `rel` (relative to the site folder, with `/`) lies in a folder a build
+/// never reads (see [`is_unread_folder`]). `load_data` refuses such paths, so the no-change walk
+/// need not go there (a site folder that is also a Rust or npm project holds thousands of files
+/// there).
 pub(crate) fn in_unread_folder(rel: &str) -> bool {
-    let mut parts = rel.split('/').filter(|p| !p.is_empty());
-    let Some(first) = parts.next() else {
-        return false;
-    };
-    if INPUT_FOLDERS.contains(&first) {
+    rel.rsplit_once('/')
+        .is_some_and(|(folder, _)| is_unread_folder(folder))
+}
+
+/// Whether the folder `rel` is one a build never reads: outside the input folders, a hidden
+/// folder or another tool's (`target/`, `node_modules/`), or a folder inside one.
+fn is_unread_folder(rel: &str) -> bool {
+    let mut parts = rel.split('/').filter(|p| !p.is_empty()).peekable();
+    if parts
+        .peek()
+        .is_some_and(|first| INPUT_FOLDERS.contains(first))
+    {
         return false;
     }
-    // Every folder on the way (the last part is the file).
-    let folders = std::iter::once(first).chain(parts).collect::<Vec<_>>();
-    folders[..folders.len() - 1]
-        .iter()
-        .any(|f| f.starts_with('.') || TOOL_FOLDERS.contains(f))
+    parts.any(|f| f.starts_with('.') || TOOL_FOLDERS.contains(&f))
 }
 
 /// Template functions whose result changes from one build to the next.
@@ -429,10 +432,10 @@ impl Scan {
         })
     }
 
-    /// Whether `path`, a folder, is one a build never reads (see [`in_unread_folder`]).
+    /// Whether `path`, a folder, is one a build never reads (see [`is_unread_folder`]).
     fn unread(&self, path: &Path) -> bool {
         let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        in_unread_folder(&format!("{}/-", crate::content::slash_path(rel)))
+        is_unread_folder(&crate::content::slash_path(rel))
     }
 
     /// Every input, in a fixed order, with the metadata `meta` asks for; `None` when part of
