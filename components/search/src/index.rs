@@ -9,10 +9,12 @@
 //! them):
 //! 1. The pages are cut into a few runs of consecutive pages, tokenized in parallel. A run
 //!    keeps a table of the space-separated chunks it has seen ("biển,", "“Hoàng"): a chunk
-//!    seen before costs one hash lookup, and only a new chunk is split into words. Each
-//!    word of the run keeps its postings as a list of varints (about 2 bytes a posting).
-//! 2. The distinct written forms of the site are normalized once each.
-//! 3. Each run finds its words by exact form (a counting sort of the word ids).
+//!    seen before costs one hash lookup, and only a new chunk is split into words, each
+//!    new written form normalized once. A run numbers its words by exact form ("Biển" and
+//!    "biển" are one word), each keeping its postings as a list of varints (about 2 bytes
+//!    a posting).
+//! 2. The exact forms of the whole site are numbered.
+//! 3. Each run notes its word of each exact form of the site.
 //! 4. The JSON of each folded word is written from the runs' lists, in parallel, a window
 //!    of words at a time, and cut into shards.
 //!
@@ -130,7 +132,7 @@ fn term_shards(
         .len()
         .div_ceil(MIN_RUN)
         .clamp(1, 4 * rayon::current_num_threads());
-    let batches: Vec<Batch> = (0..runs)
+    let mut batches: Vec<Batch> = (0..runs)
         .into_par_iter()
         .map(|r| {
             let range = r * docs.len() / runs..(r + 1) * docs.len() / runs;
@@ -141,54 +143,32 @@ fn term_shards(
             b
         })
         .collect();
-    phase("words");
+    phase(&format!(
+        "words ({} chunks seen)",
+        batches.iter().map(|b| b.chunks.len()).sum::<usize>()
+    ));
 
-    // 2. The distinct written forms of the whole site, each normalized once: most words
-    // repeat across pages, so this is far cheaper than normalizing per page.
-    let mut written_ids: FastMap<&str, u32> = FastMap::default();
-    let mut written: Vec<&str> = Vec::new();
-    let local_to_written: Vec<Vec<u32>> = batches
+    // 2. The exact forms of the whole site, numbered.
+    let words: Vec<Vec<String>> = batches
+        .iter_mut()
+        .map(|b| std::mem::take(&mut b.words))
+        .collect();
+    let mut exact_ids: FastMap<&str, u32> = FastMap::default();
+    let mut exacts: Vec<&str> = Vec::new();
+    let local_to_exact: Vec<Vec<u32>> = words
         .iter()
-        .map(|b| {
-            b.words
-                .iter()
-                .map(|w| {
-                    *written_ids.entry(w).or_insert_with(|| {
-                        written.push(w);
-                        written.len() as u32 - 1
+        .map(|w| {
+            w.iter()
+                .map(|e| {
+                    *exact_ids.entry(e.as_str()).or_insert_with(|| {
+                        exacts.push(e.as_str());
+                        exacts.len() as u32 - 1
                     })
                 })
                 .collect()
         })
         .collect();
-    drop(written_ids);
-    let exact_of: Vec<String> = written
-        .par_iter()
-        .map(|w| {
-            if w.is_ascii() {
-                w.to_ascii_lowercase()
-            } else {
-                lower(w)
-            }
-        })
-        .collect();
-    let mut exact_ids: FastMap<&str, u32> = FastMap::default();
-    let mut exacts: Vec<&str> = Vec::new();
-    let written_to_exact: Vec<u32> = exact_of
-        .iter()
-        .map(|e| {
-            *exact_ids.entry(e.as_str()).or_insert_with(|| {
-                exacts.push(e.as_str());
-                exacts.len() as u32 - 1
-            })
-        })
-        .collect();
     drop(exact_ids);
-    phase(&format!(
-        "normalize ({} written forms, {} exact forms)",
-        written.len(),
-        exacts.len()
-    ));
 
     // 3. Each run's words by exact form; the length part of each page's weights.
     let lens: Vec<u32> = batches
@@ -200,14 +180,12 @@ fn term_shards(
     let norms: Vec<f32> = lens.iter().map(|&n| length_norm(n, avg_len)).collect();
     let runs: Vec<Run> = batches
         .into_par_iter()
-        .zip(local_to_written)
-        .map(|(b, to_written)| {
-            let to_exact = to_written.iter().map(|&w| written_to_exact[w as usize]);
-            Run::new(b, to_exact, exacts.len())
-        })
+        .zip(local_to_exact)
+        .map(|(b, to_exact)| Run::new(b, &to_exact, exacts.len()))
         .collect();
     phase(&format!(
-        "postings ({} in {} bytes of lists)",
+        "postings ({} exact forms, {} postings in {} bytes of lists)",
+        exacts.len(),
         runs.iter().map(|r| r.postings).sum::<usize>(),
         runs.iter()
             .flat_map(|r| &r.lists)
@@ -253,7 +231,7 @@ fn term_shards(
     for window in groups.chunks(WINDOW) {
         let fragments: Vec<Vec<u8>> = window
             .par_iter()
-            .map_init(Vec::new, |merged, g| term_json(g, &runs, &norms, merged))
+            .map(|g| term_json(g, &runs, &norms))
             .collect();
         for (group, frag) in window.iter().zip(&fragments) {
             if !shard.is_empty() && shard.len() + frag.len() > opts.shard_bytes {
@@ -341,9 +319,12 @@ struct Batch<'a> {
     chunks: Vec<Chunk<'a>>,
     /// The local word ids of each chunk's words, one chunk after the other.
     tokens: Vec<u32>,
-    /// Written form of each local word id.
-    words: Vec<&'a str>,
+    /// Exact form (see [`lower`]) of each local word id: the run's words are numbered by
+    /// exact form, so that "Biển" and "biển" on a page add up as they are counted.
+    words: Vec<String>,
+    /// Local word id of each written form and of each exact form met.
     ids: FastMap<&'a str, u32>,
+    exact_ids: FastMap<String, u32>,
     /// The postings of each local word: for each page that has it, in order,
     /// `varint(page - previous page)` then `varint(tf << 1 | in title)`; pages are counted
     /// from 1 at the run's first (so the first delta is that page's number).
@@ -356,7 +337,10 @@ struct Batch<'a> {
     postings: usize,
     /// Scratch space for counting one page, by local word id: `tf << 1 | in title`.
     counts: Vec<u32>,
+    /// The words of the page so far, in the order met: the first `n_touched` entries (the
+    /// vector is one longer than `words`, so that noting a word needs no branch).
     touched: Vec<u32>,
+    n_touched: usize,
 }
 
 /// A chunk of text between ASCII whitespace, as first seen, and its words in `tokens`.
@@ -398,6 +382,21 @@ struct Key {
 }
 
 impl Key {
+    /// [`Key::of`] a chunk of `len` < 16 bytes, given the 16 bytes from its start.
+    #[inline(always)]
+    fn short(x: u128, len: usize) -> Key {
+        let bytes = x & ((1u128 << (8 * len)) - 1);
+        let head = [bytes as u64, (bytes >> 64) as u64];
+        let mut h = Fx(len as u64);
+        h.add(head[0]);
+        h.add(head[1]);
+        Key {
+            hash: h.finish(),
+            len,
+            head,
+        }
+    }
+
     /// The key of `b[start..end]` (it depends only on those bytes), reading 8 bytes at a time.
     #[inline]
     fn of(b: &[u8], start: usize, end: usize) -> Key {
@@ -443,48 +442,35 @@ struct Run {
     first: u32,
     /// The postings of each local word (see [`Batch::lists`]).
     lists: Vec<Vec<u8>>,
-    /// The local words sorted by exact form: those of exact form `e` are
-    /// `by_exact[ends[e - 1]..ends[e]]` (from 0 for `e = 0`).
+    /// The local word of each exact form of the site, [`NONE`] where the run lacks it.
     by_exact: Vec<u32>,
-    ends: Vec<u32>,
     /// How many postings `lists` hold.
     postings: usize,
 }
 
+const NONE: u32 = u32::MAX;
+
 impl Run {
-    fn new(b: Batch, to_exact: impl Iterator<Item = u32>, n_exact: usize) -> Run {
-        // A counting sort of the local words by exact form.
-        let to_exact: Vec<u32> = to_exact.collect();
-        let mut ends = vec![0u32; n_exact];
-        for &e in &to_exact {
-            ends[e as usize] += 1;
-        }
-        let mut sum = 0;
-        for c in &mut ends {
-            let n = *c;
-            *c = sum;
-            sum += n;
-        }
-        let mut by_exact = vec![0u32; to_exact.len()];
+    /// `to_exact`: the site's exact-form id of each local word.
+    fn new(b: Batch, to_exact: &[u32], n_exact: usize) -> Run {
+        let mut by_exact = vec![NONE; n_exact];
         for (local, &e) in to_exact.iter().enumerate() {
-            let slot = &mut ends[e as usize];
-            by_exact[*slot as usize] = local as u32;
-            *slot += 1;
+            by_exact[e as usize] = local as u32;
         }
         Run {
             first: b.first,
             postings: b.postings,
             lists: b.lists,
             by_exact,
-            ends,
         }
     }
 
-    /// The local words of exact form `e`.
-    fn words_of(&self, e: u32) -> &[u32] {
-        let e = e as usize;
-        let start = if e == 0 { 0 } else { self.ends[e - 1] as usize };
-        &self.by_exact[start..self.ends[e] as usize]
+    /// The postings of exact form `e` in this run (empty if it has none).
+    fn list_of(&self, e: u32) -> &[u8] {
+        match self.by_exact[e as usize] {
+            NONE => &[],
+            w => &self.lists[w as usize],
+        }
     }
 }
 
@@ -529,12 +515,15 @@ impl<'a> Batch<'a> {
             tokens: Vec::new(),
             words: Vec::new(),
             ids: FastMap::default(),
+            exact_ids: FastMap::default(),
             lists: Vec::new(),
             last: Vec::new(),
             lens: Vec::new(),
             postings: 0,
             counts: Vec::new(),
-            touched: Vec::new(),
+            // One more than the words: the slot written for a word already counted.
+            touched: vec![0],
+            n_touched: 0,
         }
     }
 
@@ -543,8 +532,8 @@ impl<'a> Batch<'a> {
         self.scan(&d.title, true);
         self.lens.push(len);
         let page = self.lens.len() as u32;
-        self.postings += self.touched.len();
-        for id in self.touched.drain(..) {
+        self.postings += self.n_touched;
+        for &id in &self.touched[..std::mem::take(&mut self.n_touched)] {
             let id = id as usize;
             let list = &mut self.lists[id];
             push_varint(list, page - self.last[id]);
@@ -560,8 +549,9 @@ impl<'a> Batch<'a> {
         let mut n = 0;
         let mut i = 0;
         loop {
-            // Chunks already in the table (the fields borrowed apart, so that the loop keeps
-            // them in registers), up to the first new one.
+            // Chunks already in the table, up to the first new one. The fields are taken as
+            // slices and copies first: then the loop keeps them in registers instead of
+            // reading them again through `self` after every store.
             let Batch {
                 slots,
                 shift,
@@ -569,51 +559,72 @@ impl<'a> Batch<'a> {
                 tokens,
                 counts,
                 touched,
+                n_touched,
                 ..
             } = &mut *self;
+            let (slots, shift, chunks, tokens) = (&slots[..], *shift, &chunks[..], &tokens[..]);
+            let (counts, touched) = (&mut counts[..], &mut touched[..]);
+            let mut nt = *n_touched;
             let mask = slots.len() - 1;
             let mut new = None;
             while i < b.len() {
-                if b[i].is_ascii_whitespace() {
-                    i += 1;
-                    continue;
-                }
                 let start = i;
-                i = next_space(b, i + 1);
-                let key = Key::of(b, start, i);
-                let mut slot = (key.hash >> *shift) as usize;
+                let key = match short_chunk(b, start) {
+                    Some((0, _)) => {
+                        // Whitespace between chunks.
+                        i += 1;
+                        continue;
+                    }
+                    Some((len, x)) => {
+                        // Past the whitespace that ends the chunk too.
+                        i = start + len + 1;
+                        Key::short(x, len)
+                    }
+                    None if b[i].is_ascii_whitespace() => {
+                        i += 1;
+                        continue;
+                    }
+                    None => {
+                        i = next_space(b, i + 1);
+                        Key::of(b, start, i)
+                    }
+                };
+                let mut slot = (key.hash >> shift) as usize;
                 let found = loop {
                     let s = &slots[slot];
                     if s.chunk == 0 {
                         break None;
                     }
                     if s.holds(&key)
-                        && (key.len <= 16 || chunks[s.chunk as usize - 1].bytes == &b[start..i])
+                        && (key.len <= 16
+                            || chunks[s.chunk as usize - 1].bytes == &b[start..start + key.len])
                     {
                         break Some(s);
                     }
                     slot = (slot + 1) & mask;
                 };
                 match found {
-                    Some(s) => n += count(s, chunks, tokens, counts, touched, title),
+                    Some(s) => n += count(s, chunks, tokens, counts, touched, &mut nt, title),
                     None => {
                         new = Some((start, key, slot));
                         break;
                     }
                 }
             }
+            *n_touched = nt;
             let Some((start, key, slot)) = new else {
                 return n;
             };
-            let s = self.insert(text, start, i, key, slot);
+            let s = self.insert(text, start, start + key.len, key, slot);
             let Batch {
                 chunks,
                 tokens,
                 counts,
                 touched,
+                n_touched,
                 ..
             } = &mut *self;
-            n += count(&s, chunks, tokens, counts, touched, title);
+            n += count(&s, chunks, tokens, counts, touched, n_touched, title);
         }
     }
 
@@ -627,7 +638,9 @@ impl<'a> Batch<'a> {
             tokens,
             words,
             ids,
+            exact_ids,
             counts,
+            touched,
             lists,
             last,
             ..
@@ -635,11 +648,19 @@ impl<'a> Batch<'a> {
         // The bounds are next to ASCII bytes (or the ends): character boundaries.
         for_each_word(&text[start..end], |w| {
             let id = *ids.entry(w).or_insert_with(|| {
-                words.push(w);
-                counts.push(0);
-                lists.push(Vec::new());
-                last.push(0);
-                words.len() as u32 - 1
+                let exact = if w.is_ascii() {
+                    w.to_ascii_lowercase()
+                } else {
+                    lower(w)
+                };
+                *exact_ids.entry(exact).or_insert_with_key(|exact| {
+                    words.push(exact.clone());
+                    counts.push(0);
+                    touched.push(0);
+                    lists.push(Vec::new());
+                    last.push(0);
+                    words.len() as u32 - 1
+                })
             });
             tokens.push(id);
         });
@@ -686,7 +707,8 @@ fn count(
     chunks: &[Chunk],
     tokens: &[u32],
     counts: &mut [u32],
-    touched: &mut Vec<u32>,
+    touched: &mut [u32],
+    n_touched: &mut usize,
     title: bool,
 ) -> u32 {
     let ids = if s.word != MANY {
@@ -697,9 +719,10 @@ fn count(
     };
     for &id in ids {
         let count = &mut counts[id as usize];
-        if *count == 0 {
-            touched.push(id);
-        }
+        // Written always, kept only for a word new on the page: whether it is new is a coin
+        // toss for the branch predictor.
+        touched[*n_touched] = id;
+        *n_touched += usize::from(*count == 0);
         if title {
             *count |= 1;
         } else {
@@ -707,6 +730,23 @@ fn count(
         }
     }
     ids.len() as u32
+}
+
+/// `(len, bytes)` for the chunk starting at `b[start]` when it is shorter than 16 bytes and
+/// ends at ASCII whitespace (`len` 0 when `b[start]` is whitespace): its length and the 16
+/// bytes from `start`, read at once. `None` when fewer than 16 bytes are left, or the chunk
+/// is longer, or a control character comes first (then [`next_space`] finds its end).
+#[inline(always)]
+fn short_chunk(b: &[u8], start: usize) -> Option<(usize, u128)> {
+    const ONES: u128 = u128::from_le_bytes([1; 16]);
+    let x = u128::from_le_bytes(b.get(start..start + 16)?.try_into().ok()?);
+    // As in `next_space`: the lowest byte below 0x21 is found exactly.
+    let low = x.wrapping_sub(0x21 * ONES) & !x & (0x80 * ONES);
+    let len = (low.trailing_zeros() / 8) as usize;
+    match b.get(start + len) {
+        Some(c) if len < 16 && c.is_ascii_whitespace() => Some((len, x)),
+        _ => None,
+    }
 }
 
 /// The index of the first ASCII whitespace in `b` from `i` on, or `b.len()`.
@@ -762,12 +802,7 @@ fn weight_norm(tf: u32, in_title: bool, norm: f32) -> u8 {
 /// `"fold":{"exact":"<doc,w,delta,w,...>",...}` for one folded word (the numbers written with
 /// [`push_b32`]), from every run's lists
 /// (`norms`: the length part of each page's weights; `merged`: scratch space).
-fn term_json(
-    group: &[(String, &str, u32)],
-    runs: &[Run],
-    norms: &[f32],
-    merged: &mut Vec<(u32, u32)>,
-) -> Vec<u8> {
+fn term_json(group: &[(String, &str, u32)], runs: &[Run], norms: &[f32]) -> Vec<u8> {
     // Room for all of it, so that the buffer never grows: a posting takes 2 bytes of a list
     // at least, and `n` deltas adding up to at most `docs` have at most
     // `n * (log10(docs / n) + 1)` digits in all (the logarithm is concave; the bound grows
@@ -777,10 +812,7 @@ fn term_json(
     let size: usize = group
         .iter()
         .map(|g| {
-            let bytes: usize = runs
-                .iter()
-                .flat_map(|r| r.words_of(g.2).iter().map(|&w| r.lists[w as usize].len()))
-                .sum();
+            let bytes: usize = runs.iter().map(|r| r.list_of(g.2).len()).sum();
             let n = (bytes / 2).clamp(1, docs.max(1));
             let digits = (docs / n).max(1).ilog10() as usize + 2;
             g.0.len() * 6 + g.1.len() * 6 + 8 + n * (digits + 4)
@@ -796,41 +828,16 @@ fn term_json(
         push_str(&mut out, exact);
         out.extend_from_slice(b":\"");
         let mut prev = 0;
-        let mut posting = |doc: u32, c: u32| {
-            let w = weight_norm(c >> 1, c & 1 == 1, norms[doc as usize]);
-            push_b32(&mut out, doc - prev);
-            push_b32(&mut out, u32::from(w));
-            prev = doc;
-        };
         for run in runs {
             // Pages are counted from 1 in a run.
             let base = run.first.wrapping_sub(1);
-            match run.words_of(e) {
-                [] => {}
-                &[w] => {
-                    for (page, c) in postings(&run.lists[w as usize]) {
-                        posting(base.wrapping_add(page), c);
-                    }
-                }
-                words => {
-                    // Two written forms ("Hoà", "hòa") of one exact form: add them up by page.
-                    merged.clear();
-                    for &w in words {
-                        merged.extend(postings(&run.lists[w as usize]));
-                    }
-                    merged.sort_unstable_by_key(|p| p.0);
-                    let mut k = 0;
-                    while k < merged.len() {
-                        let (page, mut c) = merged[k];
-                        k += 1;
-                        while k < merged.len() && merged[k].0 == page {
-                            let d = merged[k].1;
-                            c = ((c & !1) + (d & !1)) | ((c | d) & 1);
-                            k += 1;
-                        }
-                        posting(base.wrapping_add(page), c);
-                    }
-                }
+            for (page, c) in postings(run.list_of(e)) {
+                let doc = base.wrapping_add(page);
+                let w = weight_norm(c >> 1, c & 1 == 1, norms[doc as usize]);
+                push_b32(&mut out, doc - prev);
+                // A weight is below 32: one character.
+                out.push(B64[usize::from(w & 31)]);
+                prev = doc;
             }
         }
         out.push(b'"');
@@ -1363,22 +1370,23 @@ mod tests {
         for d in &docs {
             batch.add(d);
         }
-        // Each page's words from the lists.
-        let mut pages: Vec<HashMap<&str, (u32, bool)>> = vec![HashMap::new(); docs.len()];
+        // Each page's words from the lists, by exact form.
+        let mut pages: Vec<HashMap<String, (u32, bool)>> = vec![HashMap::new(); docs.len()];
         for (w, list) in batch.lists.iter().enumerate() {
             for (page, c) in postings(list) {
-                let had = pages[page as usize - 1].insert(batch.words[w], (c >> 1, c & 1 == 1));
+                let exact = batch.words[w].clone();
+                let had = pages[page as usize - 1].insert(exact, (c >> 1, c & 1 == 1));
                 assert!(had.is_none());
             }
         }
         for ((d, &len), got) in docs.iter().zip(&batch.lens).zip(pages) {
-            let mut want: HashMap<&str, (u32, bool)> = HashMap::new();
+            let mut want: HashMap<String, (u32, bool)> = HashMap::new();
             let mut n = 0;
             for_each_word(&d.body, |w| {
-                want.entry(w).or_default().0 += 1;
+                want.entry(lower(w)).or_default().0 += 1;
                 n += 1;
             });
-            for_each_word(&d.title, |w| want.entry(w).or_default().1 = true);
+            for_each_word(&d.title, |w| want.entry(lower(w)).or_default().1 = true);
             assert_eq!(got, want, "{:?} / {:?}", d.title, d.body);
             assert_eq!(len, n);
         }
