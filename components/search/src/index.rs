@@ -890,13 +890,22 @@ fn push_doc(out: &mut Vec<u8>, d: &Doc, section: usize, cap: usize) {
     out.push(b',');
     push_num(out, section as u32);
     out.push(b',');
-    push_text(out, &nfc(&d.body), cap);
+    let at = out.len();
+    if push_text(out, &d.body, cap) {
+        // Combining marks seen: the text may not be NFC after all.
+        if let std::borrow::Cow::Owned(text) = nfc(&d.body) {
+            out.truncate(at);
+            push_text(out, &text, cap);
+        }
+    }
     out.push(b']');
 }
 
 /// Appends the first `cap` bytes (whole words) of `text` as a JSON string, each run of
-/// whitespace as one space: smaller, and snippets read better.
-fn push_text(out: &mut Vec<u8>, text: &str, cap: usize) {
+/// whitespace as one space: smaller, and snippets read better. Returns whether the text
+/// holds a combining mark U+0300..U+036F (then it may need [`nfc`]): found on the way, so
+/// that NFC text, the usual case, is read once.
+fn push_text(out: &mut Vec<u8>, text: &str, cap: usize) -> bool {
     let bytes = text.trim_ascii().as_bytes();
     let end = if bytes.len() <= cap {
         bytes.len()
@@ -912,6 +921,8 @@ fn push_text(out: &mut Vec<u8>, text: &str, cap: usize) {
             .or_else(|| bytes.iter().position(ws))
             .unwrap_or(bytes.len())
     };
+    // Past the cap the text is not copied, but NFC could make it shorter: looked at too.
+    let mut marks = bytes[end..].iter().any(|&b| b & 0xFE == 0xCC);
     let bytes = bytes[..end].trim_ascii_end();
     out.push(b'"');
     // Copy clean spans in one go; stop at whitespace, quotes and control characters.
@@ -926,7 +937,9 @@ fn push_text(out: &mut Vec<u8>, text: &str, cap: usize) {
                 .get(i..i + 33)
                 .and_then(|b| <&[u8; 33]>::try_from(b).ok())
             {
-                if clean_block(block) {
+                let (clean, has_marks) = clean_block(block);
+                marks |= has_marks;
+                if clean {
                     i += 32;
                     continue;
                 }
@@ -934,6 +947,7 @@ fn push_text(out: &mut Vec<u8>, text: &str, cap: usize) {
             slow_until = i + 32;
         }
         let b = bytes[i];
+        marks |= b & 0xFE == 0xCC;
         if b > b'"' && b != b'\\' || b == b' ' && !bytes[i + 1].is_ascii_whitespace() {
             i += 1;
             continue;
@@ -961,18 +975,22 @@ fn push_text(out: &mut Vec<u8>, text: &str, cap: usize) {
     }
     out.extend_from_slice(&bytes[from..]);
     out.push(b'"');
+    marks
 }
 
 /// Whether the first 32 bytes of `b` (33 long: one byte of lookahead) can be copied as
-/// they are: no control character, quote or backslash, no space followed by whitespace.
-fn clean_block(b: &[u8; 33]) -> bool {
+/// they are (no control character, quote or backslash, no space followed by whitespace),
+/// and whether they hold the lead byte of a combining mark (see [`nfc`]).
+fn clean_block(b: &[u8; 33]) -> (bool, bool) {
     // Bitwise, not short-circuit, so that the loop vectorizes.
     let mut bad = false;
+    let mut marks = false;
     for k in 0..32 {
         let c = b[k];
         bad |= (c < 0x20) | (c == b'"') | (c == b'\\') | ((c == b' ') & (b[k + 1] <= b' '));
+        marks |= c & 0xFE == 0xCC;
     }
-    !bad
+    (!bad, marks)
 }
 
 fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
@@ -1210,6 +1228,13 @@ mod tests {
             String::from_utf8(out).expect("utf-8")
         };
         assert_eq!(text("một hai", 0), "\"\"");
+        // Decomposed text is stored composed, in the body and past the cap.
+        let nfd = "bie\u{302}\u{309}n \"đa\u{309}o\"";
+        let files = build("vi", &[doc("/a/", "T", nfd)], &Options::default());
+        assert_eq!(json(&files, "search/vi/d-0.json")[0][4], "biển \"đảo\"");
+        let long = format!("{} {nfd}", "x".repeat(40));
+        let files = build("vi", &[doc("/a/", "T", &long)], &short);
+        assert_eq!(json(&files, "search/vi/d-0.json")[0][4], "x".repeat(40));
         assert_eq!(text("  dàiquáđi hai ba", 3), "\"dàiquáđi\"");
         assert_eq!(text("dàiquáđi", 3), "\"dàiquáđi\"");
     }
@@ -1234,6 +1259,7 @@ mod tests {
             "\r\n",
             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
             " \u{c} ",
+            "bie\u{302}\u{309}n",
         ];
         let mut seed = 7u64;
         for _ in 0..200 {
@@ -1245,10 +1271,11 @@ mod tests {
                 text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
             }
             let mut out = Vec::new();
-            push_text(&mut out, &text, usize::MAX);
+            let marks = push_text(&mut out, &text, usize::MAX);
             let words: Vec<&str> = text.split_ascii_whitespace().collect();
             let want = serde_json::to_string(&words.join(" ")).expect("json");
             assert_eq!(String::from_utf8(out).expect("utf-8"), want, "{text:?}");
+            assert_eq!(marks, text.contains('\u{302}'), "{text:?}");
         }
     }
 
