@@ -254,6 +254,7 @@ fn term_shards(
         closed.push((bounds.len() - 1, shard));
         hand_over(&mut closed);
     }
+    phase("term shards");
     (bounds, names)
 }
 
@@ -365,10 +366,12 @@ struct Slot {
 const MANY: u32 = u32::MAX;
 
 impl Slot {
+    /// Whether the slot holds the chunk of `key`, as far as the key tells: for a chunk of
+    /// up to 16 bytes it does; a longer one must still be compared byte by byte.
     fn holds(&self, key: &Key) -> bool {
         self.head == key.head
             && self.len as usize == key.len
-            && self.hash == (key.hash >> 32) as u32
+            && (key.len <= 16 || self.hash == (key.hash >> 32) as u32)
     }
 }
 
@@ -382,16 +385,20 @@ struct Key {
 }
 
 impl Key {
+    /// The hash of a chunk of up to 16 bytes: one multiplication (the table takes the top
+    /// bits of the product, which depend on every bit of the bytes).
+    #[inline(always)]
+    fn short_hash(len: usize, head: [u64; 2]) -> u64 {
+        (head[0] ^ head[1].rotate_left(32) ^ len as u64).wrapping_mul(Fx::K)
+    }
+
     /// [`Key::of`] a chunk of `len` < 16 bytes, given the 16 bytes from its start.
     #[inline(always)]
     fn short(x: u128, len: usize) -> Key {
         let bytes = x & ((1u128 << (8 * len)) - 1);
         let head = [bytes as u64, (bytes >> 64) as u64];
-        let mut h = Fx(len as u64);
-        h.add(head[0]);
-        h.add(head[1]);
         Key {
-            hash: h.finish(),
+            hash: Key::short_hash(len, head),
             len,
             head,
         }
@@ -417,8 +424,11 @@ impl Key {
                 last[..len].copy_from_slice(&b[start..end]);
                 head[0] = u64::from_le_bytes(last);
             }
-            h.add(head[0]);
-            h.add(head[1]);
+            return Key {
+                hash: Key::short_hash(len, head),
+                len,
+                head,
+            };
         } else {
             let mut i = start;
             while end - i > 8 {
