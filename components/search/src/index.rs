@@ -177,7 +177,10 @@ fn term_shards(
         .collect();
     let total_len: u64 = lens.iter().map(|&n| u64::from(n)).sum();
     let avg_len = (total_len as f32 / docs.len().max(1) as f32).max(1.0);
-    let norms: Vec<f32> = lens.iter().map(|&n| length_norm(n, avg_len)).collect();
+    let norms: Vec<Norm> = lens
+        .par_iter()
+        .map(|&n| Norm::new(length_norm(n, avg_len)))
+        .collect();
     let runs: Vec<Run> = batches
         .into_par_iter()
         .zip(local_to_exact)
@@ -496,8 +499,13 @@ fn push_varint(out: &mut Vec<u8>, mut n: u32) {
 fn postings(list: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
     let mut bytes = list.iter();
     let mut next = move || {
-        let mut n = 0u32;
-        let mut shift = 0;
+        // Most numbers take one byte.
+        let first = *bytes.next()?;
+        if first < 0x80 {
+            return Some(u32::from(first));
+        }
+        let mut n = u32::from(first & 0x7f);
+        let mut shift = 7;
         loop {
             let b = *bytes.next()?;
             n |= u32::from(b & 0x7f) << shift;
@@ -809,10 +817,38 @@ fn weight_norm(tf: u32, in_title: bool, norm: f32) -> u8 {
     q * 2 + u8::from(in_title)
 }
 
+/// The length part of a page's weights, and its weights for the usual small counts.
+struct Norm {
+    norm: f32,
+    /// [`weight_norm`] of a word seen `tf` times in the body and not in the title, for
+    /// `tf` up to [`Norm::SMALL`] - 1.
+    small: [u8; Norm::SMALL],
+}
+
+impl Norm {
+    const SMALL: usize = 8;
+
+    fn new(norm: f32) -> Norm {
+        Norm {
+            norm,
+            small: std::array::from_fn(|tf| weight_norm(tf as u32, false, norm)),
+        }
+    }
+
+    /// The weight of a posting `c` (`tf << 1 | in title`).
+    #[inline]
+    fn weight(&self, c: u32) -> u8 {
+        match self.small.get((c >> 1) as usize) {
+            Some(w) => w | (c & 1) as u8,
+            None => weight_norm(c >> 1, c & 1 == 1, self.norm),
+        }
+    }
+}
+
 /// `"fold":{"exact":"<doc,w,delta,w,...>",...}` for one folded word (the numbers written with
 /// [`push_b32`]), from every run's lists
-/// (`norms`: the length part of each page's weights; `merged`: scratch space).
-fn term_json(group: &[(String, &str, u32)], runs: &[Run], norms: &[f32]) -> Vec<u8> {
+/// (`norms`: the length part of each page's weights).
+fn term_json(group: &[(String, &str, u32)], runs: &[Run], norms: &[Norm]) -> Vec<u8> {
     // Room for all of it, so that the buffer never grows: a posting takes 2 bytes of a list
     // at least, and `n` deltas adding up to at most `docs` have at most
     // `n * (log10(docs / n) + 1)` digits in all (the logarithm is concave; the bound grows
@@ -843,7 +879,7 @@ fn term_json(group: &[(String, &str, u32)], runs: &[Run], norms: &[f32]) -> Vec<
             let base = run.first.wrapping_sub(1);
             for (page, c) in postings(run.list_of(e)) {
                 let doc = base.wrapping_add(page);
-                let w = weight_norm(c >> 1, c & 1 == 1, norms[doc as usize]);
+                let w = norms[doc as usize].weight(c);
                 push_b32(&mut out, doc - prev);
                 // A weight is below 32: one character.
                 out.push(B64[usize::from(w & 31)]);
