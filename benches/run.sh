@@ -24,7 +24,6 @@ RUNS=5
 BUILD=1
 WRITE=1
 WORK="${TMPDIR:-/tmp}/bangtin-bench"
-GEN="${GEN_CORPUS:-$REPO/../shared/bench/gen_corpus.py}"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,24 +40,16 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ "${SCALE:-0}" = 1 ]; then PAGES="$PAGES,50000"; fi
-if [ ! -f "$GEN" ]; then
-  echo "corpus generator not found at $GEN; set GEN_CORPUS=/path/to/gen_corpus.py" >&2
-  exit 2
-fi
-
-log() { printf '\n== %s  [%s, load %s]\n' "$*" "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
+# shellcheck source=benches/common.sh
+. "$BENCHES/common.sh"
+need_generator
 
 # --- tools -------------------------------------------------------------------------------------
 need_apt=()
 command -v hugo >/dev/null || need_apt+=(hugo)
 command -v hyperfine >/dev/null || need_apt+=(hyperfine)
 [ -x /usr/bin/time ] || need_apt+=(time)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  log "installing ${need_apt[*]} (Debian packages)"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get install -y "${need_apt[@]}" >/dev/null || {
-    $SUDO apt-get update >/dev/null && $SUDO apt-get install -y "${need_apt[@]}" >/dev/null; }
-fi
+apt_install "${need_apt[@]}"
 HAVE_ZOLA=0
 command -v zola >/dev/null && HAVE_ZOLA=1
 
@@ -100,15 +91,6 @@ theme_site() { # theme-dir corpus-dir site-dir
   rm -rf "$3"; mkdir -p "$3"
   cp -r "$1/." "$3/"
   cp -r "$2/content" "$3/content"
-}
-corpus() { # pages flavor -> prints the corpus dir (generated once, then reused)
-  local dir="$WORK/corpus-$2-$1"
-  if [ ! -f "$dir/.done" ]; then
-    rm -rf "$dir"
-    python3 "$GEN" --pages "$1" --out "$dir" --flavor "$2" >/dev/null
-    touch "$dir/.done"
-  fi
-  echo "$dir"
 }
 
 # /usr/bin/time appends "wall user sys maxrss_kb" per run to a file: every run of hyperfine gives

@@ -24,7 +24,6 @@ PAGES=10000
 RUNS=10
 QUERY=1
 WORK="${TMPDIR:-/tmp}/bangtin-bench"
-GEN="${GEN_CORPUS:-$REPO/../shared/bench/gen_corpus.py}"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,17 +36,10 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-if [ ! -f "$GEN" ]; then
-  echo "corpus generator not found at $GEN; set GEN_CORPUS=/path/to/gen_corpus.py" >&2
-  exit 2
-fi
-if ! command -v hyperfine >/dev/null; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get install -y hyperfine >/dev/null || {
-    $SUDO apt-get update >/dev/null && $SUDO apt-get install -y hyperfine >/dev/null; }
-fi
-
-log() { printf '\n== %s  [%s, load %s]\n' "$*" "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
+# shellcheck source=benches/common.sh
+. "$REPO/benches/common.sh"
+need_generator
+command -v hyperfine >/dev/null || apt_install hyperfine
 
 OUTROOT="${OUTROOT:-$WORK/out}"
 mkdir -p "$WORK/bin" "$OUTROOT"
@@ -57,13 +49,8 @@ log "cargo build --release (bangtin)"
 cp "$REPO/target/release/bangtin" "$WORK/bin/bangtin-search"
 BANGTIN="$WORK/bin/bangtin-search"
 
-CORPUS="$WORK/corpus-zola-$PAGES"
-if [ ! -f "$CORPUS/.done" ]; then
-  log "corpus: $PAGES pages"
-  rm -rf "$CORPUS"
-  python3 "$GEN" --pages "$PAGES" --out "$CORPUS" --flavor zola >/dev/null
-  touch "$CORPUS/.done"
-fi
+log "corpus: $PAGES pages"
+CORPUS="$(corpus "$PAGES" zola)"
 
 # Two sites on the same content, one for each theme. Search is turned off and on by swapping
 # the config before each run (only `[search] enabled` differs): the same folder either way,
