@@ -412,9 +412,8 @@ impl Key {
     fn of(b: &[u8], start: usize, end: usize) -> Key {
         let read = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
         let len = end - start;
-        let mut h = Fx(len as u64);
         let mut head = [0u64; 2];
-        if len <= 16 {
+        let hash = if len <= 16 {
             if len > 8 {
                 // The first 8 bytes, then the last 8 without those already taken.
                 head[0] = read(start);
@@ -427,12 +426,10 @@ impl Key {
                 last[..len].copy_from_slice(&b[start..end]);
                 head[0] = u64::from_le_bytes(last);
             }
-            return Key {
-                hash: Key::short_hash(len, head),
-                len,
-                head,
-            };
+            Key::short_hash(len, head)
         } else {
+            // Longer chunks keep no bytes in the key (they are compared in full).
+            let mut h = Fx(len as u64);
             let mut i = start;
             while end - i > 8 {
                 h.add(read(i));
@@ -440,12 +437,9 @@ impl Key {
             }
             // The last 8 bytes, overlapping the previous word.
             h.add(read(end - 8));
-        }
-        Key {
-            hash: h.finish(),
-            len,
-            head,
-        }
+            h.finish()
+        };
+        Key { hash, len, head }
     }
 }
 
