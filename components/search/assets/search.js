@@ -189,16 +189,22 @@
   // The query words as one result should mark them: where the page has a word with the
   // query's diacritics (x), only those are marked, else every accent-folded match.
   const forDoc = (res, id) => res.ws.map((w, k) => ({ ...w, x: w.e != w.f && (res.xm[id] >> k) & 1 }));
-  const matches = (ws, word) =>
-    [word, ...(word.match(/[\p{L}\p{N}\p{M}]+/gu) || [])].some((x) => {
+  // The query word a word of the text matches: [k, 2] when it is that word itself, [k, 1]
+  // when it only begins like it (the last word, still being typed); null for none.
+  const matchOf = (ws, word) => {
+    let best = null;
+    for (const x of [word, ...(word.match(/[\p{L}\p{N}\p{M}]+/gu) || [])]) {
       const f = fold(x);
-      return ws.some((w) => {
-        if (!(w.p ? f.startsWith(w.f) : f == w.f)) return false;
-        if (!w.x) return true;
-        const e = lower(x);
-        return w.p ? e.startsWith(w.e) : e == w.e;
+      ws.forEach((w, k) => {
+        if (!(w.p ? f.startsWith(w.f) : f == w.f)) return;
+        if (w.x && !(w.p ? lower(x).startsWith(w.e) : lower(x) == w.e)) return;
+        const g = f == w.f ? 2 : 1;
+        if (!best || g > best[1]) best = [k, g];
       });
-    });
+    }
+    return best;
+  };
+  const matches = (ws, word) => matchOf(ws, word) != null;
   const mark = (ws, text) => {
     const out = [];
     let at = 0;
@@ -211,14 +217,27 @@
     if (at < text.length) out.push([text.slice(at), false]);
     return out;
   };
-  // About `len` characters around the first match, cut at spaces.
+  // About `len` characters, cut at spaces, around the first place where the most query
+  // words come together ("Hoàng Sa" before a lone "sau" for "hoàng sa"). The text is read
+  // only until a place has them all.
   const snippet = (ws, text, len = 180) => {
-    let first = 0;
-    for (const [w, i] of words(text))
-      if (matches(ws, w)) {
-        first = i;
-        break;
+    const span = len - (len >> 2), all = 2 * ws.length, found = [];
+    let first = 0, best = 0;
+    for (const [w, i] of words(text)) {
+      const m = matchOf(ws, w);
+      if (!m) continue;
+      found.push([i, m[0], m[1]]);
+      // The place that ends with this match: the matches less than `span` before it that
+      // add a query word (or a better match of one), from the earliest of those.
+      const got = ws.map(() => 0);
+      let score = 0, start = i;
+      for (let j = found.length - 1; j >= 0 && found[j][0] > i - span; j--) {
+        const [at, k, g] = found[j];
+        if (g > got[k]) (score += g - got[k]), (got[k] = g), (start = at);
       }
+      if (score > best) (best = score), (first = start);
+      if (best == all) break;
+    }
     let a = Math.max(0, first - (len >> 2));
     // Start at a word, never after the match itself.
     if (a > 0) a = Math.min(first, text.indexOf(" ", a) + 1 || a);

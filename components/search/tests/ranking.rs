@@ -366,3 +366,34 @@ fn snippets_start_at_a_word_near_the_first_match() {
     // No match in the text: its beginning, unmarked.
     assert_eq!(a[2]["snippet"], "Không có từ cần tìm.");
 }
+
+#[test]
+fn snippets_show_the_place_where_the_query_words_come_together() {
+    let plan = format!(
+        "{}Học sinh tìm hiểu chủ quyền biển đảo Hoàng Sa, Trường Sa của Việt Nam. {}",
+        "Kế hoạch được xây dựng như sau: mục đích, yêu cầu. ".repeat(6),
+        "Nội dung khác. ".repeat(20)
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let a = common::node(
+        dir.path(),
+        &json!([
+            // Typed in full, still typing the last word, and one word.
+            { "snippet": plan, "q": "hoàng sa " },
+            { "snippet": plan, "q": "hoàng sa" },
+            { "snippet": plan, "q": "sa" },
+        ]),
+    );
+    for (i, hit) in a.iter().enumerate() {
+        let s = hit["snippet"].as_str().expect("snippet");
+        // Not the first "sau" (which "sa" begins) but the words themselves.
+        assert!(
+            s.contains("<mark>Sa</mark>, Trường <mark>Sa</mark>"),
+            "{i}: {s}"
+        );
+        assert!(!s.contains("<mark>sau</mark>"), "{i}: {s}");
+        if i < 2 {
+            assert!(s.contains("<mark>Hoàng</mark> <mark>Sa</mark>"), "{i}: {s}");
+        }
+    }
+}
