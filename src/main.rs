@@ -1,5 +1,6 @@
 //! bangtin: the command line. Parses arguments, picks the message language, runs one command.
 
+mod import_cmd;
 mod scaffold;
 
 // The build allocates many small strings on every thread; mimalloc is much faster at that than
@@ -83,6 +84,21 @@ enum Command {
         /// Folder to create.
         dir: PathBuf,
     },
+    /// Import Word documents as new pages: bangtin import ke-hoach.docx --section ke-hoach.
+    Import {
+        /// .docx files, or folders of .docx files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Section folder under content/ (default: the home section).
+        #[arg(long, short = 's')]
+        section: Option<String>,
+        /// Folder name of the new page (default: from its title); one file only.
+        #[arg(long)]
+        slug: Option<String>,
+        /// Mark the new pages as drafts.
+        #[arg(long)]
+        draft: bool,
+    },
     /// Upload the built site to the school's web host (FTP, FTPS, SFTP) or write a zip.
     Deploy {
         /// Target URL, e.g. ftp://user@host:21/public_html (overrides [deploy] target).
@@ -148,6 +164,12 @@ fn main() -> ExitCode {
             scaffold::new_post(&cli.root, &section, &title, lang)
         }
         Some(Command::Init { dir }) => scaffold::init(&dir, lang),
+        Some(Command::Import {
+            files,
+            section,
+            slug,
+            draft,
+        }) => import_cmd::run(&cli.root, &files, section, slug, draft, lang),
         Some(Command::Deploy {
             target,
             no_build,
