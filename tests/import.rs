@@ -181,7 +181,8 @@ fn axe_on(public: &Path, pages: &[&str]) {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        let keep = pages.iter().any(|p| rel.starts_with(p));
+        // axe.mjs wants the home page there; it is checked too.
+        let keep = rel == "index.html" || pages.iter().any(|p| rel.starts_with(p));
         if e.file_type().is_file() && rel.ends_with(".html") && !keep {
             std::fs::remove_file(e.path()).unwrap();
         }
