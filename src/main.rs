@@ -120,6 +120,24 @@ enum Command {
         #[arg(long)]
         insecure: bool,
     },
+    /// Write the 6-monthly or yearly report from the site: bangtin report --period 2024-H1.
+    Report {
+        /// Period: 2024-H1, 2024, or 2024-01-01..2024-06-09 (default: the one due next).
+        #[arg(long)]
+        period: Option<String>,
+        /// Format: docx, html or md.
+        #[arg(long, default_value = "html")]
+        format: String,
+        /// File to write, - for the terminal (default: bao-cao/bao-cao-<period>.<format>).
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+        /// Replace the output file if it already exists.
+        #[arg(long)]
+        force: bool,
+        /// Only say which report is due, by when, and how many days are left.
+        #[arg(long)]
+        due: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -180,6 +198,21 @@ fn main() -> ExitCode {
         }) => deploy_cmd(
             &cli.root, target, no_build, delete, dry_run, zip, insecure, lang,
         ),
+        Some(Command::Report {
+            period,
+            format,
+            output,
+            force,
+            due,
+        }) => report_cmd(report::Options {
+            root: cli.root.clone(),
+            period,
+            format,
+            output,
+            force,
+            due,
+            lang,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -455,5 +488,14 @@ fn deploy_cmd(
     let summary =
         deploy::deploy(&output, &target, &password, &opts).map_err(|e| e.message(lang))?;
     eprintln!("{}", summary.message(lang));
+    Ok(())
+}
+
+fn report_cmd(opts: report::Options) -> Result<(), String> {
+    let (message, stdout) = report::run(&opts)?;
+    std::io::Write::write_all(&mut std::io::stdout(), &stdout).map_err(|e| e.to_string())?;
+    if !message.is_empty() {
+        eprintln!("{message}");
+    }
     Ok(())
 }

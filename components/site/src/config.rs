@@ -50,6 +50,9 @@ pub struct Config {
     /// Free-form values for templates (school name, address, menus...).
     #[serde(default)]
     pub extra: toml::Table,
+    /// `bangtin report` settings, read and checked by the report crate.
+    #[serde(default)]
+    pub report: toml::Table,
 }
 
 /// A translation's settings: `[languages.en]`.
