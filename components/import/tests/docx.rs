@@ -78,6 +78,7 @@ fn basic_document_becomes_tidy_markdown() {
         "![](anh-2.png)",
         "Câu có chú thích[^1] và chữ thêm.",
         "Trước hộp.\n\nChữ trong hộp",
+        "## III. Tổng kết\n\n## IV. Khen thưởng",
         "Đoạn cuối: 1. không phải danh sách, # không phải đề mục, a\\*b\\*c.",
         "[^1]: Theo kế hoạch của **nhà trường**.",
     ];

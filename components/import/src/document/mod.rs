@@ -10,8 +10,8 @@ mod table;
 
 use crate::archive::Package;
 use crate::error::ImportError;
-use crate::model::{Block, Document, Inline, Kind, Para};
-use crate::numbering::Numbering;
+use crate::model::{Block, Document, Inline, Kind, Marks, Para};
+use crate::numbering::{self, Level, Numbering};
 use crate::rels::{self, Rel};
 use crate::styles::{num_pr, Role, Styles};
 use crate::xml::{attr, child, child_val, is, is_w, parse};
@@ -165,7 +165,13 @@ impl<'a, 'i> Walker<'_, 'a, 'i> {
             .or_else(|| self.styles.numbering(style));
         let kind = match self.styles.role(style) {
             Some(Role::Title) => Kind::Title,
-            Some(Role::Heading(n)) => Kind::Heading(n),
+            Some(Role::Heading(n)) => {
+                // A numbered heading ("I.", "1.2.") keeps the number Word draws for it.
+                if let Some(label) = num.and_then(|(id, level)| self.heading_label(id, level)) {
+                    inlines.insert(0, Inline::Text(format!("{label} "), Marks::default()));
+                }
+                Kind::Heading(n)
+            }
             None => num
                 .and_then(|(id, level)| self.item(id, level))
                 .unwrap_or(Kind::Normal),
@@ -192,22 +198,43 @@ impl<'a, 'i> Walker<'_, 'a, 'i> {
         out.extend(pending);
     }
 
-    /// The kind of a list paragraph, numbering it.
-    fn item(&mut self, num_id: u32, level: u8) -> Option<Kind> {
+    /// Counts one more paragraph at `level` of a list: its level definition and number.
+    fn count(&mut self, num_id: u32, level: u8) -> Option<(Level, u32)> {
         let l = self.numbering.level(num_id, level)?;
         let list = self.numbering.list_of(num_id);
         let n = match self.counters.get(&(list, level)) {
-            Some(n) => n + 1,
+            Some(n) => n.saturating_add(1),
             None => l.start,
         };
         self.counters.insert((list, level), n);
         self.counters
             .retain(|(li, lv), _| *li != list || *lv <= level);
+        Some((l, n))
+    }
+
+    /// The kind of a list paragraph, numbering it.
+    fn item(&mut self, num_id: u32, level: u8) -> Option<Kind> {
+        let (l, n) = self.count(num_id, level)?;
         Some(Kind::Item {
             level: level.min(8),
             ordered: l.ordered,
             number: n,
         })
+    }
+
+    /// The number label of a numbered heading ("II.", "1.2."), counting it.
+    fn heading_label(&mut self, num_id: u32, level: u8) -> Option<String> {
+        let (l, _) = self.count(num_id, level)?;
+        if !l.ordered {
+            return None;
+        }
+        let list = self.numbering.list_of(num_id);
+        let levels: Vec<Option<Level>> = (0..=level.min(8))
+            .map(|k| self.numbering.level(num_id, k))
+            .collect();
+        let counters = &self.counters;
+        let number = |k: u8| counters.get(&(list, k)).copied().unwrap_or(1);
+        Some(numbering::label(&levels, number, level)).filter(|s| !s.is_empty())
     }
 
     /// The number of a note reference, reading the note later.
