@@ -17,7 +17,9 @@
 //! | `duplicate_title`   | warning  | two pages of one language share a title                      |
 //! | `empty_description` | warning  | no description for sharing cards                             |
 //! | `removed_html`      | warning  | raw HTML the sanitizer dropped                               |
+//! | `site_size`         | warning  | the whole site over `[check] max_site_mb` (default 500 MB)   |
 //!
+//! The text report also gives the site's total size and its ten heaviest files.
 //! The page-weight budget defaults to 50 KB (HTML+CSS+JS) and 300 KB (with the first image);
 //! a site changes it in `config.toml` with `[extra.check] budget_kb = 60` and
 //! `total_budget_kb = 400`. Good external-link answers are cached for a day in
@@ -28,6 +30,7 @@ mod front;
 pub mod html;
 mod links;
 mod site_map;
+pub mod size;
 mod weight;
 
 use i18n::{tr, Lang};
@@ -112,6 +115,8 @@ pub enum Kind {
     EmptyDescription,
     /// Raw HTML the sanitizer dropped.
     RemovedHtml,
+    /// The whole site is heavier than its budget.
+    SiteSize,
 }
 
 impl Kind {
@@ -133,6 +138,7 @@ impl Kind {
             Kind::DuplicateTitle => "duplicate_title",
             Kind::EmptyDescription => "empty_description",
             Kind::RemovedHtml => "removed_html",
+            Kind::SiteSize => "site_size",
         }
     }
 }
@@ -214,6 +220,8 @@ impl Finding {
 pub struct Report {
     /// Errors and warnings.
     pub findings: Vec<Finding>,
+    /// What the site takes on the host (when it was built).
+    pub size: Option<size::SiteSize>,
 }
 
 /// One finding as JSON: field names and order are part of the `--format json` contract.
@@ -275,6 +283,9 @@ impl Report {
             }
             out.push('\n');
         }
+        if let Some(size) = &self.size {
+            out.push_str(&size.render(lang));
+        }
         let (errors, warnings) = self.counts();
         out.push_str(&if errors + warnings == 0 {
             tr!(
@@ -330,6 +341,7 @@ pub fn run_with(opts: &Options, settings: &Settings) -> Report {
     o.memory = true;
     o.drafts = opts.drafts;
     let mut findings = Vec::new();
+    let mut site_size = None;
     match site::build(&o, &|_| {}) {
         Err(site::Failed(diags)) => findings.extend(diags.into_iter().map(Finding::from_build)),
         Ok(built) => {
@@ -342,6 +354,9 @@ pub fn run_with(opts: &Options, settings: &Settings) -> Report {
             let files = built.memory.as_ref().unwrap_or(&empty);
             let map = site_map::SiteMap::new(&built, files);
             let lang = opts.lang;
+            let measured = size::measure(files, built.config.check.max_site_mb);
+            findings.extend(measured.finding(lang));
+            site_size = Some(measured);
             let outcome = links::check(&map, lang);
             findings.extend(outcome.findings);
             if opts.external {
@@ -362,7 +377,10 @@ pub fn run_with(opts: &Options, settings: &Settings) -> Report {
             .cmp(&(&b.file, b.line, b.column, b.kind, &b.message))
     });
     findings.dedup();
-    Report { findings }
+    Report {
+        findings,
+        size: site_size,
+    }
 }
 
 /// `[extra.check] budget_kb / total_budget_kb` override the defaults.

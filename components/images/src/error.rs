@@ -23,6 +23,15 @@ pub enum ImageError {
         /// What the file looks like (e.g. "TIFF", "HEIC", "unknown").
         found: String,
     },
+    /// A HEIC/HEIF or AVIF photo, and this program has no decoder for it (built without
+    /// libheif, or libheif lacks the HEVC/AV1 plugin).
+    #[error("{}", self.message(Lang::En))]
+    NoHeifDecoder {
+        /// The source image.
+        path: PathBuf,
+        /// What is missing.
+        detail: String,
+    },
     /// The file claims to be an image but its data is damaged or cut short.
     #[error("{}", self.message(Lang::En))]
     Corrupt {
@@ -66,6 +75,7 @@ impl ImageError {
         match self {
             ImageError::Read { path, .. }
             | ImageError::Unsupported { path, .. }
+            | ImageError::NoHeifDecoder { path, .. }
             | ImageError::Corrupt { path, .. }
             | ImageError::TooLarge { path, .. }
             | ImageError::Encode { path, .. }
@@ -91,6 +101,14 @@ impl ImageError {
                         "Cannot read image {p}: {source}. Check that the file exists and is readable."
                     )
                 }
+            }
+            ImageError::NoHeifDecoder { path, detail } => {
+                let p = path.display();
+                tr!(
+                    lang,
+                    "Ảnh {p} ở định dạng HEIC/AVIF (iPhone) mà bản bangtin này không đọc được ({detail}; trên Debian/Ubuntu: cài libheif1 và libde265-0). Hoặc hãy xuất ảnh thành JPEG (máy Mac: mở bằng Xem trước > Xuất; Windows: mở bằng Ảnh > Lưu thành .jpg), rồi sửa tên trong bài. Để iPhone chụp sẵn JPEG: Cài đặt > Camera > Định dạng > Tương thích nhất.",
+                    "Image {p} is a HEIC/AVIF (iPhone) photo this bangtin cannot read ({detail}; on Debian/Ubuntu: install libheif1 and libde265-0). Or export it as JPEG (Mac: open in Preview > Export; Windows: open in Photos > Save as .jpg) and fix the name in the page. To make the iPhone take JPEGs: Settings > Camera > Formats > Most Compatible."
+                )
             }
             ImageError::Unsupported { path, found } if found.starts_with("HEIC") => {
                 let p = path.display();

@@ -16,34 +16,44 @@
 //! unchanged (re-encoding would stop the animation); a cut-off JPEG is an error, not a grey band;
 //! [`Processor::resize`] makes single copies for templates (thumbnails, 1200x630 share pictures).
 
+pub mod assets;
+mod cache;
+mod decode;
+mod encode;
 mod error;
+mod format;
+mod heif;
 mod html;
 mod ops;
 mod riff;
+mod strip;
+
+pub use decode::image_meta;
+pub use format::{Format, Meta};
 
 pub use error::ImageError;
 pub use html::picture_html;
 pub use ops::ResizeOp;
 
+use cache::{
+    dir_size, is_hex, name_matches, read_entry, to_processed, write_atomic, EntryFile, EntryMeta,
+};
+use decode::{animated_webp_size, decode, gif_size, Decoded};
 use fast_image_resize as fir;
-use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat};
+use format::sniff_or_fail;
+use image::DynamicImage;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use unicode_normalization::UnicodeNormalization;
 
 /// Bumped whenever the processing changes output bytes, so old cache entries are not reused.
-const PIPELINE_VERSION: u32 = 1;
+pub(crate) const PIPELINE_VERSION: u32 = 2;
 /// Name of the per-entry metadata file; its presence marks a complete entry.
-const META_FILE: &str = "meta.json";
-/// Above this many pixels libwebp's slower methods cost seconds for little gain on a variant
-/// that only large screens fetch, so a faster method is used.
-const WEBP_FAST_PIXELS: u64 = 4_000_000;
-
+pub(crate) const META_FILE: &str = "meta.json";
 /// How images are processed; part of the cache key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
@@ -56,6 +66,8 @@ pub struct Settings {
     /// Whether to drop EXIF (GPS, camera, date) from published images; when false, EXIF is
     /// copied into JPEG, PNG and WebP outputs with the orientation reset (it is already applied).
     pub strip_metadata: bool,
+    /// Largest width published: wider photos are scaled down to it (0: no limit).
+    pub max_width: u32,
 }
 
 impl Default for Settings {
@@ -65,6 +77,7 @@ impl Default for Settings {
             quality: 80,
             webp: true,
             strip_metadata: true,
+            max_width: 2048,
         }
     }
 }
@@ -78,6 +91,14 @@ impl Settings {
         w
     }
 
+    /// The largest width published for a photo `w0` pixels wide.
+    fn top_width(&self, w0: u32) -> u32 {
+        match self.max_width {
+            0 => w0,
+            m => w0.min(m),
+        }
+    }
+
     fn clamped_quality(&self) -> u8 {
         self.quality.clamp(1, 100)
     }
@@ -85,84 +106,15 @@ impl Settings {
     /// A short hash of everything that changes the output bytes.
     fn fingerprint(&self) -> String {
         let key = format!(
-            "v{PIPELINE_VERSION};w={:?};q={};webp={};strip={}",
+            "v{PIPELINE_VERSION};w={:?};max={};q={};webp={};strip={}",
             self.normalized_widths(),
+            self.max_width,
             self.clamped_quality(),
             self.webp,
             self.strip_metadata
         );
         blake3::hash(key.as_bytes()).to_hex()[..12].to_string()
     }
-}
-
-/// An image file format the site publishes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Format {
-    /// JPEG (photos).
-    Jpeg,
-    /// PNG (screenshots, drawings, transparency).
-    Png,
-    /// WebP (smaller copies for modern browsers).
-    WebP,
-    /// GIF (published unchanged so animations keep working).
-    Gif,
-}
-
-impl Format {
-    /// File extension without the dot.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Jpeg => "jpg",
-            Format::Png => "png",
-            Format::WebP => "webp",
-            Format::Gif => "gif",
-        }
-    }
-
-    /// MIME type, as used in `<source type>`.
-    pub fn mime_type(self) -> &'static str {
-        match self {
-            Format::Jpeg => "image/jpeg",
-            Format::Png => "image/png",
-            Format::WebP => "image/webp",
-            Format::Gif => "image/gif",
-        }
-    }
-
-    /// Recognizes the format from the first bytes of a file.
-    pub fn sniff(bytes: &[u8]) -> Option<Format> {
-        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(Format::Jpeg)
-        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Some(Format::Png)
-        } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-            Some(Format::Gif)
-        } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-            Some(Format::WebP)
-        } else {
-            None
-        }
-    }
-
-    fn image_format(self) -> ImageFormat {
-        match self {
-            Format::Jpeg => ImageFormat::Jpeg,
-            Format::Png => ImageFormat::Png,
-            Format::WebP => ImageFormat::WebP,
-            Format::Gif => ImageFormat::Gif,
-        }
-    }
-}
-
-/// Size and format of an image, as displayed (after EXIF orientation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Meta {
-    /// Width in pixels after orientation.
-    pub width: u32,
-    /// Height in pixels after orientation.
-    pub height: u32,
-    /// The file's format.
-    pub format: Format,
 }
 
 /// One published file of a processed image.
@@ -221,24 +173,6 @@ pub struct GcReport {
     pub bytes_freed: u64,
 }
 
-/// The cached description of one entry (`meta.json`).
-#[derive(Debug, Serialize, Deserialize)]
-struct EntryMeta {
-    pipeline: u32,
-    width: u32,
-    height: u32,
-    format: Format,
-    files: Vec<EntryFile>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct EntryFile {
-    width: u32,
-    height: u32,
-    format: Format,
-    file: String,
-}
-
 /// Processes images into the cache; share one across threads (it is `Send + Sync`).
 pub struct Processor {
     cache_dir: PathBuf,
@@ -250,6 +184,8 @@ pub struct Processor {
     inflight: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Entry folders used since `new`, for `gc`.
     used: Mutex<HashSet<PathBuf>>,
+    /// Source files given to `process` since `new` (their responsive set stands for them).
+    sources: Mutex<HashSet<PathBuf>>,
 }
 
 impl Processor {
@@ -264,6 +200,7 @@ impl Processor {
             reused: AtomicUsize::new(0),
             inflight: Mutex::new(HashMap::new()),
             used: Mutex::new(HashSet::new()),
+            sources: Mutex::new(HashSet::new()),
         }
     }
 
@@ -285,8 +222,21 @@ impl Processor {
         }
     }
 
+    /// Whether `process` was given this source file since `new` (a photo shown in a page,
+    /// published as its responsive set).
+    pub fn was_processed(&self, source: &Path) -> bool {
+        self.sources
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(source)
+    }
+
     /// Processes one source image (or reuses the cached result for the same bytes and settings).
     pub fn process(&self, source: &Path) -> Result<Processed, ImageError> {
+        self.sources
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(source.to_path_buf());
         let bytes = std::fs::read(source).map_err(|e| ImageError::Read {
             path: source.to_path_buf(),
             source: e,
@@ -353,17 +303,10 @@ impl Processor {
             .unwrap_or_else(|e| e.into_inner())
             .insert(entry_dir.clone());
         let out_format = match format {
-            Some(Format::Gif) | None => src_format,
+            Some(Format::Gif | Format::Heif) | None => src_format.published(),
             Some(f) => f,
         };
-        let reader = image::ImageReader::with_format(
-            std::io::Cursor::new(&bytes[..]),
-            src_format.image_format(),
-        );
-        let decoder = reader
-            .into_decoder()
-            .map_err(|e| ImageError::from_image(source, e))?;
-        let (w0, h0) = oriented_dims(decoder);
+        let (w0, h0) = decode::displayed_size(source, &bytes, src_format)?;
         let (crop, w, h) = op.plan(w0, h0);
         let file = format!("{op}.{}", out_format.extension());
         let cache_path = entry_dir.join(&file);
@@ -394,14 +337,8 @@ impl Processor {
                 path: source.to_path_buf(),
                 detail: e.to_string(),
             })?;
-        let data = self.encode(
-            source,
-            &dst,
-            out_format,
-            src_format,
-            &decoded.icc,
-            &decoded.exif,
-        )?;
+        let quality = self.settings.clamped_quality();
+        let data = encode::encode(source, &dst, out_format, src_format, quality, &decoded)?;
         self.write_file(source, &entry_dir, &file, &data)?;
         self.processed.fetch_add(1, Ordering::Relaxed);
         Ok(variant)
@@ -497,23 +434,43 @@ impl Processor {
         }
 
         let decoded = decode(source, bytes, format, !self.settings.strip_metadata)?;
+        let files = self.responsive_set(source, bytes, format, &decoded, entry_dir)?;
+        let meta = EntryMeta {
+            pipeline: PIPELINE_VERSION,
+            width: decoded.image.width(),
+            height: decoded.image.height(),
+            format: format.published(),
+            files,
+        };
+        self.write_meta(source, entry_dir, &meta)?;
+        Ok(meta)
+    }
+
+    /// Encodes and writes every width and format of a decoded photo; the files kept.
+    fn responsive_set(
+        &self,
+        source: &Path,
+        bytes: &[u8],
+        format: Format,
+        decoded: &Decoded,
+        entry_dir: &Path,
+    ) -> Result<Vec<EntryFile>, ImageError> {
         let img = &decoded.image;
         let (w0, h0) = (img.width(), img.height());
+        let top = self.settings.top_width(w0);
         let mut widths: Vec<u32> = self
             .settings
             .normalized_widths()
             .into_iter()
-            .filter(|&w| w < w0)
+            .filter(|&w| w < top)
             .collect();
-        widths.push(w0);
-
-        let mut formats = Vec::new();
-        if format != Format::WebP {
-            formats.push(format);
-        }
-        if self.settings.webp || format == Format::WebP {
+        widths.push(top);
+        let out = format.published();
+        let mut formats = vec![out];
+        if self.settings.webp && out != Format::WebP {
             formats.push(Format::WebP);
         }
+        let quality = self.settings.clamped_quality();
         // Called from outside a rayon pool (one photo added while `serve` runs), widths and
         // formats are encoded in parallel to use every core. Inside the pool (a parallel build)
         // the outer loop already fills the cores, and staying sequential matters: a pool thread
@@ -523,7 +480,7 @@ impl Processor {
         let encode_width = |&w: &u32| -> Result<Vec<EntryFile>, ImageError> {
             let h = scaled_height(w0, h0, w);
             let resized;
-            let out: &DynamicImage = if w == w0 {
+            let pic: &DynamicImage = if w == w0 {
                 img
             } else {
                 resized = resize(img, w, h).map_err(|detail| ImageError::Encode {
@@ -532,22 +489,29 @@ impl Processor {
                 })?;
                 &resized
             };
-            let encode_one = |&f: &Format| -> Result<EntryFile, ImageError> {
-                let data = self.encode(source, out, f, format, &decoded.icc, &decoded.exif)?;
+            let encode_one = |&f: &Format| -> Result<Option<EntryFile>, ImageError> {
+                let data = encode::encode(source, pic, f, format, quality, decoded)?;
+                let Some(data) = strip::no_larger(data, bytes, format, f, w == w0, decoded) else {
+                    return Ok(None);
+                };
                 let name = format!("{w}.{}", f.extension());
                 self.write_file(source, entry_dir, &name, &data)?;
-                Ok(EntryFile {
+                Ok(Some(EntryFile {
                     width: w,
                     height: h,
                     format: f,
                     file: name,
-                })
+                }))
             };
-            if inside_pool {
-                formats.iter().map(encode_one).collect()
+            let files: Vec<Option<EntryFile>> = if inside_pool {
+                formats.iter().map(encode_one).collect::<Result<_, _>>()?
             } else {
-                formats.par_iter().map(encode_one).collect()
-            }
+                formats
+                    .par_iter()
+                    .map(encode_one)
+                    .collect::<Result<_, _>>()?
+            };
+            Ok(files.into_iter().flatten().collect())
         };
         let per_width: Vec<Vec<EntryFile>> = if inside_pool {
             widths.iter().map(encode_width).collect::<Result<_, _>>()?
@@ -557,105 +521,34 @@ impl Processor {
                 .map(encode_width)
                 .collect::<Result<_, _>>()?
         };
-        let files = per_width.into_iter().flatten().collect();
-        let meta = EntryMeta {
-            pipeline: PIPELINE_VERSION,
-            width: w0,
-            height: h0,
-            format,
-            files,
-        };
-        self.write_meta(source, entry_dir, &meta)?;
-        Ok(meta)
-    }
-
-    /// Encodes one variant; ICC is always kept (colours), EXIF only when not stripping.
-    fn encode(
-        &self,
-        source: &Path,
-        img: &DynamicImage,
-        to: Format,
-        from: Format,
-        icc: &Option<Vec<u8>>,
-        exif: &Option<Vec<u8>>,
-    ) -> Result<Vec<u8>, ImageError> {
-        let enc_err = |e: image::ImageError| ImageError::from_image(source, e);
-        let quality = self.settings.clamped_quality();
-        let mut buf = Vec::new();
-        match to {
-            Format::Jpeg => {
-                let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, quality);
-                set_metadata(&mut enc, icc, exif);
-                let rgb;
-                let img = if img.color().has_alpha() {
-                    rgb = DynamicImage::ImageRgb8(img.to_rgb8());
-                    &rgb
-                } else {
-                    img
-                };
-                enc.write_image(
-                    img.as_bytes(),
-                    img.width(),
-                    img.height(),
-                    img.color().into(),
-                )
-                .map_err(enc_err)?;
-            }
-            Format::Png => {
-                let mut enc = image::codecs::png::PngEncoder::new_with_quality(
-                    &mut buf,
-                    image::codecs::png::CompressionType::Default,
-                    image::codecs::png::FilterType::Adaptive,
-                );
-                set_metadata(&mut enc, icc, exif);
-                enc.write_image(
-                    img.as_bytes(),
-                    img.width(),
-                    img.height(),
-                    img.color().into(),
-                )
-                .map_err(enc_err)?;
-            }
-            Format::WebP => {
-                let (w, h) = (img.width(), img.height());
-                let mut config = webp::WebPConfig::new().map_err(|()| ImageError::Encode {
+        let mut files: Vec<EntryFile> = per_width.into_iter().flatten().collect();
+        if !files.iter().any(|f| f.format == out) {
+            // Every copy came out larger than a very small source, and the source itself could
+            // not be cleaned: the page still needs one picture, the smallest.
+            let w = widths[0];
+            let h = scaled_height(w0, h0, w);
+            let pic = if w == w0 {
+                img.clone()
+            } else {
+                resize(img, w, h).map_err(|detail| ImageError::Encode {
                     path: source.to_path_buf(),
-                    detail: "libwebp config".into(),
-                })?;
-                config.quality = f32::from(quality);
-                config.method = if u64::from(w) * u64::from(h) > WEBP_FAST_PIXELS {
-                    2
-                } else {
-                    4
-                };
-                if from == Format::Png {
-                    // Sharper chroma on text and line art, which PNG sources usually are.
-                    config.use_sharp_yuv = 1;
-                }
-                let pixels;
-                let encoder = if img.color().has_alpha() {
-                    pixels = img.to_rgba8().into_raw();
-                    webp::Encoder::from_rgba(&pixels, w, h)
-                } else {
-                    pixels = img.to_rgb8().into_raw();
-                    webp::Encoder::from_rgb(&pixels, w, h)
-                };
-                let mem = encoder
-                    .encode_advanced(&config)
-                    .map_err(|e| ImageError::Encode {
-                        path: source.to_path_buf(),
-                        detail: format!("WebP: {e:?}"),
-                    })?;
-                buf = riff::with_metadata(mem.to_vec(), w, h, icc.as_deref(), exif.as_deref());
-            }
-            Format::Gif => {
-                return Err(ImageError::Encode {
-                    path: source.to_path_buf(),
-                    detail: "GIF is published unchanged, never encoded".into(),
-                })
-            }
+                    detail,
+                })?
+            };
+            let data = encode::encode(source, &pic, out, format, quality, decoded)?;
+            let name = format!("{w}.{}", out.extension());
+            self.write_file(source, entry_dir, &name, &data)?;
+            files.insert(
+                0,
+                EntryFile {
+                    width: w,
+                    height: h,
+                    format: out,
+                    file: name,
+                },
+            );
         }
-        Ok(buf)
+        Ok(files)
     }
 
     fn write_file(
@@ -679,243 +572,6 @@ impl Processor {
             source: std::io::Error::other(e),
         })?;
         self.write_file(source, dir, META_FILE, &json)
-    }
-}
-
-fn set_metadata(enc: &mut impl ImageEncoder, icc: &Option<Vec<u8>>, exif: &Option<Vec<u8>>) {
-    // Both encoders used here accept these; an encoder that does not simply publishes without.
-    if let Some(icc) = icc {
-        let _ = enc.set_icc_profile(icc.clone());
-    }
-    if let Some(exif) = exif {
-        let _ = enc.set_exif_metadata(exif.clone());
-    }
-}
-
-/// Writes `dir/name` through a temporary file in the same folder and a rename.
-fn write_atomic(dir: &Path, name: &str, data: &[u8]) -> Result<(), (PathBuf, std::io::Error)> {
-    std::fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
-    let target = dir.join(name);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| (dir.to_path_buf(), e))?;
-    tmp.write_all(data).map_err(|e| (target.clone(), e))?;
-    tmp.as_file().sync_all().map_err(|e| (target.clone(), e))?;
-    tmp.persist(&target)
-        .map_err(|e| (target.clone(), e.error))?;
-    Ok(())
-}
-
-/// Reads a complete cache entry, or `None` if it is missing, partial, or from an older pipeline.
-fn read_entry(dir: &Path) -> Option<EntryMeta> {
-    let json = std::fs::read(dir.join(META_FILE)).ok()?;
-    let meta: EntryMeta = serde_json::from_slice(&json).ok()?;
-    if meta.pipeline != PIPELINE_VERSION || meta.files.is_empty() {
-        return None;
-    }
-    // A file deleted by hand makes the entry incomplete: process again rather than publish a hole.
-    if meta.files.iter().any(|f| !dir.join(&f.file).is_file()) {
-        return None;
-    }
-    Some(meta)
-}
-
-/// Published names carry 8 hex digits of the content hash: `poster.jpg` and `poster.png` in one
-/// folder do not both claim `poster.480.webp`, and a photo replaced under the same name gets a
-/// new URL, so phones never show the old one from their cache.
-fn to_processed(meta: EntryMeta, dir: &Path, stem: &str, hash: String) -> Processed {
-    let variants = meta
-        .files
-        .into_iter()
-        .map(|f| Variant {
-            width: f.width,
-            height: f.height,
-            format: f.format,
-            cache_path: dir.join(&f.file),
-            file_name: format!("{stem}.{}.{}.{}", f.width, &hash[..8], f.format.extension()),
-        })
-        .collect();
-    Processed {
-        width: meta.width,
-        height: meta.height,
-        format: meta.format,
-        variants,
-        hash,
-    }
-}
-
-fn name_matches(path: &Path, pred: impl Fn(&str) -> bool) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(pred)
-}
-
-fn is_hex(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn dir_size(path: &Path) -> u64 {
-    if path.is_file() {
-        return path.metadata().map(|m| m.len()).unwrap_or(0);
-    }
-    std::fs::read_dir(path)
-        .map(|rd| rd.flatten().map(|e| dir_size(&e.path())).sum())
-        .unwrap_or(0)
-}
-
-/// The decoded, oriented image and the metadata kept for the outputs.
-struct Decoded {
-    image: DynamicImage,
-    icc: Option<Vec<u8>>,
-    exif: Option<Vec<u8>>,
-}
-
-fn sniff_or_fail(source: &Path, bytes: &[u8]) -> Result<Format, ImageError> {
-    if bytes.is_empty() {
-        return Err(ImageError::Corrupt {
-            path: source.to_path_buf(),
-            detail: "empty file".into(),
-        });
-    }
-    Format::sniff(bytes).ok_or_else(|| ImageError::Unsupported {
-        path: source.to_path_buf(),
-        found: describe_unknown(bytes),
-    })
-}
-
-/// A human name for a file that is not JPEG/PNG/WebP/GIF (HEIC from iPhones is the usual one).
-fn describe_unknown(bytes: &[u8]) -> String {
-    if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
-        let brand = &bytes[8..12];
-        if [
-            &b"heic"[..],
-            b"heix",
-            b"hevc",
-            b"heim",
-            b"heis",
-            b"mif1",
-            b"msf1",
-        ]
-        .contains(&brand)
-        {
-            return "HEIC/HEIF (iPhone)".into();
-        }
-        if brand == b"avif" || brand == b"avis" {
-            return "AVIF".into();
-        }
-    }
-    match image::guess_format(bytes) {
-        Ok(f) => format!("{f:?}").to_uppercase(),
-        Err(_) => "unknown".into(),
-    }
-}
-
-fn decode(
-    source: &Path,
-    bytes: &[u8],
-    format: Format,
-    keep_exif: bool,
-) -> Result<Decoded, ImageError> {
-    let err = |e| ImageError::from_image(source, e);
-    if format == Format::Jpeg && !jpeg_is_complete(bytes) {
-        // The JPEG decoder fills a cut-off photo with grey instead of failing; a photo copied
-        // half-way from a phone must not be published like that.
-        return Err(ImageError::Corrupt {
-            path: source.to_path_buf(),
-            detail: "file is cut off (no end marker)".into(),
-        });
-    }
-    let mut reader =
-        image::ImageReader::with_format(std::io::Cursor::new(bytes), format.image_format());
-    reader.limits(decode_limits());
-    let mut decoder = reader.into_decoder().map_err(err)?;
-    // `image` does not hold the decoded buffer itself to `max_alloc`, so check it here.
-    if decoder.total_bytes() > MAX_DECODED_BYTES {
-        let (w, h) = decoder.dimensions();
-        return Err(ImageError::TooLarge {
-            path: source.to_path_buf(),
-            detail: format!(
-                "{w}x{h}, {} MB once opened",
-                decoder.total_bytes() / 1_000_000
-            ),
-        });
-    }
-    // A broken EXIF block must not stop the photo from being published: treat it as upright.
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let icc = decoder.icc_profile().ok().flatten();
-    let exif = if keep_exif {
-        decoder.exif_metadata().ok().flatten().map(|mut e| {
-            let _ = image::metadata::Orientation::remove_from_exif_chunk(&mut e);
-            e
-        })
-    } else {
-        None
-    };
-    let mut image = DynamicImage::from_decoder(decoder).map_err(err)?;
-    image.apply_orientation(orientation);
-    Ok(Decoded {
-        image: normalize(image),
-        icc,
-        exif,
-    })
-}
-
-/// Whether a JPEG has its end-of-image marker after the image data. Walks the header segments
-/// (so an EXIF thumbnail's own end marker does not count) to the first scan, then looks for
-/// FF D9, which cannot occur inside entropy-coded data (FF is always stuffed there). Data after
-/// the end marker (e.g. a motion-photo video) is allowed.
-fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    let mut pos = 2;
-    while pos + 4 <= bytes.len() {
-        if bytes[pos] != 0xFF {
-            return false;
-        }
-        let marker = bytes[pos + 1];
-        if marker == 0xFF {
-            pos += 1; // fill byte
-            continue;
-        }
-        let len = usize::from(u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]));
-        let next = pos + 2 + len;
-        if marker == 0xDA {
-            return bytes
-                .get(next..)
-                .is_some_and(|data| data.windows(2).any(|w| w == [0xFF, 0xD9]));
-        }
-        pos = next;
-    }
-    false
-}
-
-/// Largest decoded image accepted: 1 GiB (a 16000x16000 RGBA or 18000x18000 RGB photo).
-const MAX_DECODED_BYTES: u64 = 1 << 30;
-
-/// Refuses images whose header promises more than a school site ever needs (a side over
-/// 20000 px, or over 1 GiB of pixels), so a malformed or malicious file cannot exhaust memory.
-fn decode_limits() -> image::Limits {
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(20_000);
-    limits.max_image_height = Some(20_000);
-    limits.max_alloc = Some(MAX_DECODED_BYTES);
-    limits
-}
-
-/// Brings every image to 8-bit L, LA, RGB or RGBA (what web encoders take), dropping an alpha
-/// channel that is fully opaque (it costs bytes in WebP and PNG for nothing).
-fn normalize(img: DynamicImage) -> DynamicImage {
-    use DynamicImage as D;
-    let img = match img {
-        D::ImageLuma8(_) | D::ImageRgb8(_) | D::ImageLumaA8(_) | D::ImageRgba8(_) => img,
-        D::ImageLuma16(_) => D::ImageLuma8(img.to_luma8()),
-        D::ImageLumaA16(_) => D::ImageLumaA8(img.to_luma_alpha8()),
-        other if other.color().has_alpha() => D::ImageRgba8(other.to_rgba8()),
-        other => D::ImageRgb8(other.to_rgb8()),
-    };
-    match &img {
-        D::ImageRgba8(b) if b.pixels().all(|p| p[3] == 255) => D::ImageRgb8(img.to_rgb8()),
-        D::ImageLumaA8(b) if b.pixels().all(|p| p[1] == 255) => D::ImageLuma8(img.to_luma8()),
-        _ => img,
     }
 }
 
@@ -946,105 +602,13 @@ fn blank_like(src: &DynamicImage, w: u32, h: u32) -> DynamicImage {
     }
 }
 
-fn gif_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    let w = u16::from_le_bytes(bytes.get(6..8)?.try_into().ok()?);
-    let h = u16::from_le_bytes(bytes.get(8..10)?.try_into().ok()?);
-    (w > 0 && h > 0).then_some((u32::from(w), u32::from(h)))
-}
-
-fn animated_webp_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    let chunks = riff::chunks(bytes)?;
-    let d = chunks.first().filter(|c| &c.fourcc == b"VP8X")?.data;
-    if d.len() < 10 {
-        return None;
-    }
-    let w = u32::from_le_bytes([d[4], d[5], d[6], 0]) + 1;
-    let h = u32::from_le_bytes([d[7], d[8], d[9], 0]) + 1;
-    Some((w, h))
-}
-
-/// Width, height (after EXIF orientation) and format, reading headers only.
-pub fn image_meta(path: &Path) -> Result<Meta, ImageError> {
-    use std::io::Read;
-    let read_err = |e| ImageError::Read {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let mut head = Vec::with_capacity(64);
-    std::fs::File::open(path)
-        .map_err(read_err)?
-        .take(64)
-        .read_to_end(&mut head)
-        .map_err(read_err)?;
-    let format = sniff_or_fail(path, &head)?;
-    let bad_header = || ImageError::Corrupt {
-        path: path.to_path_buf(),
-        detail: "bad header".into(),
-    };
-    match format {
-        Format::Gif => {
-            let (width, height) = gif_size(&head).ok_or_else(bad_header)?;
-            return Ok(Meta {
-                width,
-                height,
-                format,
-            });
-        }
-        Format::WebP => {
-            // Animated WebP cannot be opened by `image`'s decoder for metadata; read VP8X.
-            let bytes = std::fs::read(path).map_err(read_err)?;
-            if riff::is_animated(&bytes) {
-                let (width, height) = animated_webp_size(&bytes).ok_or_else(bad_header)?;
-                return Ok(Meta {
-                    width,
-                    height,
-                    format,
-                });
-            }
-        }
-        _ => {}
-    }
-    let file = std::fs::File::open(path).map_err(read_err)?;
-    let reader =
-        image::ImageReader::with_format(std::io::BufReader::new(file), format.image_format());
-    let decoder = reader
-        .into_decoder()
-        .map_err(|e| ImageError::from_image(path, e))?;
-    let (width, height) = oriented_dims(decoder);
-    Ok(Meta {
-        width,
-        height,
-        format,
-    })
-}
-
-/// Size as displayed: width and height swap for the orientations that turn the image sideways.
-fn oriented_dims(mut decoder: impl ImageDecoder) -> (u32, u32) {
-    use image::metadata::Orientation as O;
-    let (w, h) = decoder.dimensions();
-    let orientation = decoder.orientation().unwrap_or(O::NoTransforms);
-    let swapped = matches!(
-        orientation,
-        O::Rotate90 | O::Rotate270 | O::Rotate90FlipH | O::Rotate270FlipH
-    );
-    if swapped {
-        (h, w)
-    } else {
-        (w, h)
-    }
-}
-
-/// Whether the path names an image the site processes (jpg, jpeg, png, webp, gif; any case).
+/// Whether the path names an image the site processes (jpg, jpeg, png, webp, gif, and
+/// heic, heif, avif from phones; any case).
 pub fn is_image(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .map(|e| {
-            matches!(
-                e.to_ascii_lowercase().as_str(),
-                "jpg" | "jpeg" | "png" | "webp" | "gif"
-            )
-        })
-        .unwrap_or(false)
+    matches!(
+        assets::Kind::of(path),
+        assets::Kind::Photo | assets::Kind::Heif
+    )
 }
 
 /// The URL-safe base name for published files: "Ảnh lễ chào cờ.JPG" -> "anh-le-chao-co".
@@ -1110,7 +674,10 @@ mod tests {
         for p in ["a.jpg", "b.JPEG", "c.Png", "d.webp", "e.GIF"] {
             assert!(is_image(Path::new(p)), "{p}");
         }
-        for p in ["a.heic", "b.txt", "noext", "c.jpg.bak"] {
+        for p in ["IMG_0042.HEIC", "f.avif"] {
+            assert!(is_image(Path::new(p)), "{p}");
+        }
+        for p in ["b.txt", "noext", "c.jpg.bak"] {
             assert!(!is_image(Path::new(p)), "{p}");
         }
     }
@@ -1139,31 +706,5 @@ mod tests {
         assert_eq!(scaled_height(2000, 3000, 480), 720);
         assert_eq!(scaled_height(3000, 2000, 1600), 1067);
         assert_eq!(scaled_height(5000, 2, 480), 1);
-    }
-
-    #[test]
-    fn jpeg_end_marker_is_found_after_the_scan_only() {
-        let mut jpg = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new(&mut jpg)
-            .encode_image(&image::RgbImage::new(40, 30))
-            .unwrap();
-        assert!(jpeg_is_complete(&jpg));
-        // A motion photo appends a video after the end marker: still complete.
-        let mut trailer = jpg.clone();
-        trailer.extend_from_slice(b"\0\0\0\x18ftypmp42 video data");
-        assert!(jpeg_is_complete(&trailer));
-        // An APP1 holding a thumbnail with its own FF D9, and the main image cut off.
-        let mut cut = vec![0xFF, 0xD8, 0xFF, 0xE1, 0, 8, b'E', b'x', 0xFF, 0xD9];
-        cut.extend_from_slice(&jpg[2..jpg.len() - 40]);
-        assert!(!jpeg_is_complete(&cut));
-        assert!(!jpeg_is_complete(&jpg[..jpg.len() - 2]));
-        assert!(!jpeg_is_complete(&[0xFF, 0xD8]));
-    }
-
-    #[test]
-    fn describes_heic() {
-        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
-        assert_eq!(describe_unknown(heic), "HEIC/HEIF (iPhone)");
-        assert_eq!(describe_unknown(b"hello world, not an image"), "unknown");
     }
 }

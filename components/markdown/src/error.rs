@@ -178,8 +178,8 @@ impl MdError {
             ),
             MdErrorKind::ImageFailed { src, message } => tr!(
                 lang,
-                "không xử lý được ảnh {src}: {message}",
-                "image {src} could not be processed: {message}"
+                "ảnh {src}: {message}",
+                "image {src}: {message}"
             ),
         }
     }

@@ -232,6 +232,7 @@ pub(crate) fn run(
                 quality: config.images.quality,
                 webp: config.images.webp,
                 strip_metadata: config.images.strip_metadata,
+                max_width: config.images.max_width,
             },
         )
     });
@@ -1209,6 +1210,10 @@ fn write_all(
                         .join("/")
                 })
                 .unwrap_or(name);
+            let share = p.front.extra.get("image").and_then(|v| v.as_str());
+            if !publish_own_name(processor, config, &root.join(a), &sub, share) {
+                continue;
+            }
             copies.insert(
                 format!("{}{}", p.path.trim_start_matches('/'), sub),
                 StaticSource::Disk(root.join(a)),
@@ -1295,8 +1300,30 @@ pub(crate) fn search_files(
     search::build_into(lang_code, &docs, &search::Options::default(), emit);
 }
 
+/// Whether a page bundle's file is published under its own name. A photo shown in the page is
+/// published as its responsive set only (a second full-size copy would double what the host
+/// stores), unless the site keeps originals or the page names it as its share picture
+/// (`[extra] image`, which needs a fixed address). HEIC is never published as it is.
+fn publish_own_name(
+    processor: Option<&images::Processor>,
+    config: &Config,
+    file: &Path,
+    sub: &str,
+    share: Option<&str>,
+) -> bool {
+    use images::assets::Kind;
+    let kind = Kind::of(file);
+    if kind == Kind::Heif {
+        return false;
+    }
+    let shown = kind == Kind::Photo && processor.is_some_and(|p| p.was_processed(file));
+    let is_share = share.is_some_and(|s| vi::nfc(s.trim_start_matches("./")) == vi::nfc(sub));
+    !shown || config.images.keep_original || is_share
+}
+
 /// A copy without EXIF (a child's photo may carry the GPS position of the school or a home) of
-/// a photo the site publishes as is; `None` when the file needs no cleaning.
+/// a photo the site publishes as is, no wider than `[images] max_width` unless the site keeps
+/// originals; `None` when the file needs no cleaning.
 fn strip_metadata(
     processor: Option<&images::Processor>,
     config: &Config,
@@ -1313,7 +1340,12 @@ fn strip_metadata(
         return Ok(None);
     }
     let meta = images::image_meta(path)?;
-    let v = p.resize(path, images::ResizeOp::FitWidth(meta.width), None)?;
+    let width = match config.images.max_width {
+        0 => meta.width,
+        _ if config.images.keep_original => meta.width,
+        m => meta.width.min(m),
+    };
+    let v = p.resize(path, images::ResizeOp::FitWidth(width), None)?;
     Ok(Some(v.cache_path))
 }
 

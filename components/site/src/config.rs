@@ -47,6 +47,9 @@ pub struct Config {
     /// Where `bangtin deploy` publishes to.
     #[serde(default)]
     pub deploy: DeployConfig,
+    /// Budgets of `bangtin check` and the build's warnings.
+    #[serde(default)]
+    pub check: CheckConfig,
     /// Free-form values for templates (school name, address, menus...).
     #[serde(default)]
     pub extra: toml::Table,
@@ -145,6 +148,10 @@ pub struct ImagesConfig {
     pub webp: bool,
     /// Strip EXIF (GPS!) and other metadata from published images.
     pub strip_metadata: bool,
+    /// Largest width published (pixels); wider photos are scaled down to it.
+    pub max_width: u32,
+    /// Also publish each photo at its own size under its own name (costs the most space).
+    pub keep_original: bool,
 }
 
 impl Default for ImagesConfig {
@@ -155,6 +162,27 @@ impl Default for ImagesConfig {
             quality: 80,
             webp: true,
             strip_metadata: true,
+            max_width: 2048,
+            keep_original: false,
+        }
+    }
+}
+
+/// `[check]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// The whole published site should stay under this many megabytes (shared hosts sell 1-5 GB).
+    pub max_site_mb: u64,
+    /// A video over this many megabytes gets a warning (better on YouTube).
+    pub max_video_mb: u64,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            max_site_mb: 500,
+            max_video_mb: 20,
         }
     }
 }

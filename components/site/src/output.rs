@@ -98,6 +98,7 @@ impl Sink {
             fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
         }
         fs::create_dir_all(&staging).map_err(io_err(&staging))?;
+        publish_mode(&staging, true).map_err(io_err(&staging))?;
         Ok(Sink::Dir(DirSink {
             output: output.to_path_buf(),
             has_previous: output.is_dir(),
@@ -185,7 +186,7 @@ impl DirSink {
             // Not locked while the folder is made: two threads making the same one is harmless.
             let made = || self.made.lock().unwrap_or_else(|e| e.into_inner());
             if !made().contains(parent) {
-                fs::create_dir_all(parent)?;
+                make_dirs(&self.staging, parent)?;
                 made().insert(parent.to_path_buf());
             }
         }
@@ -201,10 +202,13 @@ impl DirSink {
     /// Reuses the previous file (same inode, same mtime) when its bytes are equal; the metadata
     /// of the staged file, or `None` when it could not be reused.
     fn reuse(&self, prev: &Path, prev_meta: &fs::Metadata, target: &Path) -> Option<fs::Metadata> {
-        if fs::hard_link(prev, target).is_ok() {
-            return Some(prev_meta.clone());
+        if fs::hard_link(prev, target).is_ok() && publish_mode(target, false).is_ok() {
+            return fs::metadata(target)
+                .ok()
+                .or_else(|| Some(prev_meta.clone()));
         }
         fs::copy(prev, target).ok()?;
+        publish_mode(target, false).ok()?;
         fs::metadata(target).ok()
     }
 
@@ -262,6 +266,9 @@ impl DirSink {
             }
         }
         fs::copy(src, &target)?;
+        // `fs::copy` copies the mode too, and cached images are made private (0600) by the
+        // temporary-file crate: a web server running as another user would answer 403.
+        publish_mode(&target, false)?;
         self.record(rel, &fs::metadata(&target)?);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -306,7 +313,57 @@ fn write_file(path: &Path, bytes: &[u8]) -> io::Result<fs::Metadata> {
     use std::io::Write;
     let mut f = fs::File::create(path)?;
     f.write_all(bytes)?;
+    publish_mode_of(&f, false)?;
     f.metadata()
+}
+
+/// Mode of published files (0644) and folders (0755): readable by the web server and by
+/// `rsync -a`/`cp -a` copies, whatever the umask or the source file's mode.
+#[cfg(unix)]
+fn mode(dir: bool) -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(if dir { 0o755 } else { 0o644 })
+}
+
+/// Gives a published file or folder its public mode (a no-op where modes do not exist).
+pub fn publish_mode(path: &Path, dir: bool) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let want = mode(dir);
+        if fs::metadata(path)?.permissions().mode() & 0o7777 != want.mode() {
+            fs::set_permissions(path, want)?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, dir);
+    Ok(())
+}
+
+fn publish_mode_of(f: &fs::File, dir: bool) -> io::Result<()> {
+    #[cfg(unix)]
+    f.set_permissions(mode(dir))?;
+    #[cfg(not(unix))]
+    let _ = (f, dir);
+    Ok(())
+}
+
+/// Creates `dir` and its missing parents inside `staging`, each with the public folder mode.
+fn make_dirs(staging: &Path, dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir
+        .parent()
+        .filter(|p| *p != staging && p.starts_with(staging))
+    {
+        make_dirs(staging, parent)?;
+    }
+    match fs::create_dir(dir) {
+        Ok(()) => publish_mode(dir, true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {

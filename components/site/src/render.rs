@@ -169,48 +169,52 @@ impl markdown::Host for Host<'_> {
         title: &str,
         index: usize,
     ) -> Result<Option<String>, String> {
-        let Some(processor) = self.images else {
-            return Ok(None);
-        };
         if src.contains("://") || src.starts_with("data:") || src.starts_with("//") {
             return Ok(None);
         }
         let clean = src.split(['?', '#']).next().unwrap_or(src);
         let clean = percent_decode(clean);
-        let (file, url_dir) = if let Some(abs) = clean.strip_prefix('/') {
+        if clean.split('/').any(|p| p == "..") {
+            return Ok(None);
+        }
+        let (base, rel, url_dir) = if let Some(abs) = clean.strip_prefix('/') {
             let url_dir = match abs.rfind('/') {
                 Some(i) => format!("/{}/", &abs[..i]),
                 None => "/".to_string(),
             };
-            (self.root.join("static").join(abs), url_dir)
+            (self.root.join("static"), abs, url_dir)
         } else {
-            let base = self
-                .bundle_dir
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| self.file_dir.clone());
+            let base = self.bundle_dir.unwrap_or(&self.file_dir);
             let url_dir = match clean.rfind('/') {
                 Some(i) => format!("{}{}/", self.page_path, &clean[..i]),
                 None => self.page_path.to_string(),
             };
-            (self.root.join(base).join(&clean), url_dir)
+            (self.root.join(base), clean.as_str(), url_dir)
         };
-        if clean.split('/').any(|p| p == "..")
-            || !images::is_image(&file)
+        // Found by its composed (NFC) name too: macOS and zip tools store names decomposed.
+        let file = images::assets::find(&base, rel).map_err(|near| {
+            let folder = base.strip_prefix(self.root).unwrap_or(&base).display();
+            match near {
+                Some(n) => tr!(
+                    self.msg_lang,
+                    "không có tệp `{rel}` trong thư mục {folder}/; có phải `{n}`?",
+                    "there is no file `{rel}` in {folder}/; did you mean `{n}`?"
+                ),
+                None => tr!(
+                    self.msg_lang,
+                    "không có tệp `{rel}` trong thư mục {folder}/: hãy chép ảnh vào đó hoặc sửa tên trong bài",
+                    "there is no file `{rel}` in {folder}/: copy the photo there or fix the name in the page"
+                ),
+            }
+        })?;
+        let Some(processor) = self.images else {
+            return Ok(None);
+        };
+        if !images::is_image(&file)
             || file
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("gif"))
         {
-            return Ok(None);
-        }
-        if !file.is_file() {
-            self.warnings
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(tr!(
-                    self.msg_lang,
-                    "không tìm thấy ảnh `{src}`",
-                    "image `{src}` not found"
-                ));
             return Ok(None);
         }
         let processed = processor

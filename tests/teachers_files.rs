@@ -1,0 +1,168 @@
+//! The files teachers really have, in real site folders built by the real binary: names from
+//! macOS and phones (NFD), missing photos, what the web server may read (file modes).
+//! Issue cases: 2 (NFD names), 3 (modes), 5 (missing photo).
+
+mod common;
+use common::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+use unicode_normalization::UnicodeNormalization;
+
+/// A small JPEG photo (600x400).
+fn photo() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(600, 400, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&img)
+        .unwrap();
+    jpeg
+}
+
+/// The basic fixture with images on; returns (temp dir, site root, page bundle folder).
+fn site_with_images() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (dir, root) = site_copy("basic");
+    let config = fs::read_to_string(root.join("config.toml")).unwrap();
+    fs::write(
+        root.join("config.toml"),
+        config.replace("[images]\nenabled = false", "[images]\nwidths = [480]"),
+    )
+    .unwrap();
+    let bundle = root.join("content/bien-dao/hoang-sa");
+    (dir, root, bundle)
+}
+
+/// Appends Markdown to the bundle's page.
+fn append(bundle: &Path, md: &str) {
+    let page = bundle.join("index.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, format!("{text}\n{md}\n")).unwrap();
+}
+
+/// `bangtin build` into `<dir>/public`, messages in `lang`.
+fn build(dir: &Path, root: &Path, lang: &str) -> (std::process::Output, PathBuf) {
+    let out = dir.join("public");
+    let o = bangtin(
+        &[
+            "--root",
+            root.to_str().unwrap(),
+            "build",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+        lang,
+    );
+    (o, out)
+}
+
+/// Every local `src`/`srcset` URL of a page, as published paths under `out`.
+fn local_urls(html: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for attr in ["src=\"", "srcset=\""] {
+        for piece in html.split(attr).skip(1) {
+            let value = piece.split('"').next().unwrap_or("");
+            for candidate in value.split(',') {
+                let url = candidate.split_whitespace().next().unwrap_or("");
+                if let Some(path) = url.strip_prefix("https://thu.example.edu.vn/") {
+                    urls.push(path.to_string());
+                } else if let Some(path) = url.strip_prefix('/') {
+                    urls.push(path.to_string());
+                }
+            }
+        }
+    }
+    urls
+}
+
+#[test]
+fn nfd_photo_names_match_the_nfc_text_and_publish_under_safe_names() {
+    let (dir, root, bundle) = site_with_images();
+    let nfd: String = "Ảnh lễ chào cờ 01.JPG".nfd().collect();
+    assert_ne!(
+        nfd, "Ảnh lễ chào cờ 01.JPG",
+        "the file name on disk is decomposed"
+    );
+    fs::write(bundle.join(&nfd), photo()).unwrap();
+    append(
+        &bundle,
+        "![Chào cờ](<Ảnh lễ chào cờ 01.JPG>)\n\n![Chào cờ lần hai](Ảnh%20lễ%20chào%20cờ%2001.JPG)",
+    );
+    let (o, out) = build(dir.path(), &root, "vi");
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("không tìm thấy"), "{err}");
+    let html = read(&out, "bien-dao/hoang-sa/index.html");
+    assert_eq!(html.matches("<picture>").count(), 2, "{html}");
+    let urls = local_urls(&html);
+    assert!(
+        urls.iter().any(|u| u.contains("anh-le-chao-co-01.")),
+        "{urls:?}"
+    );
+    for url in &urls {
+        assert!(url.is_ascii(), "published under a URL-safe name: {url}");
+        assert!(out.join(url).is_file(), "{url} is published");
+    }
+}
+
+#[test]
+fn published_files_are_readable_by_the_web_server() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, root, bundle) = site_with_images();
+    fs::write(bundle.join("chao-co.jpg"), photo()).unwrap();
+    append(&bundle, "![Chào cờ](chao-co.jpg)");
+    let (o, out) = build(dir.path(), &root, "en");
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The images came out of the cache, which a temporary-file crate makes private (0600).
+    let mut seen_webp = false;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+        let want = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        assert_eq!(mode, want, "{} has mode {mode:o}", entry.path().display());
+        seen_webp |= entry.path().extension().is_some_and(|e| e == "webp");
+    }
+    assert!(seen_webp, "processed images were published");
+}
+
+#[test]
+fn a_missing_photo_is_a_located_error_with_a_suggestion() {
+    for images_on in [true, false] {
+        let (dir, root, bundle) = site_with_images();
+        if !images_on {
+            let config = fs::read_to_string(root.join("config.toml")).unwrap();
+            let off = config.replace("[images]\nwidths = [480]", "[images]\nenabled = false");
+            fs::write(root.join("config.toml"), off).unwrap();
+        }
+        fs::write(bundle.join("anh-chao-co.jpg"), photo()).unwrap();
+        append(&bundle, "Lễ chào cờ:\n\n![Chào cờ](anh-chao-coo.jpg)");
+        let (o, _) = build(dir.path(), &root, "vi");
+        let err = stderr(&o);
+        assert!(
+            !o.status.success(),
+            "a missing photo fails the build: {err}"
+        );
+        let line = fs::read_to_string(bundle.join("index.md"))
+            .unwrap()
+            .lines()
+            .position(|l| l.contains("anh-chao-coo.jpg"))
+            .unwrap()
+            + 1;
+        assert!(
+            err.contains(&format!("content/bien-dao/hoang-sa/index.md:{line}:1:")),
+            "file, line and column: {err}"
+        );
+        assert!(err.contains("anh-chao-coo.jpg"), "{err}");
+        assert!(err.contains("có phải `anh-chao-co.jpg`?"), "{err}");
+
+        // `bangtin check` reports it as an error too.
+        let o = bangtin(&["--root", root.to_str().unwrap(), "check"], "en");
+        let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+        assert!(!o.status.success(), "{text}");
+        assert!(text.contains("did you mean `anh-chao-co.jpg`?"), "{text}");
+    }
+}
