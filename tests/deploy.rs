@@ -77,6 +77,10 @@ fn builds_uploads_then_has_nothing_to_do() {
             .contains("Trường Sa thân yêu")
     );
     assert!(served.join("sitemap.xml").exists());
+    assert!(
+        !served.join(".bangtin-build").exists(),
+        "the build marker is bangtin's own, not the site's"
+    );
 
     let o = deploy(&root, &["--target", &target, "--no-build"], &password);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -94,6 +98,11 @@ fn zip_for_a_control_panel() {
     assert!(bytes.starts_with(b"PK"));
     let names = String::from_utf8_lossy(&bytes);
     assert!(names.contains("bien-dao/truong-sa/index.html"));
+    assert!(root.join("public/.bangtin-build").exists());
+    assert!(
+        !names.contains(".bangtin"),
+        "no internal file (build marker, manifest) in the archive"
+    );
 }
 
 #[test]

@@ -104,6 +104,13 @@ pub struct LocalFile {
     pub entry: Entry,
 }
 
+/// Whether an output file is bangtin's own bookkeeping, never published: the build marker
+/// (`.bangtin-build`), the deploy manifest, anything else named `.bangtin-*` at the top, and
+/// half-written uploads.
+pub fn is_internal(rel: &str) -> bool {
+    rel == MANIFEST_NAME || rel.starts_with(".bangtin-") || rel.ends_with(TEMP_SUFFIX)
+}
+
 /// Lists and hashes the files to deploy, keyed by `/`-separated NFC relative path.
 ///
 /// Symbolic links are skipped: nothing outside the output folder is ever published.
@@ -135,7 +142,7 @@ pub fn scan(output_dir: &Path) -> Result<BTreeMap<String, LocalFile>, DeployErro
                 ),
             });
         }
-        if rel == MANIFEST_NAME || rel.ends_with(TEMP_SUFFIX) {
+        if is_internal(&rel) {
             continue;
         }
         let bytes = fs::read(entry.path()).map_err(|source| DeployError::Local {
@@ -238,6 +245,7 @@ mod tests {
         fs::write(dir.path().join("index.html"), b"<html>").unwrap();
         fs::write(dir.path().join(MANIFEST_NAME), b"{}").unwrap();
         fs::write(dir.path().join("x.html.bangtin-tmp"), b"half").unwrap();
+        fs::write(dir.path().join(".bangtin-build"), b"bangtin\n").unwrap();
         let files = scan(dir.path()).unwrap();
         let names: Vec<_> = files.keys().cloned().collect();
         assert_eq!(names, ["img/ảnh-trường.jpg", "index.html"]);

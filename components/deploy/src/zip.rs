@@ -9,7 +9,7 @@ use ::zip::{CompressionMethod, DateTime, ZipWriter};
 use chrono::{Datelike, Timelike};
 
 use crate::error::DeployError;
-use crate::manifest::relative_name;
+use crate::manifest::{is_internal, relative_name};
 
 /// Writes every file of `output_dir` into `zip_path` (UTF-8 names, `/` separators, NFC) and
 /// returns how many files it holds. The archive is written beside its final name and renamed
@@ -81,6 +81,9 @@ fn write_archive(output_dir: &Path, tmp: &Path, skip: &[PathBuf]) -> Result<u64,
             continue;
         }
         let name = relative_name(&canonical_root, entry.path())?;
+        if is_internal(&name) {
+            continue;
+        }
         let meta = entry.metadata().map_err(|e| {
             local(
                 entry.path(),
