@@ -139,6 +139,116 @@ fn copy_bundled(dir: &include_dir::Dir<'_>, to: &Path, lang: Lang) -> Result<(),
     Ok(())
 }
 
+/// One section a new site starts with: folder, (title, description) in Vietnamese and English.
+struct Section {
+    slug: &'static str,
+    vi: (&'static str, &'static str),
+    en: (&'static str, &'static str),
+}
+
+/// The sections of a school's foreign-information plan, in the order of its tasks, then news.
+const SECTIONS: [Section; 9] = [
+    Section {
+        slug: "quang-ba-dia-phuong",
+        vi: (
+            "Quảng bá hình ảnh, tiềm năng, thế mạnh địa phương",
+            "Bài viết giới thiệu hình ảnh quê hương, con người, lịch sử, văn hóa và thành tựu phát triển của địa phương.",
+        ),
+        en: (
+            "Our homeland: its image, potential and strengths",
+            "Articles introducing our homeland: its people, history, culture and development.",
+        ),
+    },
+    Section {
+        slug: "quyen-con-nguoi",
+        vi: (
+            "Bảo đảm quyền con người",
+            "Truyền thông về bảo đảm quyền con người: an sinh xã hội, chăm lo đời sống Nhân dân, tinh thần đoàn kết, tương thân tương ái.",
+        ),
+        en: (
+            "Human rights",
+            "Communicating how human rights are ensured: social welfare, care for people's lives, solidarity and mutual help.",
+        ),
+    },
+    Section {
+        slug: "hoi-nhap-quoc-te",
+        vi: (
+            "Sự kiện hội nhập quốc tế",
+            "Thông tin về các sự kiện hội nhập quốc tế nổi bật, cơ hội và thách thức của hội nhập.",
+        ),
+        en: (
+            "International integration",
+            "News and explanations of major events in Vietnam's international integration, its opportunities and challenges.",
+        ),
+    },
+    Section {
+        slug: "bien-dao",
+        vi: (
+            "Chủ quyền biển, đảo và biên giới",
+            "Tuyên truyền chủ quyền biển, đảo và biên giới lãnh thổ của Việt Nam, chủ quyền đối với hai quần đảo Hoàng Sa và Trường Sa.",
+        ),
+        en: (
+            "Seas, islands and borders",
+            "Vietnam's sovereignty over its seas, islands and land borders, including the Hoang Sa (Paracel) and Truong Sa (Spratly) archipelagos.",
+        ),
+    },
+    Section {
+        slug: "thong-tin-chinh-thong",
+        vi: (
+            "Thông tin chính thống",
+            "Cung cấp thông tin chính thống, kịp thời giải thích, làm rõ và phản bác thông tin sai lệch trên không gian mạng.",
+        ),
+        en: (
+            "Official information",
+            "Official information from the school, and clear explanations that correct false information online.",
+        ),
+    },
+    Section {
+        slug: "cong-dong-asean",
+        vi: (
+            "Cộng đồng ASEAN",
+            "Tuyên truyền, quảng bá về Cộng đồng ASEAN và các mục tiêu của Cộng đồng Văn hóa - Xã hội ASEAN.",
+        ),
+        en: (
+            "The ASEAN Community",
+            "Introducing the ASEAN Community and the goals of the ASEAN Socio-Cultural Community.",
+        ),
+    },
+    Section {
+        slug: "hang-viet-nam",
+        vi: (
+            "Người Việt Nam ưu tiên dùng hàng Việt Nam",
+            "Cuộc vận động “Người Việt Nam ưu tiên dùng hàng Việt Nam” trong cán bộ, giáo viên, nhân viên, học sinh và phụ huynh.",
+        ),
+        en: (
+            "Vietnamese people prefer Vietnamese goods",
+            "The campaign “Vietnamese people prefer Vietnamese goods” among staff, pupils and parents.",
+        ),
+    },
+    Section {
+        slug: "ke-hoach",
+        vi: (
+            "Kế hoạch",
+            "Các kế hoạch thông tin đối ngoại của nhà trường, đăng nguyên văn kèm bảng nhiệm vụ.",
+        ),
+        en: (
+            "Plans",
+            "The school's foreign information plans, published as issued, with their task tables.",
+        ),
+    },
+    Section {
+        slug: "tin-tuc",
+        vi: (
+            "Tin tức",
+            "Tin hoạt động của nhà trường.",
+        ),
+        en: (
+            "News",
+            "News from our school.",
+        ),
+    },
+];
+
 /// `bangtin init DIR`: a working site with the bundled theme, in a new or empty folder.
 pub fn init(dir: &Path, lang: Lang) -> Result<(), String> {
     if dir.exists()
@@ -184,11 +294,16 @@ school_name = "Trường Tiểu học"
     )?;
     create_new(&dir.join("content/_index.md"), "+++\ntitle = \"Trang chủ\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n\nChào mừng đến với trang thông tin của nhà trường.\n", lang)?;
     create_new(&dir.join("content/_index.en.md"), "+++\ntitle = \"Home\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n\nWelcome to our school's news site.\n", lang)?;
-    create_new(
-        &dir.join("content/tin-tuc/_index.md"),
-        "+++\ntitle = \"Tin tức\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n",
-        lang,
-    )?;
+    for (i, sec) in SECTIONS.iter().enumerate() {
+        let folder = dir.join("content").join(sec.slug);
+        for (file, (title, description)) in [("_index.md", sec.vi), ("_index.en.md", sec.en)] {
+            let text = format!(
+                "+++\ntitle = \"{title}\"\ndescription = \"{description}\"\nsort_by = \"date\"\npaginate_by = 10\nweight = {}\n+++\n",
+                i + 1
+            );
+            create_new(&folder.join(file), &text, lang)?;
+        }
+    }
     let today = chrono::Local::now().date_naive();
     let first = post_template("Bài viết đầu tiên", today).replace("draft = true\n", "");
     create_new(
@@ -201,9 +316,10 @@ school_name = "Trường Tiểu học"
         "{}",
         tr!(
             lang,
-            "Đã tạo trang web mới trong {}. Tiếp theo: cd {} && bangtin serve",
-            "Created a new site in {}. Next: cd {} && bangtin serve",
+            "Đã tạo trang web mới trong {}, với các chuyên mục của kế hoạch (tiếng Việt và tiếng Anh): {}. Viết bài mới: bangtin new bien-dao \"Tiêu đề\". Xem trước: cd {} && bangtin serve",
+            "Created a new site in {}, with the plan's sections (Vietnamese and English): {}. Write a post: bangtin new bien-dao \"Title\". Preview: cd {} && bangtin serve",
             dir.display(),
+            SECTIONS.iter().map(|s| s.slug).collect::<Vec<_>>().join(", "),
             dir.display()
         )
     );
