@@ -125,8 +125,8 @@ enum Command {
         /// Period: 2024-H1, 2024, or 2024-01-01..2024-06-09 (default: the one due next).
         #[arg(long)]
         period: Option<String>,
-        /// Format: docx, html or md.
-        #[arg(long, default_value = "html")]
+        /// Format: docx (Word), html (print from a browser) or md.
+        #[arg(long, default_value = "docx")]
         format: String,
         /// File to write, - for the terminal (default: bao-cao/bao-cao-<period>.<format>).
         #[arg(long, short = 'o')]

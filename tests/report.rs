@@ -102,5 +102,5 @@ fn bad_input_is_explained() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("viết 2024-H1"), "{}", stderr(&o));
     let o = report(&["--period", "2024", "--format", "pdf"], "2024-07-01", "en");
-    assert!(stderr(&o).contains("use html"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("use docx"), "{}", stderr(&o));
 }

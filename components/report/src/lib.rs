@@ -3,6 +3,7 @@
 //! task table, in the administrative form of Nghị định 30/2020, as DOCX, HTML or Markdown.
 
 pub mod collect;
+pub mod docx;
 pub mod html;
 pub mod markdown;
 pub mod model;
@@ -21,6 +22,8 @@ use std::path::{Path, PathBuf};
 /// The file a report is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Word document, for the principal to edit and sign.
+    Docx,
     /// One printable HTML page.
     Html,
     /// Markdown text.
@@ -31,12 +34,13 @@ impl Format {
     /// Parses `docx`, `html` or `md`.
     pub fn parse(s: &str, lang: Lang) -> Result<Format, String> {
         match s.trim().to_ascii_lowercase().as_str() {
+            "docx" | "word" => Ok(Format::Docx),
             "html" | "htm" => Ok(Format::Html),
             "md" | "markdown" => Ok(Format::Md),
             other => Err(tr!(
                 lang,
-                "định dạng báo cáo \"{other}\" không có: dùng html (in từ trình duyệt) hoặc md (Markdown)",
-                "there is no report format \"{other}\": use html (print from a browser) or md (Markdown)"
+                "định dạng báo cáo \"{other}\" không có: dùng docx (Word), html (in từ trình duyệt) hoặc md (Markdown)",
+                "there is no report format \"{other}\": use docx (Word), html (print from a browser) or md (Markdown)"
             )),
         }
     }
@@ -44,6 +48,7 @@ impl Format {
     /// File extension.
     pub fn extension(self) -> &'static str {
         match self {
+            Format::Docx => "docx",
             Format::Html => "html",
             Format::Md => "md",
         }
@@ -107,6 +112,7 @@ pub fn make(root: &Path, period: Period, today: NaiveDate, lang: Lang) -> Result
 /// The report as the bytes of a file.
 pub fn render(report: &Report, format: Format) -> Vec<u8> {
     match format {
+        Format::Docx => docx::render(report),
         Format::Html => html::render(report).into_bytes(),
         Format::Md => markdown::render(report).into_bytes(),
     }
