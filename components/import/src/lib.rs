@@ -258,6 +258,12 @@ fn summarise(doc: &Document, media: &media::Media, administrative: bool) -> Repo
             },
         }
     }
+    r.remarks = remarks(doc, media, administrative);
+    r
+}
+
+/// What the teacher should know about an import, as data.
+fn remarks(doc: &Document, media: &media::Media, administrative: bool) -> Vec<Note> {
     let c = &doc.counts;
     let mut notes = Vec::new();
     for p in media.pictures.iter().filter(|p| !p.file.is_empty()) {
@@ -316,6 +322,5 @@ fn summarise(doc: &Document, media: &media::Media, administrative: bool) -> Repo
     if administrative {
         notes.push(Note::Administrative);
     }
-    r.remarks = notes;
-    r
+    notes
 }

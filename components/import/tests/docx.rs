@@ -75,7 +75,7 @@ fn basic_document_becomes_tidy_markdown() {
         "<tr><td rowspan=\"2\">Khối 1</td><td>Cô Lan</td><td>Cô Hoa</td></tr>\n<tr><td>Thầy Nam</td><td>Cô Mai</td></tr>",
         "Xem thêm tại [Bộ Giáo dục](https://moet.gov.vn/tin-tuc) và [Wikipedia](https://vi.wikipedia.org/wiki/S%C3%A1ch).",
         "Ảnh: ![Học sinh đọc sách dưới gốc cây](hoc-sinh-doc-sach-duoi-goc-cay.png)",
-        "![](anh-2.png)",
+        "![](anh-2.png)\n\n![Sơ đồ thư viện](anh-2.png)",
         "Câu có chú thích[^1] và chữ thêm.",
         "Trước hộp.\n\nChữ trong hộp",
         "## III. Tổng kết\n\n## IV. Khen thưởng",

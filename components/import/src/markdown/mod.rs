@@ -63,37 +63,7 @@ fn write_blocks(blocks: &[Block], top: u8, ctx: Ctx, out: &mut String) {
                     level,
                     ordered,
                     number,
-                } => {
-                    let text = inline::render(&p.inlines, ctx);
-                    if text.is_empty() {
-                        continue;
-                    }
-                    // A new list, or a list of the other kind, after a blank line.
-                    if lists.indents.is_empty() || (level == 0 && lists.ordered != Some(ordered)) {
-                        blank_line(out);
-                    }
-                    if level == 0 {
-                        lists.ordered = Some(ordered);
-                    }
-                    let depth = (level as usize).min(lists.indents.len());
-                    lists.indents.truncate(depth);
-                    let indent = if depth == 0 {
-                        0
-                    } else {
-                        lists.indents[depth - 1]
-                    };
-                    let marker = if ordered {
-                        format!("{number}. ")
-                    } else {
-                        "- ".to_string()
-                    };
-                    lists.indents.push(indent + marker.chars().count());
-                    let pad = " ".repeat(indent + marker.chars().count());
-                    out.push_str(&" ".repeat(indent));
-                    out.push_str(&marker);
-                    out.push_str(&text.replace('\n', &format!("\n{pad}")));
-                    out.push('\n');
-                }
+                } => item(p, (level, ordered, number), &mut lists, ctx, out),
                 Kind::Heading(n) => {
                     lists.indents.clear();
                     let text = inline::render(
@@ -132,6 +102,45 @@ fn write_blocks(blocks: &[Block], top: u8, ctx: Ctx, out: &mut String) {
             }
         }
     }
+}
+
+/// One list item, indented under the open items of lower levels.
+fn item(
+    p: &Para,
+    (level, ordered, number): (u8, bool, u32),
+    lists: &mut Lists,
+    ctx: Ctx,
+    out: &mut String,
+) {
+    let text = inline::render(&p.inlines, ctx);
+    if text.is_empty() {
+        return;
+    }
+    // A new list, or a list of the other kind, after a blank line.
+    if lists.indents.is_empty() || (level == 0 && lists.ordered != Some(ordered)) {
+        blank_line(out);
+    }
+    if level == 0 {
+        lists.ordered = Some(ordered);
+    }
+    let depth = (level as usize).min(lists.indents.len());
+    lists.indents.truncate(depth);
+    let indent = if depth == 0 {
+        0
+    } else {
+        lists.indents[depth - 1]
+    };
+    let marker = if ordered {
+        format!("{number}. ")
+    } else {
+        "- ".to_string()
+    };
+    lists.indents.push(indent + marker.chars().count());
+    let pad = " ".repeat(indent + marker.chars().count());
+    out.push_str(&" ".repeat(indent));
+    out.push_str(&marker);
+    out.push_str(&text.replace('\n', &format!("\n{pad}")));
+    out.push('\n');
 }
 
 /// Ends the previous block with one blank line.
