@@ -57,7 +57,7 @@ pub fn render(r: &Report) -> Vec<u8> {
     doc = doc.add_paragraph(p("Heading1", &r.plans_heading));
     doc = notes(doc, r.notes.plans.as_deref(), r);
     doc = doc
-        .add_paragraph(p("Normal", &r.closing))
+        .add_paragraph(p("Normal", &r.closing).keep_next(true))
         .add_table(foot_table(r));
     let mut out = std::io::Cursor::new(Vec::new());
     // Packing into memory only fails on a bug in the writer, never on the report's text.
@@ -271,7 +271,8 @@ fn foot_table(r: &Report) -> Table {
     let sign = cell(half)
         .add_paragraph(line(text(&r.signer_title, BODY, true)).line_spacing(spacing(240, 0)))
         .add_paragraph(line(text(&r.signer, BODY, true)).line_spacing(spacing(1500, 0)));
-    Table::without_borders(vec![TableRow::new(vec![to, sign])])
+    // One row that never splits: the signer's name stays on the page of "Nơi nhận".
+    Table::without_borders(vec![TableRow::new(vec![to, sign]).cant_split()])
         .set_grid(vec![half as usize, half as usize])
         .width(text_width() as usize, WidthType::Dxa)
 }

@@ -169,6 +169,13 @@ fn libreoffice_opens_it_and_page_1_has_the_decree_layout() {
         Some("2"),
         "page 2 is numbered at the top: {two}"
     );
+    // The signature block is never cut: the signer's name is on the page of "Nơi nhận".
+    let all = run(Command::new("pdftotext").arg(&pdf).arg("-"));
+    let last = all
+        .split('\u{c}')
+        .find(|p| p.contains("Nơi nhận:"))
+        .expect("Nơi nhận");
+    assert!(last.contains("(cập nhật họ tên Hiệu trưởng)"), "{last}");
     check_pixels(&pdf, dir.path());
 }
 
