@@ -1,6 +1,6 @@
 //! The files teachers really have, in real site folders built by the real binary: names from
 //! macOS and phones (NFD), missing photos, what the web server may read (file modes).
-//! Issue cases: 2 (NFD names), 3 (modes), 5 (missing photo).
+//! Notepad's UTF-16 files. Issue cases: 2 (NFD names), 3 (modes), 5 (missing photo), 7 (UTF-16).
 
 mod common;
 use common::*;
@@ -164,5 +164,67 @@ fn a_missing_photo_is_a_located_error_with_a_suggestion() {
         let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
         assert!(!o.status.success(), "{text}");
         assert!(text.contains("did you mean `anh-chao-co.jpg`?"), "{text}");
+    }
+}
+
+/// `text` as Notepad saves it: CRLF line ends, in UTF-16 with its byte-order mark.
+fn notepad_utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let crlf = text.replace('\n', "\r\n");
+    let mut bytes = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
+    for unit in crlf.encode_utf16() {
+        let pair = if big_endian {
+            unit.to_be_bytes()
+        } else {
+            unit.to_le_bytes()
+        };
+        bytes.extend_from_slice(&pair);
+    }
+    bytes
+}
+
+#[test]
+fn windows_text_files_utf16_bom_and_crlf_are_read() {
+    let (dir, root) = site_copy("basic");
+    let page = |title: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = 2024-03-08\n+++\nHọc sinh lớp 4A trồng cây.\n")
+    };
+    let news = root.join("content/tin-tuc");
+    fs::write(
+        news.join("unicode.md"),
+        notepad_utf16(&page("Trồng cây"), false),
+    )
+    .unwrap();
+    fs::write(
+        news.join("unicode-be.md"),
+        notepad_utf16(&page("Tết trồng cây"), true),
+    )
+    .unwrap();
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(page("Ngày hội đọc sách").replace('\n', "\r\n").as_bytes());
+    fs::write(news.join("utf8-bom.md"), bom).unwrap();
+    let (o, out) = build(dir.path(), &root, "vi");
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("content/tin-tuc/unicode.md:1:1: cảnh báo: tệp được lưu ở dạng UTF-16"),
+        "{err}"
+    );
+    assert!(err.contains("content/tin-tuc/unicode-be.md"), "{err}");
+    assert!(
+        !err.contains("utf8-bom.md"),
+        "UTF-8 with BOM needs no warning: {err}"
+    );
+    for (slug, title) in [
+        ("unicode", "Trồng cây"),
+        ("unicode-be", "Tết trồng cây"),
+        ("utf8-bom", "Ngày hội đọc sách"),
+    ] {
+        let html = read(&out, &format!("tin-tuc/{slug}/index.html"));
+        assert!(html.contains(title), "{slug}");
+        assert!(html.contains("Học sinh lớp 4A trồng cây."), "{slug}");
     }
 }

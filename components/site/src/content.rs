@@ -163,6 +163,40 @@ pub fn read_text_hashed(
     path: &Path,
     lang: Lang,
 ) -> Result<(String, crate::cache::Key), Diagnostic> {
+    read_text_utf16(root, path, lang).map(|(text, hash, _)| (text, hash))
+}
+
+/// UTF-16 text with its byte-order mark (Notepad's "Unicode" and "Unicode big endian"): the
+/// mark says exactly what the file is, so it is converted rather than refused.
+fn from_utf16(bytes: &[u8]) -> Option<String> {
+    let big = match bytes {
+        [0xFF, 0xFE, ..] => false,
+        [0xFE, 0xFF, ..] => true,
+        _ => return None,
+    };
+    let units: Vec<u16> = bytes[2..]
+        .chunks_exact(2)
+        .map(|p| {
+            if big {
+                u16::from_be_bytes([p[0], p[1]])
+            } else {
+                u16::from_le_bytes([p[0], p[1]])
+            }
+        })
+        .collect();
+    bytes
+        .len()
+        .is_multiple_of(2)
+        .then(|| String::from_utf16(&units).ok())
+        .flatten()
+}
+
+/// [`read_text_hashed`], and whether the file was UTF-16 (converted; worth a warning).
+pub(crate) fn read_text_utf16(
+    root: &Path,
+    path: &Path,
+    lang: Lang,
+) -> Result<(String, crate::cache::Key, bool), Diagnostic> {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(
@@ -173,15 +207,18 @@ pub fn read_text_hashed(
         )
     })?;
     let hash = crate::fresh::file_hash(&bytes);
+    if let Some(text) = from_utf16(&bytes) {
+        return Ok((vi::nfc_owned(text), hash, true));
+    }
     // Content is mostly Vietnamese, where std's check slows down on every other letter; the
     // SIMD check is several times faster. The error, rare, comes from std as before.
     if simdutf8::basic::from_utf8(&bytes).is_ok() {
         // SAFETY: the bytes were just checked to be valid UTF-8.
         let s = unsafe { String::from_utf8_unchecked(bytes) };
-        return Ok((vi::nfc_owned(s), hash));
+        return Ok((vi::nfc_owned(s), hash, false));
     }
     match String::from_utf8(bytes) {
-        Ok(s) => Ok((vi::nfc_owned(s), hash)),
+        Ok(s) => Ok((vi::nfc_owned(s), hash, false)),
         Err(e) => {
             let good = e.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
@@ -974,11 +1011,25 @@ pub(crate) fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
     rel_file: &Path,
     lang: Lang,
 ) -> (Option<Diagnostic>, Result<ReadFront<T>, Diagnostic>) {
-    let (raw, hash) = match read_text_hashed(root, f, lang) {
+    let (raw, hash, utf16) = match read_text_utf16(root, f, lang) {
         Ok(t) => t,
         Err(d) => return (None, Err(d)),
     };
     let (raw, warning) = fix_legacy(raw, rel_file, lang);
+    let warning = warning.or_else(|| {
+        utf16.then(|| {
+            Diagnostic::warning(
+                rel_file,
+                1,
+                1,
+                tr!(
+                    lang,
+                    "tệp được lưu ở dạng UTF-16 (Notepad: \"Unicode\") và đã được chuyển sang UTF-8 để dựng trang; nên lưu lại tệp với mã hóa UTF-8 (Lưu thành... > Mã hóa: UTF-8)",
+                    "the file is saved as UTF-16 (Notepad: \"Unicode\") and was converted to UTF-8 for the build; consider saving it as UTF-8 (Save as... > Encoding: UTF-8)"
+                ),
+            )
+        })
+    });
     let split = match frontmatter::split(&raw, lang) {
         Ok(s) => s,
         Err(e) => {
