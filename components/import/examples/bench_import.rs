@@ -1,4 +1,4 @@
-//! Times `import_docx` on one document: `cargo run --release -p import --example bench --
+//! Times `import_docx` on one document: `cargo run --release -p import --example bench_import --
 //! FILE.docx [RUNS]`. Each run imports into a fresh site folder (so nothing is suffixed) and
 //! prints the wall time; the median is printed last.
 
