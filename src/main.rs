@@ -1,5 +1,6 @@
 //! bangtin: the command line. Parses arguments, picks the message language, runs one command.
 
+mod desktop;
 mod import_cmd;
 mod scaffold;
 
@@ -141,6 +142,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    if desktop::wanted() {
+        return desktop::main(Lang::detect(None, Lang::Vi));
+    }
     let cli = Cli::parse();
     let config_lang = std::fs::read_to_string(cli.root.join("config.toml"))
         .ok()
