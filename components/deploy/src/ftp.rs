@@ -1,14 +1,15 @@
 //! FTP and FTPS (explicit TLS) through suppaftp, in passive mode.
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 
 use suppaftp::native_tls::{Protocol, TlsConnector, TlsStream};
 use suppaftp::types::FileType;
 use suppaftp::{FtpError, NativeTlsConnector, NativeTlsFtpStream, Status};
 
 use crate::remote::{
-    io_fault, temp_name, ConnectOptions, Fault, Remote, RemoteError, CONNECT_TIMEOUT, IO_TIMEOUT,
+    io_fault, tcp_connect, temp_name, ConnectOptions, Fault, Remote, RemoteError, CONNECT_TIMEOUT,
+    IO_TIMEOUT,
 };
 use crate::target::{Scheme, Target};
 
@@ -23,27 +24,6 @@ pub(crate) struct FtpRemote {
     root: String,
     /// The target folder does not exist (dry run): there is nothing to read.
     missing_root: bool,
-}
-
-/// Opens a TCP connection with timeouts, so a dead network fails instead of hanging.
-pub(crate) fn tcp_connect(host: &str, port: u16) -> Result<TcpStream, RemoteError> {
-    let addrs = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| RemoteError::transient(format!("{host}: {e}")))?;
-    let mut last = RemoteError::transient(format!("{host}: no address"));
-    for addr in addrs {
-        match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
-            Ok(s) => {
-                s.set_read_timeout(Some(IO_TIMEOUT))
-                    .map_err(|e| io_fault(&e))?;
-                s.set_write_timeout(Some(IO_TIMEOUT))
-                    .map_err(|e| io_fault(&e))?;
-                return Ok(s);
-            }
-            Err(e) => last = io_fault(&e),
-        }
-    }
-    Err(last)
 }
 
 /// Sorts an FTP failure: 4xx replies and network trouble are transient, 5xx are refusals.

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use i18n::{tr, Lang};
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+mod connect;
 pub mod error;
 mod ftp;
 pub mod manifest;
@@ -507,7 +508,7 @@ impl<'a> Session<'a> {
                     Ok(v) => return Ok(v),
                     Err(e) => (e, action),
                 },
-                None => match remote::connect(self.target, self.password, &self.connect_opts) {
+                None => match connect::connect(self.target, self.password, &self.connect_opts) {
                     Ok(r) => {
                         self.remote = Some(r);
                         continue;
@@ -571,7 +572,7 @@ impl<'a> Session<'a> {
             return;
         }
         self.remote = None;
-        if let Ok(mut r) = remote::connect(self.target, self.password, &self.connect_opts) {
+        if let Ok(mut r) = connect::connect(self.target, self.password, &self.connect_opts) {
             if r.put(MANIFEST_NAME, &mut &m.to_bytes()[..]).is_ok() {
                 self.save_cache(m);
             }

@@ -1,11 +1,12 @@
 //! The few operations a deploy needs from a server, whatever the protocol.
 
 use std::io::Read;
+use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::DeployError;
-use crate::target::{Scheme, Target};
+use crate::target::Target;
 
 /// How long a connection may stay silent before it counts as broken (then it is retried).
 pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(30);
@@ -113,21 +114,25 @@ pub(crate) struct ConnectOptions {
     pub create_root: bool,
 }
 
-/// Connects, logs in and goes to the target folder (creating it if allowed). When the folder
-/// is missing and may not be created, every read answers "no such file".
-pub(crate) fn connect(
-    target: &Target,
-    password: &str,
-    opts: &ConnectOptions,
-) -> Result<Box<dyn Remote>, RemoteError> {
-    match target.scheme {
-        Scheme::Ftp | Scheme::Ftps => Ok(Box::new(crate::ftp::FtpRemote::connect(
-            target, password, opts,
-        )?)),
-        Scheme::Sftp => Ok(Box::new(crate::sftp::SftpRemote::connect(
-            target, password, opts,
-        )?)),
+/// Opens a TCP connection with timeouts, so a dead network fails instead of hanging.
+pub(crate) fn tcp_connect(host: &str, port: u16) -> Result<TcpStream, RemoteError> {
+    let addrs = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| RemoteError::transient(format!("{host}: {e}")))?;
+    let mut last = RemoteError::transient(format!("{host}: no address"));
+    for addr in addrs {
+        match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
+            Ok(s) => {
+                s.set_read_timeout(Some(IO_TIMEOUT))
+                    .map_err(|e| io_fault(&e))?;
+                s.set_write_timeout(Some(IO_TIMEOUT))
+                    .map_err(|e| io_fault(&e))?;
+                return Ok(s);
+            }
+            Err(e) => last = io_fault(&e),
+        }
     }
+    Err(last)
 }
 
 /// `dir/.name.bangtin-tmp`: the temporary name beside the final one (same folder, so the

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use ssh2::{CheckResult, ErrorCode, KnownHostFileKind, Session, Sftp};
 
-use crate::ftp::tcp_connect;
-use crate::remote::{io_fault, temp_name, ConnectOptions, Fault, Remote, RemoteError, IO_TIMEOUT};
+use crate::remote::{
+    io_fault, tcp_connect, temp_name, ConnectOptions, Fault, Remote, RemoteError, IO_TIMEOUT,
+};
 use crate::target::Target;
 
 const LIBSSH2_ERROR_AUTHENTICATION_FAILED: i32 = -18;
