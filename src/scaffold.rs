@@ -263,8 +263,10 @@ pub fn init(dir: &Path, lang: Lang) -> Result<(), String> {
             dir.display()
         ));
     }
-    let theme_dir = dir.join("themes").join(site::templates::BUNDLED_THEME_NAME);
-    copy_bundled(&site::templates::BUNDLED_THEME, &theme_dir, lang)?;
+    let theme_dir = dir
+        .join("themes")
+        .join(site::load::theme::BUNDLED_THEME_NAME);
+    copy_bundled(&site::load::theme::BUNDLED_THEME, &theme_dir, lang)?;
     create_new(
         &dir.join("config.toml"),
         r#"# Cấu hình trang web (site settings). Đổi base_url thành địa chỉ thật của trường.

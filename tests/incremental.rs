@@ -235,7 +235,12 @@ fn a_body_edit_reuses_the_rest() {
     assert!(page.contains("Thêm một câu."));
 }
 
-fn compare(seed: u64, history: &[String], a: &site::output::Files, b: &site::output::Files) {
+fn compare(
+    seed: u64,
+    history: &[String],
+    a: &site::write::sink::Files,
+    b: &site::write::sink::Files,
+) {
     let names_a: Vec<_> = a.keys().collect();
     let names_b: Vec<_> = b.keys().collect();
     assert_eq!(names_a, names_b, "seed {seed}, edits {history:?}");

@@ -6,9 +6,9 @@ use crate::{Finding, Kind};
 use chrono::NaiveDate;
 use i18n::{tr, Lang};
 use pulldown_cmark::{Event, Options as MdOptions, Parser, Tag, TagEnd};
-use site::content::{Content, Skipped};
 use site::diag::{display_path, line_col};
-use site::frontmatter::{self, PageFront, SortBy};
+use site::load::content::{Content, Skipped};
+use site::load::frontmatter::{self, PageFront, SortBy};
 use site::Built;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -205,7 +205,7 @@ fn dates(content: &Content, root: &Path, today: NaiveDate, lang: Lang, out: &mut
             continue;
         }
         let file: PathBuf = Path::new("content").join(rel.split('/').collect::<PathBuf>());
-        let Ok(raw) = site::content::read_text(root, &root.join(&file), lang) else {
+        let Ok(raw) = site::load::read::read_text(root, &root.join(&file), lang) else {
             continue;
         };
         let Ok(split) = frontmatter::split(&raw, lang) else {

@@ -3,7 +3,7 @@
 
 use crate::html::{self, Doc};
 use rayon::prelude::*;
-use site::render::{file_for, pager_path};
+use site::render::contexts::{file_for, pager_path};
 use site::Built;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

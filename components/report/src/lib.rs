@@ -233,7 +233,7 @@ pub struct Options {
 /// on standard output.
 pub fn run(o: &Options) -> Result<(String, Vec<u8>), String> {
     let lang = o.lang;
-    let today = site::fresh::today();
+    let today = site::options::today();
     let settings = load_settings(&o.root, lang)?;
     if o.due {
         return Ok((

@@ -98,6 +98,18 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 #[error("{} problem(s)", .0.len())]
 pub struct Failed(pub Vec<Diagnostic>);
 
+/// The full message of an error (of Tera, say), causes included.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src: Option<&dyn std::error::Error> = e.source();
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

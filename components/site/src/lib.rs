@@ -1,22 +1,50 @@
 //! The site: load a site folder, build its model, render it with Tera and write the output.
+//!
+//! Data flows one way, and imports point down only (docs/ARCHITECTURE.md; checked by
+//! tests/layers.rs):
+//! `util` -> `load` -> `model` -> `render` -> `write` -> `pipeline`, then [`fresh`] (the
+//! no-change check before a build) and [`session`] (a preview's incremental rebuilds) on top.
+//! `diag` and `config` sit beside `util` at the bottom; `options` just below `pipeline`.
 
-pub mod build;
-pub mod cache;
 pub mod config;
-pub mod content;
 pub mod diag;
-pub mod feeds;
 pub mod fresh;
-pub mod frontmatter;
-pub mod functions;
-pub mod output;
+pub mod load;
+pub mod model;
+pub mod options;
+pub mod pipeline;
 pub mod render;
 pub mod session;
-pub mod taxonomy;
-pub mod templates;
+pub mod util;
+pub mod write;
 
-pub use build::{build, Built, Options};
-pub use cache::Cache;
 pub use config::Config;
 pub use diag::{Diagnostic, Failed, Severity};
+pub use load::{content, frontmatter};
+pub use options::Options;
+pub use pipeline::Built;
+pub use render::memo::Cache;
 pub use session::{Delta, Output, Session, Update};
+pub use write::sink as output;
+
+/// The theme's templates, i18n strings and static files (`templates::BUNDLED_THEME`...).
+pub mod templates {
+    pub use crate::load::theme::*;
+}
+
+use pipeline::Purpose;
+use std::time::Instant;
+use write::marker::Recorder;
+
+/// Builds a site. Nothing to do when the output folder already holds a build of the same
+/// inputs ([`fresh::check`]); on error nothing in the output folder changes.
+pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, Failed> {
+    let started = Instant::now();
+    let config = pipeline::config(opts)?;
+    let pending = match fresh::check(opts, &config, started) {
+        fresh::Check::UpToDate(built) => return Ok(*built),
+        fresh::Check::Stale(pending) => pending,
+    };
+    let recorder = pending.as_ref().map(|p| p as &dyn Recorder);
+    pipeline::run(opts, config, progress, recorder, started, Purpose::Once).map(|(b, _)| b)
+}

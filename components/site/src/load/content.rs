@@ -1,14 +1,19 @@
-//! Walks `content/` and builds the model: sections, pages, translations, bundles.
+//! Loads `content/`: sections, pages, translations, bundles and their assets, each page placed
+//! in its section (listings are ordered in `model::sort`).
 
-use crate::cache::Key;
+use super::files::list_files;
+use super::frontmatter::{self, PageFront, SectionFront};
+use super::read::{read_front, tidy_terms, ReadFront};
+pub use super::read::{read_text, read_text_hashed};
 use crate::config::Config;
-use crate::diag::{line_col, Diagnostic};
-use crate::frontmatter::{self, PageFront, SectionFront, SortBy};
+use crate::diag::{display_path, line_col, Diagnostic};
+use crate::util::hash::Key;
+use crate::util::paths::slash_path;
+use crate::util::{lock, PAR_CHUNK};
 use chrono::NaiveDate;
 use i18n::{tr, Lang};
 use rayon::prelude::*;
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -121,8 +126,8 @@ pub struct Content {
     /// Non-fatal findings.
     pub warnings: Vec<Diagnostic>,
     /// Every Markdown file read (path relative to the site folder) with the hash of its bytes
-    /// as read, for the no-change key (see [`crate::fresh`]).
-    pub read: Vec<(PathBuf, crate::cache::Key)>,
+    /// as read, for the no-change key (see `fresh`).
+    pub read: Vec<(PathBuf, Key)>,
 }
 
 /// Why a page was left out.
@@ -132,109 +137,6 @@ pub enum Skipped {
     Draft,
     /// Dated in the future.
     Future,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Files an editor leaves behind; never content.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with(".#")
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
-        || name == "Thumbs.db"
-        || name == "desktop.ini"
-}
-
-/// Reads a user file as NFC text; non-UTF-8 is an error with the position of the bad byte.
-pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Diagnostic> {
-    read_text_hashed(root, path, lang).map(|(text, _)| text)
-}
-
-/// The same, with the hash of the bytes read ([`crate::fresh::file_hash`]): the no-change key
-/// takes it instead of reading the file a second time.
-pub fn read_text_hashed(
-    root: &Path,
-    path: &Path,
-    lang: Lang,
-) -> Result<(String, crate::cache::Key), Diagnostic> {
-    read_text_utf16(root, path, lang).map(|(text, hash, _)| (text, hash))
-}
-
-/// UTF-16 text with its byte-order mark (Notepad's "Unicode" and "Unicode big endian"): the
-/// mark says exactly what the file is, so it is converted rather than refused.
-fn from_utf16(bytes: &[u8]) -> Option<String> {
-    let big = match bytes {
-        [0xFF, 0xFE, ..] => false,
-        [0xFE, 0xFF, ..] => true,
-        _ => return None,
-    };
-    let units: Vec<u16> = bytes[2..]
-        .chunks_exact(2)
-        .map(|p| {
-            if big {
-                u16::from_be_bytes([p[0], p[1]])
-            } else {
-                u16::from_le_bytes([p[0], p[1]])
-            }
-        })
-        .collect();
-    bytes
-        .len()
-        .is_multiple_of(2)
-        .then(|| String::from_utf16(&units).ok())
-        .flatten()
-}
-
-/// [`read_text_hashed`], and whether the file was UTF-16 (converted; worth a warning).
-pub(crate) fn read_text_utf16(
-    root: &Path,
-    path: &Path,
-    lang: Lang,
-) -> Result<(String, crate::cache::Key, bool), Diagnostic> {
-    let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            &rel,
-            0,
-            0,
-            tr!(lang, "không đọc được tệp: {e}", "cannot read the file: {e}"),
-        )
-    })?;
-    let hash = crate::fresh::file_hash(&bytes);
-    if let Some(text) = from_utf16(&bytes) {
-        return Ok((vi::nfc_owned(text), hash, true));
-    }
-    // Content is mostly Vietnamese, where std's check slows down on every other letter; the
-    // SIMD check is several times faster. The error, rare, comes from std as before.
-    if simdutf8::basic::from_utf8(&bytes).is_ok() {
-        // SAFETY: the bytes were just checked to be valid UTF-8.
-        let s = unsafe { String::from_utf8_unchecked(bytes) };
-        return Ok((vi::nfc_owned(s), hash, false));
-    }
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok((vi::nfc_owned(s), hash, false)),
-        Err(e) => {
-            let good = e.utf8_error().valid_up_to();
-            let prefix = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
-            let (l, c) = line_col(&prefix, prefix.len());
-            Err(Diagnostic::error(
-                rel,
-                l,
-                c,
-                tr!(
-                    lang,
-                    "tệp không phải văn bản UTF-8. Mở tệp và lưu lại với bảng mã UTF-8 (trong Notepad: Lưu thành... > Mã hóa: UTF-8)",
-                    "the file is not UTF-8 text. Open it and save it again as UTF-8 (Notepad: Save as... > Encoding: UTF-8)"
-                ),
-            ))
-        }
-    }
 }
 
 /// Splits `name.en.md` into (`name`, Some("en")) when `en` is a language of the site.
@@ -248,14 +150,6 @@ fn lang_of_file<'a>(stem: &'a str, config: &Config) -> Result<(&'a str, Option<&
         }
     }
     Ok((stem, None))
-}
-
-/// Relative path with `/` separators.
-pub(crate) fn slash_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// URL path of a folder relative to `content/`: every component slugified.
@@ -286,6 +180,8 @@ fn user_path(config: &Config, lang: &str, p: &str) -> String {
 ///
 /// Files are read and parsed in parallel; the model is then put together in file order, so
 /// the result, the errors and the warnings come out the same, in the same order, every run.
+/// Sections' listings (`Section::pages`) and subsections are left in file order: the model
+/// step orders them (`model::sort::list_sections`).
 pub fn load(
     root: &Path,
     config: &Config,
@@ -298,28 +194,56 @@ pub fn load(
 
     // First pass: list files, folders that are sections, folders that are bundles.
     let (md_files, other_files) = list_files(root, &content_dir, lang, &mut errors);
-
-    // Bundles: folders holding index.md (or index.<lang>.md).
-    let mut bundle_dirs: HashMap<PathBuf, ()> = HashMap::new();
-    for f in &md_files {
-        let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if stem == "index" || stem.starts_with("index.") {
-            if let Some(d) = f.parent() {
-                bundle_dirs.insert(d.to_path_buf(), ());
-            }
-        }
-    }
-
+    let bundles = bundle_dirs(&md_files);
     let read_log = Mutex::new(Vec::with_capacity(md_files.len()));
     let (section_files, page_files): (Vec<&PathBuf>, Vec<&PathBuf>) = md_files
         .iter()
         .partition(|f| is_section_file(f.file_stem().and_then(|s| s.to_str()).unwrap_or("")));
 
-    // Sections per (lang, dir).
     let loaded: Vec<FileLoad<Section>> = section_files
         .par_iter()
         .map(|f| load_section(root, &content_dir, f, config, lang, &read_log))
         .collect();
+    let sections = place_sections(loaded, config, &mut content, &mut errors);
+    let place = Place {
+        root,
+        content_dir: &content_dir,
+        config,
+        filter,
+        lang,
+        sections: &sections,
+        read_log: &read_log,
+    };
+    place.load_pages(&page_files, &mut content, &mut errors);
+    place.attach_assets(other_files, &bundles, &mut content);
+    check_addresses(&content, lang, &mut errors);
+    content.read = crate::util::into_inner(read_log);
+    (content, errors)
+}
+
+/// Bundles: folders holding index.md (or index.<lang>.md).
+fn bundle_dirs(md_files: &[PathBuf]) -> HashSet<PathBuf> {
+    let mut bundle_dirs = HashSet::new();
+    for f in md_files {
+        let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if stem == "index" || stem.starts_with("index.") {
+            if let Some(d) = f.parent() {
+                bundle_dirs.insert(d.to_path_buf());
+            }
+        }
+    }
+    bundle_dirs
+}
+
+/// Puts the loaded sections in (their errors and warnings noted), a home section for every
+/// language that has none written, and each section under its parent: the nearest folder
+/// above it with a section of the same language. The sections by (language, folder).
+fn place_sections(
+    loaded: Vec<FileLoad<Section>>,
+    config: &Config,
+    content: &mut Content,
+    errors: &mut Vec<Diagnostic>,
+) -> SectionIndex {
     let mut section_index: HashMap<(String, String), usize> = HashMap::new();
     for l in loaded {
         errors.extend(l.errors);
@@ -335,34 +259,9 @@ pub fn load(
             section_index.entry((code.clone(), String::new()))
         {
             e.insert(content.sections.len());
-            let rel = if code == config.default_language {
-                "_index.md".to_string()
-            } else {
-                format!("_index.{code}.md")
-            };
-            content.sections.push(Section {
-                file: PathBuf::from("content").join(&rel),
-                relative_path: rel,
-                key: "_index.md".into(),
-                lang: code.clone(),
-                front: SectionFront {
-                    render: true,
-                    ..SectionFront::default()
-                },
-                title: config.title_in(&code).to_string(),
-                description: config.description_in(&code).to_string(),
-                path: dir_url(config, &code, ""),
-                raw: String::new(),
-                body_offset: 0,
-                dir: String::new(),
-                parent: None,
-                pages: Vec::new(),
-                subsections: Vec::new(),
-                assets: Vec::new(),
-            });
+            content.sections.push(implied_home(config, code));
         }
     }
-    // Parents of sections: nearest ancestor folder with a section of the same language.
     let sections = SectionIndex(section_index);
     for i in 0..content.sections.len() {
         let s = &content.sections[i];
@@ -372,114 +271,42 @@ pub fn load(
             content.sections[p].subsections.push(i);
         }
     }
+    sections
+}
 
-    // Pages.
-    let place = Place {
-        root,
-        content_dir: &content_dir,
-        config,
-        filter,
-        lang,
-        sections: &sections,
-        read_log: &read_log,
+/// The home section of language `code` when `content/` has no `_index` file for it.
+fn implied_home(config: &Config, code: String) -> Section {
+    let rel = if code == config.default_language {
+        "_index.md".to_string()
+    } else {
+        format!("_index.{code}.md")
     };
-    let loaded: Vec<FileLoad<Loaded>> = page_files
-        .par_iter()
-        .with_max_len(crate::build::PAR_CHUNK)
-        .map(|f| place.load_page(f))
-        .collect();
-    content.pages.reserve(loaded.len());
-    for l in loaded {
-        errors.extend(l.errors);
-        content.warnings.extend(l.warning);
-        match l.item {
-            Some(Loaded::Page(p)) => content.pages.push(*p),
-            Some(Loaded::Skipped(rel, why)) => content.skipped.push((rel, why)),
-            None => {}
-        }
+    Section {
+        file: PathBuf::from("content").join(&rel),
+        relative_path: rel,
+        key: "_index.md".into(),
+        lang: code.clone(),
+        front: SectionFront {
+            render: true,
+            ..SectionFront::default()
+        },
+        title: config.title_in(&code).to_string(),
+        description: config.description_in(&code).to_string(),
+        path: dir_url(config, &code, ""),
+        raw: String::new(),
+        body_offset: 0,
+        dir: String::new(),
+        parent: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        assets: Vec::new(),
     }
+}
 
-    // Non-Markdown files: bundle assets or section assets.
-    let bundle_page: HashMap<PathBuf, Vec<usize>> = {
-        let mut m: HashMap<PathBuf, Vec<usize>> = HashMap::new();
-        for (i, p) in content.pages.iter().enumerate() {
-            if let Some(d) = &p.bundle_dir {
-                m.entry(root.join(d)).or_default().push(i);
-            }
-        }
-        m
-    };
-    for f in other_files {
-        let rel = f.strip_prefix(root).unwrap_or(&f).to_path_buf();
-        let parent = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        // The nearest bundle folder above the file, if any (bundles may have sub-folders).
-        let mut dir = parent.clone();
-        let mut owner = None;
-        while dir.starts_with(&content_dir) {
-            if bundle_dirs.contains_key(&dir) {
-                owner = Some(dir.clone());
-                break;
-            }
-            if !dir.pop() {
-                break;
-            }
-        }
-        match owner {
-            Some(b) => {
-                if let Some(ids) = bundle_page.get(&b) {
-                    for &i in ids {
-                        content.pages[i].assets.push(rel.clone());
-                    }
-                }
-            }
-            None => {
-                let rel_dir = parent
-                    .strip_prefix(&content_dir)
-                    .map(slash_path)
-                    .unwrap_or_default();
-                if let Some(s) = sections.nearest(&config.default_language, &rel_dir, true) {
-                    content.sections[s].assets.push(rel);
-                }
-            }
-        }
-    }
-
-    // Section listings.
-    for (i, p) in content.pages.iter().enumerate() {
-        let mut s = p.section;
-        // Transparent sections pass their pages up too.
-        content.sections[s].pages.push(i);
-        while content.sections[s].front.transparent {
-            match content.sections[s].parent {
-                Some(parent) => {
-                    content.sections[parent].pages.push(i);
-                    s = parent;
-                }
-                None => break,
-            }
-        }
-    }
-    let pages = &content.pages;
-    content
-        .sections
-        .par_iter_mut()
-        .for_each(|s| sort_pages(&mut s.pages, pages, s.front.sort_by));
-    let snapshot: Vec<(Option<i64>, String)> = content
-        .sections
-        .iter()
-        .map(|s| (s.front.weight, s.title.clone()))
-        .collect();
-    for s in content.sections.iter_mut() {
-        s.subsections.sort_by(|&a, &b| {
-            let (wa, ta) = &snapshot[a];
-            let (wb, tb) = &snapshot[b];
-            wa.unwrap_or(i64::MAX)
-                .cmp(&wb.unwrap_or(i64::MAX))
-                .then_with(|| vi::compare(ta, tb))
-        });
-    }
-
-    // Two files may not claim the same URL.
+/// Two files may not claim the same URL, and an alias (a redirect page at an old address) is
+/// never at a page's or section's address, nor at another alias's (one of the two files would
+/// silently replace the other).
+fn check_addresses(content: &Content, lang: Lang, errors: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<&str, &Path> = HashMap::with_capacity(content.pages.len());
     for p in &content.pages {
         if let Some(other) = seen.insert(&p.path, &p.file) {
@@ -492,7 +319,7 @@ pub fn load(
                     "trang này có cùng địa chỉ {} với {}; đổi tên tệp hoặc đặt slug khác",
                     "this page has the same URL {} as {}; rename the file or set another slug",
                     p.path,
-                    crate::diag::display_path(other)
+                    display_path(other)
                 ),
             ));
         }
@@ -508,13 +335,11 @@ pub fn load(
                     "chuyên mục này có cùng địa chỉ {} với {}",
                     "this section has the same URL {} as {}",
                     s.path,
-                    crate::diag::display_path(other)
+                    display_path(other)
                 ),
             ));
         }
     }
-    // An alias is a redirect page at an old address: never at a page's or section's address,
-    // nor at another alias's (one of the two files would silently replace the other).
     let mut aliases: HashMap<String, &Path> = HashMap::new();
     for p in &content.pages {
         for a in &p.front.aliases {
@@ -536,7 +361,7 @@ pub fn load(
                         lang,
                         "bí danh (aliases) {at} trùng địa chỉ của {}; bỏ bí danh này hoặc đổi địa chỉ kia",
                         "the alias {at} is the address of {}; remove the alias or change the other address",
-                        crate::diag::display_path(other)
+                        display_path(other)
                     ),
                 )),
                 None => {
@@ -545,134 +370,88 @@ pub fn load(
             }
         }
     }
-    content.read = read_log.into_inner().unwrap_or_else(|e| e.into_inner());
-
-    (content, errors)
 }
 
-/// Markdown files and other files under `content/`, in file-name order; problems (unreadable
-/// folders, symlinks leading out of the site) go to `errors`.
-fn list_files(
-    root: &Path,
-    content_dir: &Path,
-    lang: Lang,
-    errors: &mut Vec<Diagnostic>,
-) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    if !content_dir.is_dir() {
-        return (Vec::new(), Vec::new());
+impl Place<'_> {
+    /// Loads the pages in parallel, then puts them in in file order (drafts and scheduled
+    /// pages noted as skipped).
+    fn load_pages(
+        &self,
+        page_files: &[&PathBuf],
+        content: &mut Content,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        let loaded: Vec<FileLoad<Loaded>> = page_files
+            .par_iter()
+            .with_max_len(PAR_CHUNK)
+            .map(|f| self.load_page(f))
+            .collect();
+        content.pages.reserve(loaded.len());
+        for l in loaded {
+            errors.extend(l.errors);
+            content.warnings.extend(l.warning);
+            match l.item {
+                Some(Loaded::Page(p)) => content.pages.push(*p),
+                Some(Loaded::Skipped(rel, why)) => content.skipped.push((rel, why)),
+                None => {}
+            }
+        }
     }
-    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let mut listed = Listed::default();
-    list_dir(content_dir, root, &canon_root, lang, &mut listed);
-    errors.extend(listed.errors);
-    (listed.md, listed.other)
-}
 
-/// Files found under a folder, in walk order.
-#[derive(Default)]
-struct Listed {
-    md: Vec<PathBuf>,
-    other: Vec<PathBuf>,
-    errors: Vec<Diagnostic>,
-}
-
-/// Lists `dir` into `out`: its entries in file-name order, each folder's files where the folder
-/// is; folders are read in parallel (a site has thousands of pages in a few folders).
-fn list_dir(dir: &Path, root: &Path, canon_root: &Path, lang: Lang, out: &mut Listed) {
-    let cannot_read = |p: &Path, e: std::io::Error| {
-        Diagnostic::error(
-            p.strip_prefix(root).unwrap_or(p),
-            0,
-            0,
-            tr!(lang, "không đọc được: {e}", "cannot read: {e}"),
-        )
-    };
-    let mut entries = Vec::new();
-    match std::fs::read_dir(dir) {
-        Ok(read) => {
-            for e in read {
-                match e {
-                    Ok(e) => {
-                        let name = e.file_name();
-                        if !is_ignored_name(&name.to_string_lossy()) {
-                            entries.push((name, e));
+    /// Non-Markdown files: each goes to the page bundle it is in, else to the section of its
+    /// folder (or the nearest above it).
+    fn attach_assets(
+        &self,
+        other_files: Vec<PathBuf>,
+        bundle_dirs: &HashSet<PathBuf>,
+        content: &mut Content,
+    ) {
+        let (root, content_dir) = (self.root, self.content_dir);
+        let bundle_page: HashMap<PathBuf, Vec<usize>> = {
+            let mut m: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+            for (i, p) in content.pages.iter().enumerate() {
+                if let Some(d) = &p.bundle_dir {
+                    m.entry(root.join(d)).or_default().push(i);
+                }
+            }
+            m
+        };
+        for f in other_files {
+            let rel = f.strip_prefix(root).unwrap_or(&f).to_path_buf();
+            let parent = f.parent().map(Path::to_path_buf).unwrap_or_default();
+            // The nearest bundle folder above the file, if any (bundles may have sub-folders).
+            let mut dir = parent.clone();
+            let mut owner = None;
+            while dir.starts_with(content_dir) {
+                if bundle_dirs.contains(&dir) {
+                    owner = Some(dir.clone());
+                    break;
+                }
+                if !dir.pop() {
+                    break;
+                }
+            }
+            match owner {
+                Some(b) => {
+                    if let Some(ids) = bundle_page.get(&b) {
+                        for &i in ids {
+                            content.pages[i].assets.push(rel.clone());
                         }
                     }
-                    Err(e) => out.errors.push(cannot_read(dir, e)),
+                }
+                None => {
+                    let rel_dir = parent
+                        .strip_prefix(content_dir)
+                        .map(slash_path)
+                        .unwrap_or_default();
+                    if let Some(s) =
+                        self.sections
+                            .nearest(&self.config.default_language, &rel_dir, true)
+                    {
+                        content.sections[s].assets.push(rel);
+                    }
                 }
             }
-        }
-        Err(e) => {
-            out.errors.push(cannot_read(dir, e));
-            return;
-        }
-    }
-    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    enum Item {
-        File(PathBuf),
-        Dir(Listed),
-        Error(Diagnostic),
-        Skip,
-    }
-    let items: Vec<Item> = entries
-        .par_iter()
-        .map(|(_, e)| {
-            let path = e.path();
-            let kind = match e.file_type() {
-                Ok(t) => t,
-                Err(err) => return Item::Error(cannot_read(&path, err)),
-            };
-            if kind.is_symlink() {
-                let inside = path
-                    .canonicalize()
-                    .map(|t| t.starts_with(canon_root))
-                    .unwrap_or(false);
-                if !inside {
-                    return Item::Error(Diagnostic::error(
-                        path.strip_prefix(root).unwrap_or(&path),
-                        0,
-                        0,
-                        tr!(
-                            lang,
-                            "liên kết tượng trưng (symlink) trỏ ra ngoài thư mục trang web; hãy chép tệp vào trong thư mục trang web",
-                            "this symbolic link points outside the site folder; copy the file into the site folder instead"
-                        ),
-                    ));
-                }
-                // Links to folders are not followed.
-                if path.is_dir() {
-                    return Item::Skip;
-                }
-                Item::File(path)
-            } else if kind.is_dir() {
-                let mut below = Listed::default();
-                list_dir(&path, root, canon_root, lang, &mut below);
-                Item::Dir(below)
-            } else {
-                Item::File(path)
-            }
-        })
-        .collect();
-    for item in items {
-        match item {
-            Item::File(path) => {
-                let is_md = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-                if is_md {
-                    out.md.push(path);
-                } else {
-                    out.other.push(path);
-                }
-            }
-            Item::Dir(below) => {
-                out.md.extend(below.md);
-                out.other.extend(below.other);
-                out.errors.extend(below.errors);
-            }
-            Item::Error(d) => out.errors.push(d),
-            Item::Skip => {}
         }
     }
 }
@@ -980,120 +759,6 @@ impl Place<'_> {
     }
 }
 
-/// A content file read as NFC text (legacy encodings converted) with its parsed front matter.
-pub(crate) struct ReadFront<T> {
-    pub raw: String,
-    pub front: T,
-    front_offset: usize,
-    front_len: usize,
-    pub body_offset: usize,
-    /// Hash of the file's bytes as read.
-    pub hash: crate::cache::Key,
-}
-
-/// Taxonomy terms as written, trimmed, empty ones left out.
-pub(crate) fn tidy_terms(front: &mut PageFront) {
-    for terms in front.taxonomies.values_mut() {
-        for t in terms.iter_mut() {
-            if t.trim().len() != t.len() {
-                *t = t.trim().to_string();
-            }
-        }
-        terms.retain(|t| !t.is_empty());
-    }
-}
-
-/// Reads and parses one content file: the warning about a legacy encoding, if any, and the
-/// file or the error that stopped it.
-pub(crate) fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
-    root: &Path,
-    f: &Path,
-    rel_file: &Path,
-    lang: Lang,
-) -> (Option<Diagnostic>, Result<ReadFront<T>, Diagnostic>) {
-    let (raw, hash, utf16) = match read_text_utf16(root, f, lang) {
-        Ok(t) => t,
-        Err(d) => return (None, Err(d)),
-    };
-    let (raw, warning) = fix_legacy(raw, rel_file, lang);
-    let warning = warning.or_else(|| {
-        utf16.then(|| {
-            Diagnostic::warning(
-                rel_file,
-                1,
-                1,
-                tr!(
-                    lang,
-                    "tệp được lưu ở dạng UTF-16 (Notepad: \"Unicode\") và đã được chuyển sang UTF-8 để dựng trang; nên lưu lại tệp với mã hóa UTF-8 (Lưu thành... > Mã hóa: UTF-8)",
-                    "the file is saved as UTF-16 (Notepad: \"Unicode\") and was converted to UTF-8 for the build; consider saving it as UTF-8 (Save as... > Encoding: UTF-8)"
-                ),
-            )
-        })
-    });
-    let split = match frontmatter::split(&raw, lang) {
-        Ok(s) => s,
-        Err(e) => {
-            let (l, c) = line_col(&raw, e.offset);
-            return (warning, Err(Diagnostic::error(rel_file, l, c, e.message)));
-        }
-    };
-    let front = match frontmatter::parse::<T>(&split, lang) {
-        Ok(f) => f,
-        Err(e) => {
-            let (l, c) = frontmatter::position(&raw, split.front_offset, &e);
-            return (warning, Err(Diagnostic::error(rel_file, l, c, e.message)));
-        }
-    };
-    let (front_offset, front_len, body_offset) =
-        (split.front_offset, split.front.len(), split.body_offset);
-    (
-        warning,
-        Ok(ReadFront {
-            raw,
-            front,
-            front_offset,
-            front_len,
-            body_offset,
-            hash,
-        }),
-    )
-}
-
-/// Orders a listing as the section says; ties broken by title, then path, so output is stable.
-pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
-    list.sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], by));
-}
-
-/// The first `n` pages of language `lang`, newest first (home page and home feed).
-pub fn newest(pages: &[Page], lang: &str, n: usize) -> Vec<usize> {
-    let cmp = |a: &usize, b: &usize| compare_pages(&pages[*a], &pages[*b], SortBy::Date);
-    let mut v: Vec<usize> = (0..pages.len())
-        .filter(|&i| pages[i].lang == lang)
-        .collect();
-    if v.len() > n {
-        v.select_nth_unstable_by(n, cmp);
-        v.truncate(n);
-    }
-    v.sort_by(cmp);
-    v
-}
-
-/// The order of two pages in a listing sorted `by`.
-pub fn compare_pages(a: &Page, b: &Page, by: SortBy) -> std::cmp::Ordering {
-    let by_title = || vi::compare(&a.title, &b.title).then_with(|| a.path.cmp(&b.path));
-    match by {
-        SortBy::Date => b.date.cmp(&a.date).then_with(by_title),
-        SortBy::Weight => a
-            .front
-            .weight
-            .unwrap_or(i64::MAX)
-            .cmp(&b.front.weight.unwrap_or(i64::MAX))
-            .then_with(by_title),
-        SortBy::Title => by_title(),
-        SortBy::None => a.relative_path.cmp(&b.relative_path),
-    }
-}
-
 /// `_index.md` or `_index.<lang>.md`: the file of a section.
 fn is_section_file(stem: &str) -> bool {
     stem == "_index" || stem.starts_with("_index.")
@@ -1123,48 +788,4 @@ fn unknown_lang(file: &Path, code: &str, lang: Lang) -> Diagnostic {
             "the file name has the language suffix \"{code}\" but config.toml has no [languages.{code}]; add that language or rename the file"
         ),
     )
-}
-
-/// Converts text typed with legacy TCVN3/VNI fonts, with a warning naming the file.
-fn fix_legacy(raw: String, file: &Path, lang: Lang) -> (String, Option<Diagnostic>) {
-    let converted = match vi::legacy::fix(&raw) {
-        (Cow::Owned(fixed), Some(enc)) => Some((fixed, enc)),
-        _ => None,
-    };
-    let Some((fixed, enc)) = converted else {
-        return (raw, None);
-    };
-    let name = match enc {
-        vi::legacy::Encoding::Tcvn3 => "TCVN3 (.VnTime)",
-        vi::legacy::Encoding::Vni => "VNI",
-    };
-    let w = Diagnostic::warning(
-        file,
-        0,
-        0,
-        tr!(
-            lang,
-            "văn bản gõ bằng bảng mã cũ {name} đã được chuyển sang Unicode khi dựng trang; nên lưu lại tệp ở dạng Unicode",
-            "text typed in the legacy {name} encoding was converted to Unicode for the build; consider saving the file as Unicode"
-        ),
-    );
-    (fixed, Some(w))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn read_text_gives_nfc_and_places_bad_bytes() {
-        let dir = tempfile::tempdir().unwrap();
-        let nfd = dir.path().join("nfd.md");
-        std::fs::write(&nfd, "Tie\u{302}\u{309}u ho\u{323}c\n").unwrap();
-        assert_eq!(read_text(dir.path(), &nfd, Lang::En).unwrap(), "Tiểu học\n");
-        let bad = dir.path().join("bad.md");
-        std::fs::write(&bad, b"ok\nab\xff\n").unwrap();
-        let e = read_text(dir.path(), &bad, Lang::En).unwrap_err();
-        assert_eq!((e.line, e.col), (2, 3), "{e:?}");
-        assert_eq!(e.file, Path::new("bad.md"));
-    }
 }

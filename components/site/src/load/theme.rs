@@ -1,13 +1,14 @@
-//! Tera: loads theme and site templates, registers the filters and functions themes use.
+//! The theme: the templates, i18n strings and static files of the theme and the site (the
+//! site's replace the theme's of the same name), with what the build needs to know of them
+//! (which templates list pages or look pages up, their hashes). Compiled in `render::tera`.
 
+use super::read::read_text;
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::util::paths::{is_ignored_name, slash_path};
 use i18n::{tr, Lang};
-use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use tera::Tera;
 use walkdir::WalkDir;
 
 /// The theme bundled in the binary, so `init` and a site without `themes/` still work.
@@ -213,13 +214,6 @@ pub enum StaticSource {
     Bundled(&'static [u8]),
 }
 
-fn slash(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
@@ -229,13 +223,10 @@ fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| {
-            e.file_type().is_file()
-                && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
-        })
+        .filter(|e| e.file_type().is_file() && !is_ignored_name(&e.file_name().to_string_lossy()))
         .map(|e| {
             (
-                slash(e.path().strip_prefix(dir).unwrap_or(e.path())),
+                slash_path(e.path().strip_prefix(dir).unwrap_or(e.path())),
                 e.path().to_path_buf(),
             )
         })
@@ -244,7 +235,7 @@ fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
 
 fn bundled_files(dir: &'static include_dir::Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
     for f in dir.files() {
-        out.push((slash(f.path()), f.contents()));
+        out.push((slash_path(f.path()), f.contents()));
     }
     for d in dir.dirs() {
         bundled_files(d, out);
@@ -291,7 +282,7 @@ fn load_folder(
 ) {
     let rel_to_root = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
     for (rel, path) in read_dir_files(&dir.join("templates")) {
-        match crate::content::read_text(root, &path, lang) {
+        match read_text(root, &path, lang) {
             Ok(t) => {
                 let origin = Origin {
                     file: rel_to_root(&path),
@@ -303,7 +294,7 @@ fn load_folder(
     }
     for (rel, path) in read_dir_files(&dir.join("i18n")) {
         if let Some(code) = rel.strip_suffix(".toml") {
-            match crate::content::read_text(root, &path, lang) {
+            match read_text(root, &path, lang) {
                 Ok(t) => layers.add_strings(code.to_string(), &t, rel_to_root(&path), errors),
                 Err(d) => errors.push(d),
             }
@@ -376,310 +367,6 @@ impl Theme {
             Err(errors)
         }
     }
-
-    /// Compiles every template once into a Tera instance with bangtin's filters.
-    pub fn compile(
-        &self,
-        config: &Config,
-        root: &Path,
-        lang: Lang,
-    ) -> Result<Tera, Vec<Diagnostic>> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        // Escape only what HTML needs; Tera's default also escapes '/', which bloats every URL.
-        tera.set_escape_fn(escape_html);
-        let mut errors = Vec::new();
-        // Parse one by one first, to name the file and line of a syntax error.
-        for (name, (src, origin)) in &self.templates {
-            if let Err(e) = tera::Template::new(name, None, src) {
-                errors.push(tera_diag(&e, origin, lang));
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let list: Vec<(&str, &str)> = self
-            .templates
-            .iter()
-            .map(|(n, (s, _))| (n.as_str(), s.as_str()))
-            .collect();
-        if let Err(e) = tera.add_raw_templates(list) {
-            return Err(vec![Diagnostic::error("templates", 0, 0, error_chain(&e))]);
-        }
-        tera.register_filter("date_vi", DateFilter { lang: "vi" });
-        tera.register_filter("date_en", DateFilter { lang: "en" });
-        tera.register_filter("date_local", DateFilter { lang: "" });
-        tera.register_filter("slugify", |v: &Value, _: &HashMap<String, Value>| {
-            Ok(Value::String(vi::slugify(v.as_str().unwrap_or_default())))
-        });
-        tera.register_filter("concat", concat);
-        tera.register_filter("markdown", |v: &Value, _: &HashMap<String, Value>| {
-            Ok(Value::String(crate::render::markdown_plain(
-                v.as_str().unwrap_or_default(),
-            )))
-        });
-        tera.register_function(
-            "trans",
-            Trans {
-                strings: Arc::new(self.strings.clone()),
-                default: config.default_language.clone(),
-            },
-        );
-        tera.register_function(
-            "load_data",
-            LoadData {
-                root: root.to_path_buf(),
-                lang,
-            },
-        );
-        Ok(tera)
-    }
-}
-
-/// Tera's `concat` (`list | concat(with=item or list)`), with one copy of the list instead of
-/// three: Tera's own goes through serde twice. Themes build lists with it in every page
-/// (Tera has no other way to append), so the copies add up.
-fn concat(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let Value::Array(list) = value else {
-        return Err(tera::Error::msg(format!(
-            "Filter `concat` was called on an incorrect value: got `{value}` but expected a Vec<Value>"
-        )));
-    };
-    let with = args
-        .get("with")
-        .ok_or_else(|| tera::Error::msg("The `concat` filter has to have a `with` argument"))?;
-    let more = match with {
-        Value::Array(items) => items.len(),
-        _ => 1,
-    };
-    let mut out = Vec::with_capacity(list.len() + more);
-    out.extend(list.iter().cloned());
-    match with {
-        Value::Array(items) => out.extend(items.iter().cloned()),
-        item => out.push(item.clone()),
-    }
-    Ok(Value::Array(out))
-}
-
-/// Escapes `& < > " '` for HTML text and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    // Copies the text between special characters in runs; they are ASCII, so every cut is
-    // at a character boundary.
-    let mut last = 0;
-    for (i, &c) in s.as_bytes().iter().enumerate() {
-        let entity = match c {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(entity);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-    out
-}
-
-/// The full message of a Tera error, causes included.
-pub fn error_chain(e: &tera::Error) -> String {
-    let mut msg = e.to_string();
-    let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    msg
-}
-
-/// A template syntax error with the line and column Tera's parser reports.
-fn tera_diag(e: &tera::Error, origin: &Origin, lang: Lang) -> Diagnostic {
-    let msg = error_chain(e);
-    // Tera's parser writes " --> line:col" in its message.
-    let (mut line, mut col) = (0, 0);
-    if let Some(i) = msg.find("--> ") {
-        let rest = &msg[i + 4..];
-        let mut it = rest
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty());
-        line = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-        col = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-    }
-    Diagnostic::error(
-        origin.file.clone(),
-        line,
-        col,
-        tr!(
-            lang,
-            "lỗi cú pháp trong mẫu giao diện: {msg}",
-            "syntax error in template: {msg}"
-        ),
-    )
-}
-
-struct DateFilter {
-    lang: &'static str,
-}
-
-impl tera::Filter for DateFilter {
-    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let Some(s) = value.as_str() else {
-            return Ok(Value::String(String::new()));
-        };
-        let Some(d) = vi::date::parse(s) else {
-            return Err(tera::Error::msg(format!(
-                "`{s}` is not a date (expected 2024-01-16)"
-            )));
-        };
-        let style = args.get("format").and_then(Value::as_str).unwrap_or("long");
-        let lang = if self.lang.is_empty() {
-            args.get("lang").and_then(Value::as_str).unwrap_or("vi")
-        } else {
-            self.lang
-        };
-        let lang = if lang == "vi" { "vi" } else { "en" };
-        vi::date::format(d, lang, style)
-            .map(Value::String)
-            .ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "unknown date format `{style}`: use long, weekday or short"
-                ))
-            })
-    }
-}
-
-struct Trans {
-    strings: Arc<HashMap<String, toml::Table>>,
-    default: String,
-}
-
-impl tera::Function for Trans {
-    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let key = args
-            .get("key")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("trans() needs key=\"...\""))?;
-        let lang = args
-            .get("lang")
-            .and_then(Value::as_str)
-            .unwrap_or(&self.default);
-        let found = self
-            .strings
-            .get(lang)
-            .and_then(|t| t.get(key))
-            .or_else(|| self.strings.get(&self.default).and_then(|t| t.get(key)));
-        match found {
-            Some(toml::Value::String(s)) => Ok(Value::String(s.clone())),
-            Some(other) => Ok(json!(other.to_string())),
-            None => Err(tera::Error::msg(format!(
-                "no translation for key `{key}` in i18n/{lang}.toml"
-            ))),
-        }
-    }
-
-    fn is_safe(&self) -> bool {
-        false
-    }
-}
-
-struct LoadData {
-    root: PathBuf,
-    /// The language of the build's messages.
-    lang: Lang,
-}
-
-impl tera::Function for LoadData {
-    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let rel = args.get("path").and_then(Value::as_str).ok_or_else(|| {
-            tera::Error::msg(tr!(
-                self.lang,
-                "load_data() cần path=\"data/...\"",
-                "load_data() needs path=\"data/...\""
-            ))
-        })?;
-        load_data(&self.root, rel, self.lang).map_err(tera::Error::msg)
-    }
-}
-
-/// Reads a data file under the site folder: TOML, YAML, JSON or CSV; errors in `lang`.
-pub fn load_data(root: &Path, rel: &str, lang: Lang) -> Result<Value, String> {
-    let rel_path = Path::new(rel);
-    if rel_path.is_absolute()
-        || rel_path
-            .components()
-            .any(|c| matches!(c, std::path::Component::ParentDir))
-    {
-        return Err(tr!(
-            lang,
-            "load_data: `{rel}` phải là đường dẫn bên trong thư mục trang web",
-            "load_data: `{rel}` must be a path inside the site folder"
-        ));
-    }
-    if crate::fresh::in_unread_folder(&rel.replace('\\', "/")) {
-        return Err(tr!(
-            lang,
-            "load_data: `{rel}` nằm trong thư mục ẩn hoặc trong target/ hay node_modules/, nơi bản dựng không đọc; hãy đặt tệp vào data/",
-            "load_data: `{rel}` is in a hidden folder or in target/ or node_modules/, which a build does not read; put the file in data/"
-        ));
-    }
-    let path = root.join(rel_path);
-    let canon_root = root.canonicalize().map_err(|e| e.to_string())?;
-    let canon = path
-        .canonicalize()
-        .map_err(|e| cannot_read(rel, &e, lang))?;
-    if !canon.starts_with(&canon_root) {
-        return Err(tr!(
-            lang,
-            "load_data: `{rel}` dẫn ra ngoài thư mục trang web",
-            "load_data: `{rel}` leads outside the site folder"
-        ));
-    }
-    let text = std::fs::read_to_string(&canon).map_err(|e| cannot_read(rel, &e, lang))?;
-    let text = vi::nfc(&text);
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "toml" => toml::from_str::<toml::Value>(&text)
-            .map_err(|e| format!("{rel}: {}", e.message()))
-            .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string())),
-        "yaml" | "yml" => serde_yaml_ng::from_str(&text).map_err(|e| format!("{rel}: {e}")),
-        "json" => serde_json::from_str(&text).map_err(|e| format!("{rel}: {e}")),
-        "csv" => {
-            let mut rdr = csv::Reader::from_reader(text.as_bytes());
-            let headers: Vec<String> = rdr
-                .headers()
-                .map_err(|e| format!("{rel}: {e}"))?
-                .iter()
-                .map(String::from)
-                .collect();
-            let mut records = Vec::new();
-            for r in rdr.records() {
-                let r = r.map_err(|e| format!("{rel}: {e}"))?;
-                records.push(r.iter().map(String::from).collect::<Vec<_>>());
-            }
-            Ok(json!({ "headers": headers, "records": records }))
-        }
-        _ => Err(tr!(
-            lang,
-            "load_data: `{rel}` phải có đuôi .toml, .yaml, .json hoặc .csv",
-            "load_data: `{rel}` must end in .toml, .yaml, .json or .csv"
-        )),
-    }
-}
-
-fn cannot_read(rel: &str, e: &std::io::Error, lang: Lang) -> String {
-    tr!(
-        lang,
-        "load_data: không đọc được `{rel}`: {e}",
-        "load_data: cannot read `{rel}`: {e}"
-    )
 }
 
 #[cfg(test)]
@@ -760,44 +447,5 @@ mod tests {
             ),
         ]);
         assert!(through_macro.shortcodes_look_up());
-    }
-
-    #[test]
-    fn escape_html_escapes_the_five_characters_and_keeps_the_rest() {
-        assert_eq!(escape_html(""), "");
-        assert_eq!(escape_html("Biển đảo"), "Biển đảo");
-        assert_eq!(
-            escape_html(r#"<a href="x">Hoàng Sa & 'Trường Sa'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;Hoàng Sa &amp; &#39;Trường Sa&#39;&lt;/a&gt;"
-        );
-        assert_eq!(escape_html("&&ệ>"), "&amp;&amp;ệ&gt;");
-    }
-
-    #[test]
-    fn concat_appends_an_item_or_a_list_as_tera_does() {
-        let render = |src: &str| {
-            let mut t = Tera::default();
-            t.register_filter("concat", concat);
-            t.render_str(src, &tera::Context::new())
-        };
-        assert_eq!(
-            render(r#"{{ [1, 2] | concat(with=3) | json_encode() }}"#).unwrap(),
-            "[1,2,3]"
-        );
-        assert_eq!(
-            render(r#"{{ [] | concat(with=["a", "b"]) | concat(with="c") | json_encode() }}"#)
-                .unwrap(),
-            r#"["a","b","c"]"#
-        );
-        let e = render(r#"{{ "x" | concat(with=1) }}"#).unwrap_err();
-        assert!(
-            error_chain(&e).contains("Filter `concat` was called on an incorrect value"),
-            "{e:?}"
-        );
-        let e = render(r#"{{ [1] | concat }}"#).unwrap_err();
-        assert!(
-            error_chain(&e).contains("has to have a `with` argument"),
-            "{e:?}"
-        );
     }
 }

@@ -1,8 +1,9 @@
 //! Taxonomies (tags, chuyên đề): terms grouped by slug, in Vietnamese alphabetical order.
 
+use super::sort::sort_pages;
 use crate::config::Config;
-use crate::content::{sort_pages, Content};
-use crate::frontmatter::SortBy;
+use crate::load::content::Content;
+use crate::load::frontmatter::SortBy;
 use rayon::prelude::*;
 use std::collections::HashMap;
 

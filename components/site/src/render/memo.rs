@@ -2,14 +2,13 @@
 //! Markdown and the pages whose inputs changed. Every entry is keyed by a hash of everything
 //! its output depends on, so a rebuild gives the same bytes as a fresh build.
 
-use crate::render::Body;
+use super::markdown::Body;
+use crate::util::hash::Key;
+use crate::util::lock;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-
-/// A hash key.
-pub type Key = [u8; 32];
 
 /// The Markdown of one page, with what rendering it produced on the side.
 #[derive(Debug, Clone)]
@@ -122,13 +121,4 @@ impl std::fmt::Debug for Cache {
             .field("outputs", &lock(&self.outputs).len())
             .finish()
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Feeds a JSON value into a hasher without building the text in memory.
-pub fn hash_json(h: &mut blake3::Hasher, v: &impl serde::Serialize) {
-    let _ = serde_json::to_writer(h, v);
 }

@@ -1,5 +1,10 @@
-//! Atom and RSS feeds, sitemap.xml and robots.txt.
+//! Atom and RSS feeds ([`FeedSpec`]: which feeds a site has and what they list), and the
+//! XML of feeds, sitemap.xml, robots.txt and redirect pages.
 
+use crate::diag::Diagnostic;
+use crate::model::sort::newest;
+use crate::render::jobs::WriteFn;
+use crate::render::values::Model;
 use chrono::NaiveDate;
 
 /// One entry of a feed.
@@ -157,6 +162,135 @@ pub fn robots(base_url: &str) -> String {
 pub fn redirect(to: &str) -> String {
     let to = xml_escape(to);
     format!("<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{to}</title><link rel=\"canonical\" href=\"{to}\"><meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url={to}\"></head><body><p><a href=\"{to}\">{to}</a></p></body></html>\n")
+}
+
+/// A feed (Atom + RSS) and the pages it lists.
+#[derive(Debug, Clone)]
+pub(crate) struct FeedSpec {
+    /// URL path of the listing the feed belongs to.
+    pub path: String,
+    /// Channel title.
+    pub title: String,
+    /// Channel description.
+    pub description: String,
+    /// Language code.
+    pub lang: String,
+    /// Entries, newest first.
+    pub pages: Vec<usize>,
+    /// The listing the entries are the head of.
+    pub source: FeedSource,
+}
+
+/// Which listing a feed shows the head of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FeedSource {
+    /// A language's pages by date (index in `Config::all_languages`).
+    Home(usize),
+    /// Section `i`'s pages.
+    Section(usize),
+    /// Term `k` of taxonomy `t`.
+    Term(usize, usize),
+}
+
+/// Every feed of the site: each section's that asks for one, each language's home feed, and
+/// each term's of the taxonomies with `feed = true`.
+pub(crate) fn feed_specs(model: &Model<'_>) -> Vec<FeedSpec> {
+    let config = model.config;
+    let content = model.content;
+    let mut specs = Vec::new();
+    for (i, s) in content.sections.iter().enumerate() {
+        if s.front.generate_feeds {
+            specs.push(FeedSpec {
+                path: s.path.clone(),
+                title: s.title.clone(),
+                description: s.description.clone(),
+                lang: s.lang.clone(),
+                pages: s.pages.iter().copied().take(config.feed_limit).collect(),
+                source: FeedSource::Section(i),
+            });
+        }
+    }
+    for (l, lang_code) in config.all_languages().into_iter().enumerate() {
+        let prefix = config.lang_prefix(&lang_code);
+        if config.generate_feeds {
+            let list = newest(&content.pages, &lang_code, config.feed_limit);
+            specs.push(FeedSpec {
+                path: format!("{prefix}/"),
+                title: config.title_in(&lang_code).to_string(),
+                description: config.description_in(&lang_code).to_string(),
+                lang: lang_code.clone(),
+                pages: list,
+                source: FeedSource::Home(l),
+            });
+        }
+    }
+    for (t, tax) in model.taxonomies.iter().enumerate() {
+        if config.taxonomy(&tax.name).map(|c| c.feed).unwrap_or(false) {
+            for (k, term) in tax.terms.iter().enumerate() {
+                specs.push(FeedSpec {
+                    path: tax.term_path(term),
+                    title: term.name.clone(),
+                    description: String::new(),
+                    lang: tax.lang.clone(),
+                    pages: term.pages.iter().copied().take(config.feed_limit).collect(),
+                    source: FeedSource::Term(t, k),
+                });
+            }
+        }
+    }
+    specs
+}
+
+/// Writes the Atom and RSS files of one feed.
+pub(crate) fn write_feeds(
+    write: &WriteFn<'_>,
+    model: &Model<'_>,
+    feed: &FeedSpec,
+) -> Result<(), Diagnostic> {
+    let FeedSpec {
+        path,
+        title,
+        description,
+        lang,
+        pages,
+        ..
+    } = feed;
+    let config = model.config;
+    let entries: Vec<Entry<'_>> = pages
+        .iter()
+        .map(|&i| {
+            let p = &model.content.pages[i];
+            let b = &model.page_bodies[i];
+            Entry {
+                title: &p.title,
+                url: config.absolute(&p.path),
+                date: p.date,
+                updated: p.updated,
+                summary: b.summary.as_deref().filter(|s| !s.is_empty()).unwrap_or(
+                    if p.description.is_empty() {
+                        ""
+                    } else {
+                        &p.description
+                    },
+                ),
+            }
+        })
+        .collect();
+    let ch = |file: &str| Channel {
+        title,
+        description,
+        link: config.absolute(path),
+        self_url: config.absolute(&format!("{path}{file}")),
+        lang,
+    };
+    write(
+        &format!("{}atom.xml", path.trim_start_matches('/')),
+        atom(&ch("atom.xml"), &entries).as_bytes(),
+    )?;
+    write(
+        &format!("{}rss.xml", path.trim_start_matches('/')),
+        rss(&ch("rss.xml"), &entries).as_bytes(),
+    )
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// Name of the marker file that tells a folder was written by bangtin (and may be replaced).
-pub const MARKER: &str = ".bangtin-build";
+use super::marker::{write_marker, Recorder, MARKER};
+use crate::util::tree::Stat;
 
 /// Output files kept in memory: relative path -> bytes.
 pub type Files = BTreeMap<String, Vec<u8>>;
@@ -40,8 +40,8 @@ pub struct DirSink {
     made: Mutex<std::collections::HashSet<PathBuf>>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
-    /// Every file staged, with its metadata (for the marker, see [`crate::fresh`]).
-    files: Mutex<Vec<(String, crate::fresh::Stat)>>,
+    /// Every file staged, with its metadata (for the marker, see [`Recorder`]).
+    files: Mutex<Vec<(String, Stat)>>,
 }
 
 /// Why the output folder cannot be used.
@@ -145,8 +145,12 @@ impl Sink {
         }
     }
 
-    /// Swaps the staged output in. For memory sinks, returns the files.
-    pub fn commit(self) -> Result<(WriteStats, Option<Files>), OutputError> {
+    /// Swaps the staged output in, its marker written by `recorder` when there is one. For
+    /// memory sinks, returns the files.
+    pub fn commit(
+        self,
+        recorder: Option<&dyn Recorder>,
+    ) -> Result<(WriteStats, Option<Files>), OutputError> {
         match self {
             Sink::Memory(m) => {
                 let files = m.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -158,7 +162,7 @@ impl Sink {
                     Some(files),
                 ))
             }
-            Sink::Dir(d) => d.commit().map(|s| (s, None)),
+            Sink::Dir(d) => d.commit(recorder).map(|s| (s, None)),
         }
     }
 
@@ -219,7 +223,7 @@ impl DirSink {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join("/");
-        let stat = crate::fresh::Stat::of(meta);
+        let stat = Stat::of(meta);
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -274,13 +278,13 @@ impl DirSink {
         Ok(())
     }
 
-    fn commit(self) -> Result<WriteStats, OutputError> {
+    fn commit(self, recorder: Option<&dyn Recorder>) -> Result<WriteStats, OutputError> {
         // The marker records the build's key (when it has one) with the staged files, so a
         // marker never describes an output that was not completely written.
         let marker = self.staging.join(MARKER);
         let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
-        let sealed = crate::fresh::seal(&self.output, &self.staging, Some(files));
-        crate::fresh::write_marker(&marker, sealed.as_ref()).map_err(io_err(&marker))?;
+        let sealed = recorder.and_then(|r| r.seal(&self.output, &self.staging, files));
+        write_marker(&marker, sealed.as_ref()).map_err(io_err(&marker))?;
         let stats = WriteStats {
             written: self.written.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
@@ -404,7 +408,7 @@ mod tests {
         let s = Sink::stage(&out).unwrap();
         s.write("a/index.html", b"one").unwrap();
         s.write("b.html", b"two").unwrap();
-        s.commit().unwrap();
+        s.commit(None).unwrap();
         let m1 = fs::metadata(out.join("a/index.html"))
             .unwrap()
             .modified()
@@ -413,7 +417,7 @@ mod tests {
         let s = Sink::stage(&out).unwrap();
         s.write("a/index.html", b"one").unwrap();
         s.write("b.html", b"changed").unwrap();
-        let (stats, _) = s.commit().unwrap();
+        let (stats, _) = s.commit(None).unwrap();
         assert_eq!((stats.written, stats.unchanged), (1, 1));
         let m2 = fs::metadata(out.join("a/index.html"))
             .unwrap()
@@ -429,7 +433,7 @@ mod tests {
         let out = dir.path().join("public");
         let s = Sink::stage(&out).unwrap();
         s.write("index.html", b"good").unwrap();
-        s.commit().unwrap();
+        s.commit(None).unwrap();
         let s = Sink::stage(&out).unwrap();
         s.write("index.html", b"bad").unwrap();
         s.abort();

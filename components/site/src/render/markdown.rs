@@ -1,0 +1,268 @@
+//! Markdown bodies: the [`Host`] that lets the Markdown renderer resolve links, shortcodes and
+//! images against the site, and [`Bodies`], which renders each page's and section's body (or
+//! takes it from the session memo).
+
+use crate::config::Config;
+use crate::diag::{error_chain, line_col, Diagnostic};
+use i18n::{tr, Lang};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tera::{Context, Tera};
+
+/// Markdown rendered for one page or section.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// HTML.
+    pub html: String,
+    /// HTML before `<!-- more -->`.
+    pub summary: Option<String>,
+    /// Table of contents.
+    pub toc: Vec<markdown::Heading>,
+    /// Every id of the body.
+    pub ids: Vec<String>,
+    /// Plain text, for search.
+    pub text: String,
+    /// Words.
+    pub word_count: usize,
+    /// Internal links to check once every page is rendered.
+    pub links: Vec<markdown::InternalLink>,
+    /// What the sanitizer removed.
+    pub removed_html: Vec<markdown::Removed>,
+}
+
+/// Renders Markdown from a template filter: no shortcodes, no internal links.
+pub fn markdown_plain(src: &str) -> String {
+    struct Plain;
+    impl markdown::Host for Plain {
+        fn resolve_link(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn shortcode(
+            &self,
+            name: &str,
+            _: &Map<String, Value>,
+            _: Option<&str>,
+        ) -> Result<String, String> {
+            Err(format!("shortcode {name} is not available here"))
+        }
+        fn image(&self, _: &str, _: &str, _: &str, _: usize) -> Result<Option<String>, String> {
+            Ok(None)
+        }
+    }
+    let opts = markdown::Options {
+        unsafe_html: false,
+        highlight: true,
+        lang: Lang::Vi,
+        smart_punctuation: false,
+        plain_text: false,
+    };
+    markdown::render(src, &opts, &Plain)
+        .map(|r| r.html)
+        .unwrap_or_else(|_| String::new())
+}
+
+/// What Markdown rendering needs from the site: links, shortcodes, images.
+pub struct Host<'a> {
+    /// Relative content path -> URL path.
+    pub links: &'a HashMap<String, String>,
+    /// Templates for shortcodes.
+    pub tera: &'a Tera,
+    /// The site config.
+    pub config: &'a Config,
+    /// The site folder.
+    pub root: &'a Path,
+    /// Bundle folder of the page (relative to root), if any.
+    pub bundle_dir: Option<&'a Path>,
+    /// Folder of the Markdown file, relative to root.
+    pub file_dir: PathBuf,
+    /// URL path of the page.
+    pub page_path: &'a str,
+    /// Language of the page.
+    pub lang: &'a str,
+    /// The image processor, when enabled.
+    pub images: Option<&'a images::Processor>,
+    /// Processed image files to publish: (output relative path, cached file).
+    pub image_files: &'a Mutex<Vec<(String, PathBuf)>>,
+    /// Warnings (missing images...).
+    pub warnings: &'a Mutex<Vec<String>>,
+    /// Message language.
+    pub msg_lang: Lang,
+}
+
+impl markdown::Host for Host<'_> {
+    fn resolve_link(&self, target: &str) -> Option<String> {
+        self.links
+            .get(target.trim_start_matches('/'))
+            .map(|p| self.config.absolute(p))
+    }
+
+    fn shortcode(
+        &self,
+        name: &str,
+        args: &Map<String, Value>,
+        body: Option<&str>,
+    ) -> Result<String, String> {
+        let template = format!("shortcodes/{name}.html");
+        if !self.tera.get_template_names().any(|n| n == template) {
+            let known: Vec<String> = self
+                .tera
+                .get_template_names()
+                .filter_map(|n| {
+                    n.strip_prefix("shortcodes/")
+                        .and_then(|n| n.strip_suffix(".html"))
+                        .map(String::from)
+                })
+                .collect();
+            return Err(tr!(
+                self.msg_lang,
+                "không có shortcode `{name}` (cần tệp templates/shortcodes/{name}.html). Các shortcode có sẵn: {}",
+                "there is no shortcode `{name}` (it needs templates/shortcodes/{name}.html). Available: {}",
+                known.join(", ")
+            ));
+        }
+        let mut ctx = Context::new();
+        for (k, v) in args {
+            ctx.insert(k, v);
+        }
+        if let Some(b) = body {
+            ctx.insert("body", b);
+        }
+        ctx.insert("page_path", self.page_path);
+        ctx.insert("lang", self.lang);
+        ctx.insert("config", self.config);
+        ctx.insert("base_url", &self.config.base_url);
+        // A shortcode given a local photo (figure) gets the same responsive HTML as a Markdown image.
+        if let (Some(src), Some(_)) = (args.get("src").and_then(Value::as_str), self.images) {
+            let alt = args.get("alt").and_then(Value::as_str).unwrap_or("");
+            if let Ok(Some(html)) = markdown::Host::image(self, src, alt, "", 1) {
+                ctx.insert("image_html", &html);
+            }
+        }
+        self.tera
+            .render(&template, &ctx)
+            .map_err(|e| error_chain(&e))
+    }
+
+    fn image(
+        &self,
+        src: &str,
+        alt: &str,
+        title: &str,
+        index: usize,
+    ) -> Result<Option<String>, String> {
+        if src.contains("://") || src.starts_with("data:") || src.starts_with("//") {
+            return Ok(None);
+        }
+        let clean = src.split(['?', '#']).next().unwrap_or(src);
+        let clean = percent_decode(clean);
+        if clean.split('/').any(|p| p == "..") {
+            return Ok(None);
+        }
+        let (base, rel, url_dir) = if let Some(abs) = clean.strip_prefix('/') {
+            let url_dir = match abs.rfind('/') {
+                Some(i) => format!("/{}/", &abs[..i]),
+                None => "/".to_string(),
+            };
+            (self.root.join("static"), abs, url_dir)
+        } else {
+            let base = self.bundle_dir.unwrap_or(&self.file_dir);
+            let url_dir = match clean.rfind('/') {
+                Some(i) => format!("{}{}/", self.page_path, &clean[..i]),
+                None => self.page_path.to_string(),
+            };
+            (self.root.join(base), clean.as_str(), url_dir)
+        };
+        // Found by its composed (NFC) name too: macOS and zip tools store names decomposed.
+        let file = images::assets::find(&base, rel).map_err(|near| {
+            let folder = base.strip_prefix(self.root).unwrap_or(&base).display();
+            match near {
+                Some(n) => tr!(
+                    self.msg_lang,
+                    "không có tệp `{rel}` trong thư mục {folder}/; có phải `{n}`?",
+                    "there is no file `{rel}` in {folder}/; did you mean `{n}`?"
+                ),
+                None => tr!(
+                    self.msg_lang,
+                    "không có tệp `{rel}` trong thư mục {folder}/: hãy chép ảnh vào đó hoặc sửa tên trong bài",
+                    "there is no file `{rel}` in {folder}/: copy the photo there or fix the name in the page"
+                ),
+            }
+        })?;
+        let Some(processor) = self.images else {
+            return Ok(None);
+        };
+        if !images::is_image(&file)
+            || file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("gif"))
+        {
+            return Ok(None);
+        }
+        let processed = processor
+            .process(&file)
+            .map_err(|e| e.message(self.msg_lang))?;
+        {
+            let mut files = self.image_files.lock().unwrap_or_else(|e| e.into_inner());
+            for v in &processed.variants {
+                files.push((
+                    format!("{}{}", url_dir.trim_start_matches('/'), v.file_name),
+                    v.cache_path.clone(),
+                ));
+            }
+        }
+        let title = if title.is_empty() { None } else { Some(title) };
+        Ok(Some(images::picture_html(
+            &processed,
+            &url_dir,
+            alt,
+            title,
+            index > 0,
+            "(min-width: 50rem) 46rem, 100vw",
+        )))
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Converts a Markdown error to a diagnostic at its place in the file.
+pub fn md_diag(
+    file: &Path,
+    raw: &str,
+    body_offset: usize,
+    e: &markdown::MdError,
+    lang: Lang,
+) -> Diagnostic {
+    let (l, c) = line_col(raw, body_offset + e.offset);
+    Diagnostic::error(file, l, c, e.message(lang))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b.jpg"), "a b.jpg");
+        assert_eq!(percent_decode("%E1%BA%A3nh.jpg"), "ảnh.jpg");
+        assert_eq!(percent_decode("x%"), "x%");
+    }
+}

@@ -1,0 +1,173 @@
+//! Files copied as they are: the theme's and the site's static files, page bundle and section
+//! assets, processed images; photos published as is lose their metadata on the way.
+
+use super::sink::Sink;
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::load::content::Content;
+use crate::load::theme::{StaticSource, Theme};
+use i18n::{tr, Lang};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Every file to copy, by output path: the theme's static files, then each page's and each
+/// section's assets beside it, then the processed images (a later one replaces an earlier one
+/// of the same path).
+pub(crate) fn copies(
+    theme: &Theme,
+    content: &Content,
+    root: &Path,
+    image_files: &[(String, PathBuf)],
+    processor: Option<&images::Processor>,
+    config: &Config,
+) -> BTreeMap<String, StaticSource> {
+    let mut copies: BTreeMap<String, StaticSource> = BTreeMap::new();
+    for (rel, src) in &theme.statics {
+        copies.insert(rel.clone(), src.clone());
+    }
+    for p in &content.pages {
+        for a in &p.assets {
+            let name = a
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bundle = p
+                .bundle_dir
+                .as_deref()
+                .map(|b| root.join(b))
+                .unwrap_or_default();
+            let sub = root
+                .join(a)
+                .strip_prefix(&bundle)
+                .map(|r| {
+                    r.components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .unwrap_or(name);
+            let share = p.front.extra.get("image").and_then(|v| v.as_str());
+            if !publish_own_name(processor, config, &root.join(a), &sub, share) {
+                continue;
+            }
+            copies.insert(
+                format!("{}{}", p.path.trim_start_matches('/'), sub),
+                StaticSource::Disk(root.join(a)),
+            );
+        }
+    }
+    for s in &content.sections {
+        for a in &s.assets {
+            let name = a
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            copies.insert(
+                format!("{}{}", s.path.trim_start_matches('/'), name),
+                StaticSource::Disk(root.join(a)),
+            );
+        }
+    }
+    for (rel, cached) in image_files {
+        copies.insert(rel.clone(), StaticSource::Disk(cached.clone()));
+    }
+    copies
+}
+
+/// Where the copies go and what they need.
+pub(crate) struct Copier<'a> {
+    pub sink: &'a Sink,
+    pub config: &'a Config,
+    pub root: &'a Path,
+    pub processor: Option<&'a images::Processor>,
+    /// The language of messages.
+    pub lang: Lang,
+}
+
+impl Copier<'_> {
+    /// Copies every file in parallel; the errors, each naming its file.
+    pub(crate) fn copy_all(&self, copies: &BTreeMap<String, StaticSource>) -> Vec<Diagnostic> {
+        copies
+            .par_iter()
+            .filter_map(|(rel, src)| self.copy(rel, src).err())
+            .collect()
+    }
+
+    fn copy(&self, rel: &str, src: &StaticSource) -> Result<(), Diagnostic> {
+        let r = match src {
+            StaticSource::Disk(p) => match strip_metadata(self.processor, self.config, p) {
+                Ok(clean) => self.sink.copy(rel, clean.as_deref().unwrap_or(p)),
+                Err(e) => {
+                    let file = p.strip_prefix(self.root).unwrap_or(p);
+                    return Err(Diagnostic::error(file, 0, 0, e.message(self.lang)));
+                }
+            },
+            StaticSource::Bundled(b) => self.sink.write(rel, b),
+        };
+        r.map_err(|e| io_diag(rel, e, self.lang))
+    }
+}
+
+/// An output file that could not be written.
+pub(crate) fn io_diag(rel: &str, e: std::io::Error, lang: Lang) -> Diagnostic {
+    Diagnostic::error(
+        rel,
+        0,
+        0,
+        tr!(
+            lang,
+            "không ghi được tệp đầu ra: {e}",
+            "cannot write the output file: {e}"
+        ),
+    )
+}
+
+/// Whether a page bundle's file is published under its own name. A photo shown in the page is
+/// published as its responsive set only (a second full-size copy would double what the host
+/// stores), unless the site keeps originals or the page names it as its share picture
+/// (`[extra] image`, which needs a fixed address). HEIC is never published as it is.
+fn publish_own_name(
+    processor: Option<&images::Processor>,
+    config: &Config,
+    file: &Path,
+    sub: &str,
+    share: Option<&str>,
+) -> bool {
+    use images::assets::Kind;
+    let kind = Kind::of(file);
+    if kind == Kind::Heif {
+        return false;
+    }
+    let shown = kind == Kind::Photo && processor.is_some_and(|p| p.was_processed(file));
+    let is_share = share.is_some_and(|s| vi::nfc(s.trim_start_matches("./")) == vi::nfc(sub));
+    !shown || config.images.keep_original || is_share
+}
+
+/// A copy without EXIF (a child's photo may carry the GPS position of the school or a home) of
+/// a photo the site publishes as is, no wider than `[images] max_width` unless the site keeps
+/// originals; `None` when the file needs no cleaning.
+pub(crate) fn strip_metadata(
+    processor: Option<&images::Processor>,
+    config: &Config,
+    path: &Path,
+) -> Result<Option<PathBuf>, images::ImageError> {
+    let Some(p) = processor else { return Ok(None) };
+    let is_photo = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "jpg" | "jpeg" | "png" | "webp"
+        )
+    });
+    if !config.images.strip_metadata || !is_photo || path.starts_with(p.cache_dir()) {
+        return Ok(None);
+    }
+    let meta = images::image_meta(path)?;
+    let width = match config.images.max_width {
+        0 => meta.width,
+        _ if config.images.keep_original => meta.width,
+        m => meta.width.min(m),
+    };
+    let v = p.resize(path, images::ResizeOp::FitWidth(width), None)?;
+    Ok(Some(v.cache_path))
+}
