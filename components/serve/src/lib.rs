@@ -4,11 +4,17 @@
 
 pub mod http;
 pub mod live;
+mod rebuild;
+mod respond;
+mod shared;
 pub mod watch;
 
-use http::{Files, Target};
+use http::Files;
 use i18n::{tr, Lang};
 use notify::Watcher;
+use rebuild::{ms, print_errors, watch_loop, Builder};
+use respond::handle;
+use shared::{Shared, State};
 use site::Diagnostic;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
@@ -16,8 +22,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
-use tiny_http::{Header, Method, Request, Response};
+use std::time::Duration;
 
 /// How many ports after the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 100;
@@ -142,43 +147,6 @@ impl ServeError {
     }
 }
 
-/// What is served now.
-struct State {
-    /// The last good build (`None` until one succeeds).
-    files: Option<Arc<Files>>,
-    /// Errors of the latest build (empty when it succeeded).
-    errors: Vec<Diagnostic>,
-    /// Bumped whenever the served files change.
-    version: u64,
-    /// How long the latest build took.
-    last_build: Duration,
-}
-
-/// Everything the request threads and the watcher share.
-struct Shared {
-    state: RwLock<State>,
-    hub: live::Hub,
-    lang: Lang,
-    /// Differs between two runs of the server, so a tab that reconnects to a new one reloads.
-    session: u64,
-    /// Listening on loopback only: requests must name this computer (see `host_is_local`).
-    loopback: bool,
-}
-
-impl Shared {
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
-        self.state.read().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, State> {
-        self.state.write().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn version_tag(&self, version: u64) -> String {
-        format!("{:x}-{version}", self.session)
-    }
-}
-
 /// A running preview server. Dropping it without [`Server::stop`] leaves its threads running.
 pub struct Server {
     addr: SocketAddr,
@@ -220,57 +188,6 @@ fn preview_base_url(addr: SocketAddr) -> String {
         String::new()
     } else {
         format!("http://{addr}")
-    }
-}
-
-struct Builder {
-    session: site::Session,
-}
-
-/// One build into memory.
-struct Outcome {
-    result: Result<site::Output, Vec<Diagnostic>>,
-    pages: usize,
-    elapsed: Duration,
-    /// Pages and bodies taken from the session cache, and rendered.
-    reuse: (usize, usize),
-    /// Only the changed files were read again.
-    incremental: bool,
-    /// Search index files are left to rebuild (`Session::finish`).
-    search_pending: bool,
-}
-
-impl Builder {
-    fn build(&mut self, changed: &[PathBuf]) -> Outcome {
-        let started = Instant::now();
-        match self.session.rebuild(changed) {
-            Ok(u) => Outcome {
-                pages: u.pages,
-                reuse: (u.reuse.reused, u.reuse.rendered),
-                result: Ok(u.output),
-                elapsed: started.elapsed(),
-                incremental: u.incremental,
-                search_pending: u.search_pending,
-            },
-            Err(site::Failed(errs)) => Outcome {
-                pages: 0,
-                reuse: (0, 0),
-                result: Err(errs),
-                elapsed: started.elapsed(),
-                incremental: false,
-                search_pending: false,
-            },
-        }
-    }
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn print_errors(errors: &[Diagnostic], lang: Lang) {
-    for d in errors {
-        eprintln!("{}", d.render(lang));
     }
 }
 
@@ -465,317 +382,6 @@ impl Server {
     }
 }
 
-/// How long after the last change the search index of edited pages is brought up to date.
-const SEARCH_AFTER: Duration = Duration::from_millis(400);
-
-/// Rebuilds after every burst of changes until the server stops.
-fn watch_loop(
-    root: PathBuf,
-    mut watcher: notify::RecommendedWatcher,
-    rx: mpsc::Receiver<watch::Msg>,
-    mut builder: Builder,
-    shared: Arc<Shared>,
-    quiet: bool,
-) {
-    let lang = shared.lang;
-    let mut on_event = |ev: &notify::Event| {
-        // A watched folder created after start (e.g. the first file in static/).
-        if ev.kind.is_create() {
-            for p in &ev.paths {
-                let top = p.parent() == Some(root.as_path());
-                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                if top && watch::WATCHED_DIRS.contains(&name) && p.is_dir() {
-                    let _ = watcher.watch(p, notify::RecursiveMode::Recursive);
-                }
-            }
-        }
-    };
-    let mut search_pending = false;
-    loop {
-        // The search index is rebuilt once the teacher pauses, so it never delays a page.
-        let idle = search_pending.then_some(SEARCH_AFTER);
-        let burst = match watch::next_burst_within(&root, &rx, &mut on_event, idle) {
-            watch::Waited::Burst(b) => b,
-            watch::Waited::Stopped => break,
-            watch::Waited::Idle => {
-                search_pending = false;
-                let delta = builder.session.finish();
-                let mut st = shared.write();
-                if let Some(files) = st.files.as_mut() {
-                    let files = Arc::make_mut(files);
-                    for k in delta.remove {
-                        files.remove(&k);
-                    }
-                    files.extend(delta.write);
-                }
-                continue;
-            }
-        };
-        if !quiet {
-            for e in &burst.errors {
-                eprintln!(
-                    "{}",
-                    tr!(lang, "theo dõi thay đổi: {e}", "watching for changes: {e}")
-                );
-            }
-        }
-        if !burst.errors.is_empty() {
-            builder.session.forget();
-        }
-        let paths: Vec<PathBuf> = burst.paths.iter().cloned().collect();
-        let outcome = builder.build(&paths);
-        search_pending |= outcome.search_pending;
-        apply(&shared, outcome, &burst, quiet);
-    }
-}
-
-/// Files whose bytes differ between two builds (added, removed or changed).
-fn changed_files(old: &Files, new: &Files) -> Vec<String> {
-    let mut out: Vec<String> = new
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
-        .map(|(k, _)| k.clone())
-        .collect();
-    out.extend(old.keys().filter(|k| !new.contains_key(*k)).cloned());
-    out
-}
-
-/// Publishes a build: new files and a reload, a stylesheet refresh, or the error overlay.
-fn apply(shared: &Shared, outcome: Outcome, burst: &watch::Burst, quiet: bool) {
-    let lang = shared.lang;
-    let what: Vec<String> = burst
-        .paths
-        .iter()
-        .take(3)
-        .map(|p| site::diag::display_path(p))
-        .collect();
-    let what = what.join(", ");
-    // Events go out while the lock is held: a tab that connects meanwhile either gets them or
-    // sees the new state in its first frames, never both and never neither.
-    let mut st = shared.write();
-    st.last_build = outcome.elapsed;
-    match outcome.result {
-        Ok(output) => {
-            let had_errors = !st.errors.is_empty();
-            st.errors.clear();
-            let (files, changed) = match (output, st.files.take()) {
-                (site::Output::All(files), old) => {
-                    let changed = old.as_ref().map(|old| changed_files(old, &files));
-                    (Arc::new(files), changed)
-                }
-                (site::Output::Changed(delta), Some(mut old)) => {
-                    // Usually no request holds the map now, so nothing is copied.
-                    let files = Arc::make_mut(&mut old);
-                    let mut changed = Vec::new();
-                    for (k, v) in delta.write {
-                        if files.get(&k) != Some(&v) {
-                            changed.push(k.clone());
-                            files.insert(k, v);
-                        }
-                    }
-                    for k in delta.remove {
-                        if files.remove(&k).is_some() {
-                            changed.push(k);
-                        }
-                    }
-                    (old, Some(changed))
-                }
-                (site::Output::Changed(_), None) => (Arc::new(Files::new()), None),
-            };
-            st.files = Some(files);
-            match changed {
-                Some(c) if c.is_empty() => {
-                    if had_errors {
-                        shared
-                            .hub
-                            .broadcast(&live::frame("build-ok", &serde_json::json!({})));
-                    }
-                }
-                changed => {
-                    st.version += 1;
-                    let data = serde_json::json!({ "version": shared.version_tag(st.version) });
-                    let css_only = changed
-                        .as_ref()
-                        .is_some_and(|c| burst.css_only() || c.iter().all(|k| k.ends_with(".css")));
-                    let event = if css_only { "css" } else { "reload" };
-                    shared.hub.broadcast(&live::frame(event, &data));
-                }
-            }
-            drop(st);
-            if !quiet {
-                let t = ms(outcome.elapsed);
-                let (kept, redone) = outcome.reuse;
-                let line = if outcome.incremental {
-                    tr!(
-                        lang,
-                        "Đã dựng lại ({what}) trong {t}: chỉ đọc lại tệp đã sửa, dựng lại {redone} phần hiển thị nó.",
-                        "Rebuilt ({what}) in {t}: only the edited file read again, {redone} parts that show it rendered."
-                    )
-                } else {
-                    tr!(
-                        lang,
-                        "Đã dựng lại ({what}) trong {t}: dựng {redone} phần, giữ nguyên {kept} phần.",
-                        "Rebuilt ({what}) in {t}: {redone} parts rendered, {kept} reused."
-                    )
-                };
-                println!("{line}");
-            }
-        }
-        Err(errors) => {
-            let frame = live::frame("build-error", &live::error_data(&errors, lang));
-            if !quiet {
-                eprintln!(
-                    "{}",
-                    tr!(
-                        lang,
-                        "Không dựng lại được ({what}); vẫn hiển thị bản tốt gần nhất:",
-                        "Rebuild failed ({what}); the last good version is still served:"
-                    )
-                );
-                print_errors(&errors, lang);
-            }
-            st.errors = errors;
-            shared.hub.broadcast(&frame);
-        }
-    }
-}
-
-fn header(name: &str, value: &str) -> Header {
-    // Names and values here are ASCII built by this module, so this cannot fail; fall back to
-    // a harmless header rather than panic.
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| Header::from_bytes(&b"X-Bangtin"[..], &b"1"[..]).expect("ascii"))
-}
-
-fn respond_bytes(req: Request, status: u16, content_type: &str, body: Vec<u8>) {
-    let resp = Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = req.respond(resp);
-}
-
-fn respond_text(req: Request, status: u16, text: String) {
-    respond_bytes(req, status, "text/plain; charset=utf-8", text.into_bytes());
-}
-
-/// Answers one request from the in-memory site.
-fn handle(shared: &Arc<Shared>, req: Request) {
-    let lang = shared.lang;
-    let method = req.method().clone();
-    if method != Method::Get && method != Method::Head {
-        let resp = Response::from_string(tr!(
-            lang,
-            "máy chủ xem trước chỉ nhận GET và HEAD",
-            "the preview server only answers GET and HEAD"
-        ))
-        .with_status_code(405)
-        .with_header(header("Allow", "GET, HEAD"));
-        let _ = req.respond(resp);
-        return;
-    }
-    if shared.loopback {
-        let host = req
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("Host"))
-            .map(|h| h.value.as_str().to_string())
-            .unwrap_or_default();
-        if !http::host_is_local(&host) {
-            return respond_text(
-                req,
-                400,
-                tr!(
-                    lang,
-                    "máy chủ xem trước chỉ trả lời địa chỉ 127.0.0.1 hoặc localhost",
-                    "the preview server only answers to 127.0.0.1 or localhost"
-                ),
-            );
-        }
-    }
-    let url = req.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or_default();
-    if path == live::EVENTS_PATH && method == Method::Get {
-        let shared = shared.clone();
-        // One thread per open tab; it ends when the tab closes or the server stops.
-        let _ = std::thread::Builder::new()
-            .name("bangtin-events".into())
-            .spawn(move || {
-                let (rx, first) = {
-                    let st = shared.read();
-                    let rx = shared.hub.subscribe();
-                    let mut first = vec![live::frame(
-                        "hello",
-                        &serde_json::json!({ "version": shared.version_tag(st.version) }),
-                    )];
-                    if !st.errors.is_empty() {
-                        first.push(live::frame(
-                            "build-error",
-                            &live::error_data(&st.errors, shared.lang),
-                        ));
-                    }
-                    (rx, first)
-                };
-                let _ = live::stream(req.into_writer(), first, rx);
-            });
-        return;
-    }
-    if path == live::SCRIPT_PATH {
-        respond_bytes(
-            req,
-            200,
-            http::content_type("live.js"),
-            live::SCRIPT.as_bytes().to_vec(),
-        );
-        return;
-    }
-    let (files, errors) = {
-        let st = shared.read();
-        (st.files.clone(), st.errors.clone())
-    };
-    let Some(files) = files else {
-        // No good build yet: every page is the error list, which reloads when fixed.
-        respond_bytes(
-            req,
-            503,
-            http::content_type("x.html"),
-            live::error_page(&errors, lang).into_bytes(),
-        );
-        return;
-    };
-    match http::resolve(&files, &url) {
-        Target::File(key) => {
-            let body = files.get(&key).cloned().unwrap_or_default();
-            respond_bytes(req, 200, http::content_type(&key), body);
-        }
-        Target::Redirect(location) => {
-            let resp = Response::empty(301)
-                .with_header(header("Location", &location))
-                .with_header(header("Cache-Control", "no-store"));
-            let _ = req.respond(resp);
-        }
-        Target::NotFound(Some(page)) => {
-            let body = files.get(&page).cloned().unwrap_or_default();
-            respond_bytes(req, 404, http::content_type(&page), body);
-        }
-        Target::NotFound(None) => respond_text(
-            req,
-            404,
-            tr!(
-                lang,
-                "không có trang này (trang web chưa có 404.html)",
-                "no such page (and the site has no 404.html)"
-            ),
-        ),
-        Target::Bad => respond_text(
-            req,
-            400,
-            tr!(lang, "đường dẫn không hợp lệ", "this path is not allowed"),
-        ),
-    }
-}
-
 /// Serves until Ctrl-C.
 pub fn run(opts: Options) -> Result<(), ServeError> {
     let lang = opts.lang;
@@ -830,21 +436,6 @@ pub fn run(opts: Options) -> Result<(), ServeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn changed_files_sees_added_removed_and_edited() {
-        let mut a = Files::new();
-        a.insert("x".into(), b"1".to_vec());
-        a.insert("y".into(), b"1".to_vec());
-        let mut b = a.clone();
-        b.insert("x".into(), b"2".to_vec());
-        b.remove("y");
-        b.insert("z".into(), b"1".to_vec());
-        let mut c = changed_files(&a, &b);
-        c.sort();
-        assert_eq!(c, ["x", "y", "z"]);
-        assert!(changed_files(&a, &a).is_empty());
-    }
 
     #[test]
     fn taken_port_moves_to_the_next_one() {
