@@ -23,12 +23,32 @@ apt_install() {
     $sudo apt-get update >/dev/null && $sudo apt-get install -y "$@" >/dev/null; }
 }
 
+# placeholder_photos DIR: the generator names photos (`/images/...jpg`) but ships none, and a
+# missing photo is a build error in bangtin; empty files in DIR/static/ stand in for them (the
+# benchmark configs process no images, and every generator copies the same static/ folder).
+placeholder_photos() {
+  python3 - "$1" <<'EOF'
+import os, re, sys
+root = sys.argv[1]
+names = set()
+for d, _, files in os.walk(os.path.join(root, "content")):
+    for f in files:
+        with open(os.path.join(d, f), encoding="utf-8") as fh:
+            names.update(re.findall(r"\]\((/images/[^)\s]+)\)", fh.read()))
+for n in names:
+    path = os.path.join(root, "static", n.lstrip("/"))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    open(path, "wb").close()
+EOF
+}
+
 # corpus PAGES FLAVOR: prints the folder of the generated corpus (made once, then reused).
 corpus() {
   local dir="$WORK/corpus-$2-$1"
   if [ ! -f "$dir/.done" ]; then
     rm -rf "$dir"
     python3 "$GEN" --pages "$1" --out "$dir" --flavor "$2" >/dev/null
+    placeholder_photos "$dir"
     touch "$dir/.done"
   fi
   echo "$dir"

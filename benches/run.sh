@@ -91,6 +91,7 @@ theme_site() { # theme-dir corpus-dir site-dir
   rm -rf "$3"; mkdir -p "$3"
   cp -r "$1/." "$3/"
   cp -r "$2/content" "$3/content"
+  [ ! -d "$2/static" ] || cp -r "$2/static" "$3/"
 }
 
 # /usr/bin/time appends "wall user sys maxrss_kb" per run to a file: every run of hyperfine gives

@@ -60,6 +60,7 @@ make_site() { # theme(bench|truong)
   local dir="$SITES/$1"
   rm -rf "$dir"; mkdir -p "$dir"
   cp -r "$CORPUS/content" "$dir/content"
+  [ ! -d "$CORPUS/static" ] || cp -r "$CORPUS/static" "$dir/"
   for search in false true; do
     python3 - "$REPO/benches/themes/bangtin/config.toml" "$dir/config-$search.toml" "$1" "$search" <<'EOF'
 import sys
