@@ -54,7 +54,8 @@ unset RUSTFLAGS RUSTC_WRAPPER
 log "building bangtin $version for $target with $(/usr/bin/rustc --version)"
 t0=$(date +%s)
 /usr/bin/cargo --config .ci/windows/cargo-config.toml build --locked \
-    --profile windows -Z build-std=std,panic_abort --target-dir "$target_dir" --bin bangtin
+    --profile windows -Z build-std=std,panic_abort --target-dir "$target_dir" --bin bangtin \
+    --no-default-features
 log "built $exe ($(du -h "$exe" | cut -f1)) in $(($(date +%s) - t0)) s"
 
 # --- Wine prefix for the tests --------------------------------------------------------------
