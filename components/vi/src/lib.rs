@@ -25,9 +25,12 @@ use icu_collator::{Collator, CollatorBorrowed, CollatorPreferences};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 pub mod date;
+mod file_name;
 pub mod legacy;
 mod syllable;
 mod vowel;
+
+pub use file_name::{safe_file_name, safe_file_stem};
 
 /// Unicode NFC of `s`, borrowed (no copy) when `s` is already NFC, the usual case: a quick
 /// check tells most NFC text from the rest without composing anything.
