@@ -4,10 +4,13 @@
 //! The fast path covers what teachers do most while previewing: editing the body, the title or
 //! the description of existing pages. Anything else (new, deleted or renamed files, other front
 //! matter, sections, templates, config, data, static files) takes a full rebuild, which the
-//! session cache (`cache.rs`) still makes cheaper than a fresh one. Both paths give the same
+//! session cache (`render/memo.rs`) still makes cheaper than a fresh one. Both paths give the same
 //! bytes as a fresh build of the same files (tests/incremental.rs checks this).
 
+mod dirty;
 mod incremental;
+mod redo;
+mod reread;
 mod state;
 
 pub use state::Delta;

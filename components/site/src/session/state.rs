@@ -1,6 +1,7 @@
-//! What a session keeps of its last good build ([`State`]), and what a rebuild hands back
-//! ([`Delta`]).
+//! What a session keeps of its last good build ([`State`]), why a fast rebuild stops early
+//! ([`Stop`]), and what a rebuild hands back ([`Delta`]).
 
+use crate::diag::Failed;
 use crate::pipeline::{Built, Kept};
 use crate::render::jobs::Job;
 use std::collections::{HashMap, HashSet};
@@ -16,6 +17,20 @@ pub struct Delta {
     pub write: Vec<(String, Vec<u8>)>,
     /// Files that are gone.
     pub remove: Vec<String>,
+}
+
+/// Why the fast path stopped before the end.
+pub(super) enum Stop {
+    /// The change needs a full rebuild.
+    Full,
+    /// The change has errors to report (the previous output stays).
+    Failed(Failed),
+}
+
+impl From<Failed> for Stop {
+    fn from(f: Failed) -> Stop {
+        Stop::Failed(f)
+    }
 }
 
 /// The last good build.

@@ -1,0 +1,121 @@
+//! The fast path's last step: the listings and outputs an edit made stale ([`super::dirty`])
+//! rendered again, with the feeds and the sitemap that show them.
+
+use super::dirty::{refeed, relatest, relist, resort, shown_by, Redo};
+use super::reread::Edit;
+use super::state::{File, State, Stop};
+use crate::diag::Diagnostic;
+use crate::options::Options;
+use crate::render::contexts::Contexts;
+use crate::render::functions::{self, Lookup};
+use crate::render::jobs::{Job, Renderer, WriteFn};
+use crate::render::values::Model;
+use crate::write::feeds::write_feeds;
+use crate::write::site_files::sitemap;
+use rayon::prelude::*;
+use std::sync::{Arc, Mutex};
+
+/// Sorts, lists and renders again what the edit of `edits` made stale. Returns the files made
+/// and how many outputs were rendered (a feed counts twice: Atom and RSS). A template that
+/// fails on the new values poisons the state: the full rebuild reports it the usual way.
+pub(super) fn redo(
+    st: &mut State,
+    opts: &Options,
+    edits: &[usize],
+    edit: &Edit,
+) -> Result<(Vec<File>, usize), Stop> {
+    let mut redo = Redo::default();
+    redo.jobs.extend(edits.iter().map(|&i| Job::Page(i)));
+    let content = &mut st.built.content;
+    resort(
+        content,
+        &mut st.kept.taxonomies,
+        &st.built.config,
+        &edit.moved,
+        &mut redo,
+    );
+
+    // The template functions share the listings: take them back first, so that changing
+    // them copies nothing.
+    functions::register(&mut st.kept.tera, Arc::new(Lookup::default()));
+    Arc::make_mut(&mut st.kept.lookup).listings = Arc::default();
+    let derived = std::mem::take(&mut st.kept.derived);
+    let mut model = Model::with_derived(
+        &st.built.config,
+        &st.built.content,
+        &st.built.page_bodies,
+        &st.kept.section_bodies,
+        &st.kept.taxonomies,
+        derived,
+    );
+    relist(&mut model, edits, edit, &mut redo);
+    relatest(&mut model, &edit.moved, &mut redo);
+    shown_by(&model, &st.users, &mut redo);
+
+    // Give the template functions the new listings and orders.
+    let lookup = Arc::make_mut(&mut st.kept.lookup);
+    lookup.listings = model.derived.listings.clone();
+    for &si in &redo.resorted {
+        let s = &model.content.sections[si];
+        lookup
+            .section_pages
+            .insert(s.relative_path.clone(), s.pages.clone());
+    }
+    functions::register(&mut st.kept.tera, st.kept.lookup.clone());
+    let feeds = refeed(&mut st.kept.feeds, &model, &edit.moved, &redo);
+
+    let out: Mutex<Vec<File>> = Mutex::new(Vec::new());
+    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        crate::util::lock(&out).push((rel.to_string(), bytes.to_vec()));
+        Ok(())
+    };
+    let renderer = Renderer {
+        model: &model,
+        tera: &st.kept.tera,
+        lang: opts.lang,
+        inject: opts.inject.as_deref(),
+        memo: None,
+    };
+    let (relooks, mut failed) = render_jobs(&renderer, redo.jobs, &write);
+    for &f in &feeds {
+        failed |= write_feeds(&write, &model, &st.kept.feeds[f]).is_err();
+    }
+    if edit.redated {
+        let _ = write("sitemap.xml", sitemap(&model).as_bytes());
+    }
+    st.kept.derived = model.into_derived();
+    let rendered = relooks.len() + 2 * feeds.len();
+    for (job, keys) in relooks {
+        st.relook(job, keys);
+    }
+    if failed {
+        st.poisoned = true;
+        return Err(Stop::Full);
+    }
+    Ok((crate::util::into_inner(out), rendered))
+}
+
+/// Renders `jobs` in parallel through `write`: the lookups each made, and whether one failed.
+fn render_jobs(
+    renderer: &Renderer<'_>,
+    jobs: std::collections::HashSet<Job>,
+    write: &WriteFn<'_>,
+) -> (Vec<(Job, Vec<String>)>, bool) {
+    let jobs: Vec<Job> = jobs.into_iter().collect();
+    let results: Vec<(Job, bool, Vec<String>)> = jobs
+        .par_iter()
+        .map_init(
+            || Contexts::new(None),
+            |contexts, job| {
+                let (r, keys) = functions::recording(|| renderer.render(job, write, contexts));
+                (*job, r.is_err(), keys)
+            },
+        )
+        .collect();
+    let failed = results.iter().any(|r| r.1);
+    let relooks = results
+        .into_iter()
+        .map(|(job, _, keys)| (job, keys))
+        .collect();
+    (relooks, failed)
+}
