@@ -12,6 +12,7 @@ mod incremental;
 mod redo;
 mod reread;
 mod state;
+mod unsaved;
 
 pub use state::Delta;
 
