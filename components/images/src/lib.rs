@@ -18,6 +18,7 @@
 
 pub mod assets;
 mod cache;
+mod convert;
 mod decode;
 mod encode;
 mod error;
@@ -28,6 +29,7 @@ mod ops;
 mod riff;
 mod strip;
 
+pub use convert::to_jpeg;
 pub use decode::image_meta;
 pub use format::{Format, Meta};
 
