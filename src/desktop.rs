@@ -237,6 +237,21 @@ fn preview(site: &Path, lang: Lang) -> Result<(), String> {
             site.display()
         )
     );
+    // The teacher starts at the desk (write, photos, publish); it links to the preview.
+    let url = match server.desk_url() {
+        Some(desk) => {
+            println!(
+                "{}",
+                tr!(
+                    lang,
+                    "Bàn soạn bài (viết bài, thêm ảnh, đăng lên mạng): {desk}",
+                    "The desk (write posts, add photos, publish): {desk}"
+                )
+            );
+            desk
+        }
+        None => url,
+    };
     if let Err(e) = open_browser(&url) {
         println!(
             "{}",
@@ -247,8 +262,9 @@ fn preview(site: &Path, lang: Lang) -> Result<(), String> {
             )
         );
     }
-    // The preview never writes into the site folder, so ending the process by closing the
-    // window or Ctrl+C loses nothing: wait for that.
+    // The preview never writes into the site folder and the desk writes atomically, so ending
+    // the process by closing the window or Ctrl+C loses at most text typed since the last
+    // autosave: wait for that.
     loop {
         std::thread::park();
     }

@@ -60,6 +60,12 @@ enum Command {
         /// Include pages dated in the future.
         #[arg(long)]
         future: bool,
+        /// Port of the teacher's desk (default: the next free one after the preview's).
+        #[arg(long)]
+        desk_port: Option<u16>,
+        /// Do not start the teacher's desk.
+        #[arg(long)]
+        no_desk: bool,
     },
     /// Check links, images, front matter and page weight before publishing.
     Check {
@@ -163,6 +169,7 @@ fn main() -> ExitCode {
             std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
             false,
             false,
+            (None, true),
             lang,
         ),
         Some(Command::Serve {
@@ -170,7 +177,17 @@ fn main() -> ExitCode {
             bind,
             drafts,
             future,
-        }) => serve_cmd(&cli.root, port, bind, drafts, future, lang),
+            desk_port,
+            no_desk,
+        }) => serve_cmd(
+            &cli.root,
+            port,
+            bind,
+            drafts,
+            future,
+            (desk_port, !no_desk),
+            lang,
+        ),
         Some(Command::Check {
             external,
             drafts,
@@ -386,6 +403,7 @@ fn serve_cmd(
     bind: std::net::IpAddr,
     drafts: bool,
     future: bool,
+    (desk_port, desk): (Option<u16>, bool),
     lang: Lang,
 ) -> Result<(), String> {
     let mut opts = serve::Options::new(root.to_path_buf(), lang);
@@ -393,6 +411,8 @@ fn serve_cmd(
     opts.bind = bind;
     opts.drafts = drafts;
     opts.future = future;
+    opts.desk_port = desk_port;
+    opts.desk = desk;
     serve::run(opts).map_err(|e| e.message(lang))
 }
 

@@ -149,7 +149,11 @@ impl Running {
 
     /// The preview's address from its "http://127.0.0.1:PORT" line.
     pub fn wait_for_url(&mut self) -> SocketAddr {
-        let line = self.wait_for("http://127.0.0.1:");
+        // The desk's address (`.../_bangtin/`) is printed before the preview's.
+        let mut line = self.wait_for("http://127.0.0.1:");
+        while line.contains("/_bangtin/") {
+            line = self.wait_for("http://127.0.0.1:");
+        }
         let at = line.find("http://127.0.0.1:").expect("url") + "http://".len();
         let addr: String = line[at..]
             .chars()

@@ -2,6 +2,7 @@
 //! folder and tells open tabs to reload (Server-Sent Events) or shows the build error on top of
 //! the last good version. Never writes into `public/`.
 
+mod desk_port;
 pub mod http;
 pub mod live;
 mod rebuild;
@@ -20,7 +21,7 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Sender};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -46,6 +47,10 @@ pub struct Options {
     pub lang: Lang,
     /// Print nothing about builds (tests, benchmarks).
     pub quiet: bool,
+    /// Serve the teacher's desk on a second port (docs/DESK.md).
+    pub desk: bool,
+    /// The desk's port; `None`: the next free one after the preview's.
+    pub desk_port: Option<u16>,
 }
 
 impl Options {
@@ -59,6 +64,8 @@ impl Options {
             future: false,
             lang,
             quiet: false,
+            desk: true,
+            desk_port: None,
         }
     }
 }
@@ -157,6 +164,8 @@ pub struct Server {
     watch_thread: Option<JoinHandle<()>>,
     /// Disconnects when the watcher thread ends.
     watch_done: mpsc::Receiver<()>,
+    /// The teacher's desk, on its own port.
+    desk: Option<desk::DeskServer>,
 }
 
 /// Finds a port: the asked one, else the next free one.
@@ -293,11 +302,14 @@ impl Server {
                     .map_err(|source| ServeError::Watch { path: p, source })?;
             }
         }
+        // Shared with the desk, which renders unsaved text through the same session.
+        let builder_shared = Arc::new(Mutex::new(builder));
         let (done_tx, watch_done) = mpsc::channel::<()>();
         let watch_thread = {
             let shared = shared.clone();
             let root = root.clone();
             let quiet = opts.quiet;
+            let builder = builder_shared.clone();
             std::thread::Builder::new()
                 .name("bangtin-watch".into())
                 .spawn(move || {
@@ -325,7 +337,9 @@ impl Server {
                 .map_err(|e| ServeError::Http(e.to_string()))?;
             workers.push(w);
         }
+        let desk = desk_port::start(&opts, &root, addr, &builder_shared)?;
         Ok(Server {
+            desk,
             addr,
             shared,
             http,
@@ -350,6 +364,16 @@ impl Server {
         }
     }
 
+    /// The desk's address (`http://127.0.0.1:Q/_bangtin/`), when it runs.
+    pub fn desk_url(&self) -> Option<String> {
+        self.desk.as_ref().map(desk::DeskServer::url)
+    }
+
+    /// The desk's token for this run, when it runs.
+    pub fn desk_token(&self) -> Option<String> {
+        self.desk.as_ref().map(|d| d.token().to_string())
+    }
+
     /// Errors of the latest build (empty when it succeeded).
     pub fn errors(&self) -> Vec<Diagnostic> {
         self.shared.read().errors.clone()
@@ -363,6 +387,9 @@ impl Server {
     /// Stops watching, ends the event streams and stops listening. A rebuild in progress is
     /// waited for a few seconds at most, then left to finish on its own (its result is dropped).
     pub fn stop(mut self) {
+        if let Some(d) = self.desk.take() {
+            d.stop();
+        }
         let _ = self.watch_tx.send(watch::Msg::Stop);
         self.shared.hub.close();
         for _ in &self.workers {
@@ -415,6 +442,16 @@ pub fn run(opts: Options) -> Result<(), ServeError> {
                 lang,
                 "Cổng {asked} đang bận, dùng cổng {port}.",
                 "Port {asked} is in use, using port {port}."
+            )
+        );
+    }
+    if let Some(desk) = server.desk_url() {
+        println!(
+            "{}",
+            tr!(
+                lang,
+                "Bàn soạn bài (viết bài, thêm ảnh, đăng lên mạng): {desk}",
+                "The desk (write posts, add photos, publish): {desk}"
             )
         );
     }

@@ -10,7 +10,7 @@ use notify::Watcher;
 use site::Diagnostic;
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 pub(crate) struct Builder {
@@ -54,6 +54,11 @@ impl Builder {
     }
 }
 
+/// The builder, even if a thread panicked while holding it (the session stays usable).
+pub(crate) fn lock(b: &Mutex<Builder>) -> MutexGuard<'_, Builder> {
+    b.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 pub(crate) fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
@@ -72,7 +77,7 @@ pub(crate) fn watch_loop(
     root: PathBuf,
     mut watcher: notify::RecommendedWatcher,
     rx: mpsc::Receiver<watch::Msg>,
-    mut builder: Builder,
+    builder: Arc<Mutex<Builder>>,
     shared: Arc<Shared>,
     quiet: bool,
 ) {
@@ -98,7 +103,7 @@ pub(crate) fn watch_loop(
             watch::Waited::Stopped => break,
             watch::Waited::Idle => {
                 search_pending = false;
-                let delta = builder.session.finish();
+                let delta = lock(&builder).session.finish();
                 let mut st = shared.write();
                 if let Some(files) = st.files.as_mut() {
                     let files = Arc::make_mut(files);
@@ -119,10 +124,10 @@ pub(crate) fn watch_loop(
             }
         }
         if !burst.errors.is_empty() {
-            builder.session.forget();
+            lock(&builder).session.forget();
         }
         let paths: Vec<PathBuf> = burst.paths.iter().cloned().collect();
-        let outcome = builder.build(&paths);
+        let outcome = lock(&builder).build(&paths);
         search_pending |= outcome.search_pending;
         apply(&shared, outcome, &burst, quiet);
     }

@@ -89,6 +89,19 @@ pub(crate) fn handle(shared: &Arc<Shared>, req: Request) {
             });
         return;
     }
+    if path.starts_with("/_bangtin/api/") {
+        // The desk's API lives on the desk's own port only: pages of the preview (which may
+        // hold anyone's scripts) must never reach it (docs/DESK.md).
+        return respond_text(
+            req,
+            404,
+            tr!(
+                lang,
+                "trang xem trước không có địa chỉ này; bàn soạn bài ở cổng riêng của nó",
+                "the preview has no such address; the desk has its own port"
+            ),
+        );
+    }
     if path == live::SCRIPT_PATH {
         respond_bytes(
             req,

@@ -60,7 +60,9 @@ fn ctrl_c_stops_the_server_cleanly() {
         let line = rx
             .recv_timeout(PATIENCE)
             .unwrap_or_else(|_| panic!("no address printed; saw {seen:?}"));
-        if let Some(rest) = line.split("http://").nth(1) {
+        // The desk's address comes first; the preview's is the one after.
+        let preview = !line.contains("/_bangtin/");
+        if let Some(rest) = line.split("http://").nth(1).filter(|_| preview) {
             let url = rest
                 .split_whitespace()
                 .next()
@@ -77,6 +79,12 @@ fn ctrl_c_stops_the_server_cleanly() {
         "no warning about --bind: {seen:?}"
     );
     assert!(url.starts_with("127.0.0.1:"), "{url}");
+    // The desk stays on this computer even when the preview is open to the network.
+    assert!(
+        seen.iter()
+            .any(|l| l.contains("Bàn soạn bài") && l.contains("http://127.0.0.1:")),
+        "{seen:?}"
+    );
     let addr: std::net::SocketAddr = url.trim_end_matches('/').parse().expect("address");
     let list = get(addr, "/tin-tuc/");
     assert_eq!(list.status, 200);

@@ -139,6 +139,11 @@ pub fn raw(addr: SocketAddr, request: &[u8]) -> Resp {
     parse(&buf)
 }
 
+/// Parses a whole response read from a socket.
+pub fn parse_response(buf: &[u8]) -> Resp {
+    parse(buf)
+}
+
 fn parse(buf: &[u8]) -> Resp {
     let end = buf
         .windows(4)

@@ -1,0 +1,60 @@
+//! The teacher's desk beside the preview: its own port (the next free one after the preview's,
+//! so pages of the preview can never read its token), and its live preview of unsaved text
+//! rendered by the preview's own session.
+
+use crate::rebuild::{lock, Builder};
+use crate::{listen, Options, ServeError};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// The preview session, as the desk's renderer of unsaved text.
+struct SessionPreview(Arc<Mutex<Builder>>);
+
+impl desk::Preview for SessionPreview {
+    fn render(&self, rel: &Path, text: &str) -> Result<String, Vec<site::Diagnostic>> {
+        lock(&self.0)
+            .session
+            .render_unsaved(rel, text)
+            .map_err(|f| f.0)
+    }
+}
+
+/// Starts the desk when asked, on `--desk-port` or the next free port after the preview's.
+pub(crate) fn start(
+    opts: &Options,
+    root: &Path,
+    preview: SocketAddr,
+    builder: &Arc<Mutex<Builder>>,
+) -> Result<Option<desk::DeskServer>, ServeError> {
+    if !opts.desk {
+        return Ok(None);
+    }
+    let port = opts
+        .desk_port
+        .unwrap_or_else(|| preview.port().saturating_add(1));
+    // Single-user desk: it writes files, so it never listens beyond this computer, even when
+    // the preview is opened to the network with --bind (a LAN mode with accounts is future work).
+    let bind = if opts.bind.is_loopback() {
+        opts.bind
+    } else {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    };
+    let listener = listen(bind, port)?;
+    let site_origin = if preview.ip().is_unspecified() {
+        format!("http://127.0.0.1:{}", preview.port())
+    } else {
+        format!("http://{preview}")
+    };
+    let desk = desk::DeskServer::start(
+        listener,
+        desk::Options {
+            root: root.to_path_buf(),
+            lang: opts.lang,
+            site_origin,
+            preview: Some(Arc::new(SessionPreview(builder.clone()))),
+        },
+    )
+    .map_err(|e| ServeError::Http(e.to_string()))?;
+    Ok(Some(desk))
+}
