@@ -44,7 +44,7 @@ impl Context {
     pub fn csp(&self) -> String {
         let p = &self.site_origin;
         format!(
-            "default-src 'self'; img-src 'self' data: {p} blob:; frame-src {p}; frame-ancestors 'none'"
+            "default-src 'self'; img-src 'self' data: {p} blob:; style-src 'self' 'unsafe-inline' {p}; font-src 'self' {p}; frame-src {p}; frame-ancestors 'none'"
         )
     }
 }

@@ -110,7 +110,13 @@ pub fn add(root: &Path, up: &Upload<'_>, lang: Lang) -> ApiResult<Value> {
     };
     let post = ensure_bundle(root, &post, lang)?;
     let dir = post.parent().unwrap_or(root).to_path_buf();
-    let stem = images::file_stem_slug(shown_name);
+    let stem = vi::safe_file_stem(
+        shown_name
+            .file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default()
+            .as_ref(),
+    );
     let mut name = String::new();
     for n in 1..10_000 {
         name = if n == 1 {

@@ -20,6 +20,14 @@ fn shell_page_has_the_token_and_strict_headers() {
     let preview = format!("http://{}", server.addr());
     assert!(csp.contains("default-src 'self'"), "{csp}");
     assert!(csp.contains(&format!("frame-src {preview}")), "{csp}");
+    assert!(
+        csp.contains(&format!("style-src 'self' 'unsafe-inline' {preview}")),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("script-src"),
+        "scripts stay 'self' only: {csp}"
+    );
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(page.header("X-Content-Type-Options"), Some("nosniff"));
     assert_eq!(page.header("Referrer-Policy"), Some("no-referrer"));
