@@ -266,6 +266,14 @@ fn add_lookups(root: &Path) {
     fs::write(&t, format!("{s}{look}")).unwrap();
 }
 
+/// Site templates replacing the built-in feed and sitemap ones, showing more of each entry.
+fn override_builtins(root: &Path) {
+    let atom = "<feed>{{ feed.title }} {{ last_updated }}{% for page in pages %}\n<e>{{ page.title | upper }} {{ page.date }} {{ page.updated }} {{ page.summary }}</e>{% endfor %}</feed>\n";
+    let sitemap = "{% for entry in entries %}{{ entry.permalink }} {{ entry.updated }}{% for a in entry.alternates %} {{ a.lang }}={{ a.permalink }}{% endfor %}\n{% endfor %}";
+    fs::write(root.join("templates/atom.xml"), atom).unwrap();
+    fs::write(root.join("templates/sitemap.xml"), sitemap).unwrap();
+}
+
 #[test]
 fn session_rebuilds_equal_full_builds() {
     let mut fast = 0;
@@ -273,6 +281,8 @@ fn session_rebuilds_equal_full_builds() {
         let (_dir, root) = site_copy("basic");
         if seed % 2 == 1 {
             add_lookups(&root);
+        } else {
+            override_builtins(&root);
         }
         let mut o = site::Options::new(&root, i18n::Lang::En);
         o.inject = Some("<script src=\"/__live.js\"></script>".into());

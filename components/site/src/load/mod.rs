@@ -2,6 +2,7 @@
 //! sections, their front matter and assets), the theme and the site's templates, data files.
 //! Nothing here knows how a page is rendered or written.
 
+pub mod builtin;
 pub mod content;
 pub mod data;
 pub mod files;

@@ -2,6 +2,7 @@
 //! site's replace the theme's of the same name), with what the build needs to know of them
 //! (which templates list pages or look pages up, their hashes). Compiled in `render::tera`.
 
+use super::builtin::{BUILTIN_ORIGIN, BUILTIN_TEMPLATES};
 use super::read::read_text;
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -310,6 +311,15 @@ impl Theme {
     pub fn load(root: &Path, config: &Config, lang: Lang) -> Result<Theme, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let mut layers = Layers::default();
+        // Built-in templates first: the theme's and the site's replace them.
+        for (name, src) in BUILTIN_TEMPLATES {
+            let origin = Origin {
+                file: PathBuf::from(BUILTIN_ORIGIN).join(name),
+            };
+            layers
+                .templates
+                .insert(name.to_string(), (src.to_string(), origin));
+        }
         if let Some(name) = &config.theme {
             let theme_dir = root.join("themes").join(name);
             if theme_dir.is_dir() {

@@ -12,7 +12,7 @@ use crate::util::timings::Timings;
 use crate::util::{into_inner, lock, PAR_CHUNK};
 use crate::write::feeds::{self, FeedSpec};
 use crate::write::sink::Sink;
-use crate::write::site_files::{redirects, search_files, sitemap};
+use crate::write::site_files::{alias_page, redirects, robots, search_files, sitemap};
 use crate::write::statics::{self, io_diag, Copier};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -179,20 +179,21 @@ impl OutputStep<'_> {
                 errors.push(e);
             }
         };
-        for (rel, html) in redirects(model) {
-            push(self.write(&rel, html.as_bytes()));
+        let (tera, lang) = (self.renderer.tera, self.renderer.lang);
+        for (rel, url) in redirects(model) {
+            push(alias_page(tera, &rel, &url, lang).and_then(|html| self.write(&rel, &html)));
         }
         let specs = feeds::feed_specs(model);
         let write = |rel: &str, bytes: &[u8]| self.write(rel, bytes);
         for f in &specs {
-            push(feeds::write_feeds(&write, model, f));
+            push(feeds::write_feeds(&write, model, tera, f, lang));
         }
         if config.search.enabled {
             push(self.write("search.js", search::SCRIPT.as_bytes()));
         }
         push(self.write("syntax.css", markdown::highlight_css().as_bytes()));
-        push(self.write("sitemap.xml", sitemap(model).as_bytes()));
-        push(self.write("robots.txt", feeds::robots(&config.base_url).as_bytes()));
+        push(sitemap(model, tera, lang).and_then(|x| self.write("sitemap.xml", &x)));
+        push(robots(model, tera, lang).and_then(|x| self.write("robots.txt", &x)));
         (specs, errors)
     }
 }

@@ -78,10 +78,13 @@ pub(super) fn redo(
     };
     let (relooks, mut failed) = render_jobs(&renderer, redo.jobs, &write);
     for &f in &feeds {
-        failed |= write_feeds(&write, &model, &st.kept.feeds[f]).is_err();
+        failed |= write_feeds(&write, &model, &st.kept.tera, &st.kept.feeds[f], opts.lang).is_err();
     }
     if edit.redated {
-        let _ = write("sitemap.xml", sitemap(&model).as_bytes());
+        match sitemap(&model, &st.kept.tera, opts.lang) {
+            Ok(xml) => write("sitemap.xml", &xml).unwrap_or(()),
+            Err(_) => failed = true,
+        }
     }
     st.kept.derived = model.into_derived();
     let rendered = relooks.len() + 2 * feeds.len();

@@ -1,168 +1,17 @@
-//! Atom and RSS feeds ([`FeedSpec`]: which feeds a site has and what they list), and the
-//! XML of feeds, sitemap.xml, robots.txt and redirect pages.
+//! Atom and RSS feeds: [`FeedSpec`] (which feeds a site has and what they list) and their
+//! files, rendered with the `atom.xml` and `rss.xml` templates (built in, see
+//! `load::builtin`; a theme or the site may replace them).
 
 use crate::diag::Diagnostic;
 use crate::model::sort::newest;
 use crate::render::jobs::WriteFn;
+use crate::render::tera::render_bytes;
 use crate::render::values::Model;
 use chrono::NaiveDate;
-
-/// One entry of a feed.
-pub struct Entry<'a> {
-    /// Title.
-    pub title: &'a str,
-    /// Absolute URL.
-    pub url: String,
-    /// Publication date.
-    pub date: Option<NaiveDate>,
-    /// Last update.
-    pub updated: Option<NaiveDate>,
-    /// Summary or description (HTML).
-    pub summary: &'a str,
-}
-
-/// What the feed is about.
-pub struct Channel<'a> {
-    /// Feed title.
-    pub title: &'a str,
-    /// Description.
-    pub description: &'a str,
-    /// Absolute URL of the page the feed belongs to.
-    pub link: String,
-    /// Absolute URL of the feed itself.
-    pub self_url: String,
-    /// Language code.
-    pub lang: &'a str,
-}
-
-/// Escapes text for XML.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn rfc3339(d: NaiveDate) -> String {
-    format!("{}T00:00:00+00:00", d.format("%Y-%m-%d"))
-}
-
-fn rfc2822(d: NaiveDate) -> String {
-    d.format("%a, %d %b %Y 00:00:00 +0000").to_string()
-}
-
-/// An Atom feed.
-pub fn atom(ch: &Channel<'_>, entries: &[Entry<'_>]) -> String {
-    let newest = entries.iter().filter_map(|e| e.updated.or(e.date)).max();
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    s.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<subtitle>{}</subtitle>\n<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n<link href=\"{}\"/>\n<id>{}</id>\n<updated>{}</updated>\n<generator>bangtin</generator>\n",
-        xml_escape(ch.lang),
-        xml_escape(ch.title),
-        xml_escape(ch.description),
-        xml_escape(&ch.self_url),
-        xml_escape(&ch.link),
-        xml_escape(&ch.self_url),
-        newest.map(rfc3339).unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into())
-    ));
-    for e in entries {
-        let published = e.date.map(rfc3339);
-        let updated = e
-            .updated
-            .or(e.date)
-            .map(rfc3339)
-            .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
-        s.push_str(&format!(
-            "<entry xml:lang=\"{}\">\n<title>{}</title>\n<link rel=\"alternate\" href=\"{}\" type=\"text/html\"/>\n<id>{}</id>\n{}<updated>{}</updated>\n<summary type=\"html\">{}</summary>\n</entry>\n",
-            xml_escape(ch.lang),
-            xml_escape(e.title),
-            xml_escape(&e.url),
-            xml_escape(&e.url),
-            published.map(|p| format!("<published>{p}</published>\n")).unwrap_or_default(),
-            updated,
-            xml_escape(e.summary)
-        ));
-    }
-    s.push_str("</feed>\n");
-    s
-}
-
-/// An RSS 2.0 feed.
-pub fn rss(ch: &Channel<'_>, entries: &[Entry<'_>]) -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
-    s.push_str(&format!(
-        "<title>{}</title>\n<link>{}</link>\n<description>{}</description>\n<language>{}</language>\n<generator>bangtin</generator>\n<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
-        xml_escape(ch.title),
-        xml_escape(&ch.link),
-        xml_escape(ch.description),
-        xml_escape(ch.lang),
-        xml_escape(&ch.self_url)
-    ));
-    for e in entries {
-        s.push_str(&format!(
-            "<item>\n<title>{}</title>\n<link>{}</link>\n<guid>{}</guid>\n{}<description>{}</description>\n</item>\n",
-            xml_escape(e.title),
-            xml_escape(&e.url),
-            xml_escape(&e.url),
-            e.date.map(|d| format!("<pubDate>{}</pubDate>\n", rfc2822(d))).unwrap_or_default(),
-            xml_escape(e.summary)
-        ));
-    }
-    s.push_str("</channel>\n</rss>\n");
-    s
-}
-
-/// One URL of the sitemap with its translations.
-pub struct SitemapUrl {
-    /// Absolute URL.
-    pub loc: String,
-    /// Last modification.
-    pub lastmod: Option<NaiveDate>,
-    /// (language, absolute URL) of every version, itself included, when translated.
-    pub alternates: Vec<(String, String)>,
-}
-
-/// sitemap.xml with hreflang alternates.
-pub fn sitemap(urls: &[SitemapUrl]) -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    for u in urls {
-        s.push_str("<url>\n<loc>");
-        s.push_str(&xml_escape(&u.loc));
-        s.push_str("</loc>\n");
-        if let Some(d) = u.lastmod {
-            s.push_str(&format!("<lastmod>{}</lastmod>\n", d.format("%Y-%m-%d")));
-        }
-        for (lang, href) in &u.alternates {
-            s.push_str(&format!(
-                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
-                xml_escape(lang),
-                xml_escape(href)
-            ));
-        }
-        s.push_str("</url>\n");
-    }
-    s.push_str("</urlset>\n");
-    s
-}
-
-/// robots.txt that allows everything and names the sitemap.
-pub fn robots(base_url: &str) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n")
-}
-
-/// A redirect page for an alias.
-pub fn redirect(to: &str) -> String {
-    let to = xml_escape(to);
-    format!("<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{to}</title><link rel=\"canonical\" href=\"{to}\"><meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url={to}\"></head><body><p><a href=\"{to}\">{to}</a></p></body></html>\n")
-}
+use i18n::Lang;
+use serde_json::{json, Value};
+use std::path::Path;
+use tera::{Context, Tera};
 
 /// A feed (Atom + RSS) and the pages it lists.
 #[derive(Debug, Clone)]
@@ -241,96 +90,76 @@ pub(crate) fn feed_specs(model: &Model<'_>) -> Vec<FeedSpec> {
     specs
 }
 
+/// A date as templates get it (`2024-01-16`), or null.
+pub(crate) fn date_value(d: Option<NaiveDate>) -> Value {
+    d.map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
+        .unwrap_or(Value::Null)
+}
+
+/// The context of a feed's templates (README, "Themes"): `config`, `lang`, `feed` (title,
+/// description, permalink of the listing), `last_updated`, `pages` (title, permalink, date,
+/// updated, summary); `feed_url` is set per file.
+fn feed_context(model: &Model<'_>, feed: &FeedSpec) -> Context {
+    let config = model.config;
+    let pages: Vec<Value> = feed
+        .pages
+        .iter()
+        .map(|&i| {
+            let p = &model.content.pages[i];
+            let summary = model.page_bodies[i]
+                .summary
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .unwrap_or(&p.description);
+            json!({
+                "title": p.title,
+                "permalink": config.absolute(&p.path),
+                "date": date_value(p.date),
+                "updated": date_value(p.updated),
+                "summary": summary,
+            })
+        })
+        .collect();
+    let last = feed
+        .pages
+        .iter()
+        .filter_map(|&i| {
+            let p = &model.content.pages[i];
+            p.updated.or(p.date)
+        })
+        .max();
+    let value = json!({
+        "config": model.derived.config_values.get(&feed.lang).cloned().unwrap_or(Value::Null),
+        "lang": feed.lang,
+        "feed": {
+            "title": feed.title,
+            "description": feed.description,
+            "permalink": config.absolute(&feed.path),
+        },
+        "last_updated": date_value(last),
+        "pages": pages,
+    });
+    Context::from_value(value).unwrap_or_default()
+}
+
 /// Writes the Atom and RSS files of one feed.
 pub(crate) fn write_feeds(
     write: &WriteFn<'_>,
     model: &Model<'_>,
+    tera: &Tera,
     feed: &FeedSpec,
+    lang: Lang,
 ) -> Result<(), Diagnostic> {
-    let FeedSpec {
-        path,
-        title,
-        description,
-        lang,
-        pages,
-        ..
-    } = feed;
-    let config = model.config;
-    let entries: Vec<Entry<'_>> = pages
-        .iter()
-        .map(|&i| {
-            let p = &model.content.pages[i];
-            let b = &model.page_bodies[i];
-            Entry {
-                title: &p.title,
-                url: config.absolute(&p.path),
-                date: p.date,
-                updated: p.updated,
-                summary: b.summary.as_deref().filter(|s| !s.is_empty()).unwrap_or(
-                    if p.description.is_empty() {
-                        ""
-                    } else {
-                        &p.description
-                    },
-                ),
-            }
-        })
-        .collect();
-    let ch = |file: &str| Channel {
-        title,
-        description,
-        link: config.absolute(path),
-        self_url: config.absolute(&format!("{path}{file}")),
-        lang,
-    };
-    write(
-        &format!("{}atom.xml", path.trim_start_matches('/')),
-        atom(&ch("atom.xml"), &entries).as_bytes(),
-    )?;
-    write(
-        &format!("{}rss.xml", path.trim_start_matches('/')),
-        rss(&ch("rss.xml"), &entries).as_bytes(),
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn feeds_escape_and_date() {
-        let ch = Channel {
-            title: "Tin & bài",
-            description: "d",
-            link: "https://a.vn/".into(),
-            self_url: "https://a.vn/atom.xml".into(),
-            lang: "vi",
-        };
-        let e = [Entry {
-            title: "<Biển>",
-            url: "https://a.vn/x/".into(),
-            date: NaiveDate::from_ymd_opt(2024, 1, 16),
-            updated: None,
-            summary: "<p>x</p>",
-        }];
-        let a = atom(&ch, &e);
-        assert!(a.contains("<title>Tin &amp; bài</title>"));
-        assert!(a.contains("<title>&lt;Biển&gt;</title>"));
-        assert!(a.contains("<published>2024-01-16T00:00:00+00:00</published>"));
-        let r = rss(&ch, &e);
-        assert!(r.contains("<pubDate>Tue, 16 Jan 2024 00:00:00 +0000</pubDate>"));
+    let mut ctx = feed_context(model, feed);
+    let dir = feed.path.trim_start_matches('/');
+    for file in ["atom.xml", "rss.xml"] {
+        let rel = format!("{dir}{file}");
+        ctx.insert(
+            "feed_url",
+            &model.config.absolute(&format!("{}{file}", feed.path)),
+        );
+        let bytes = render_bytes(tera, file, &ctx, Path::new(&rel), lang)?;
+        write(&rel, &bytes)?;
     }
-
-    #[test]
-    fn sitemap_has_alternates() {
-        let s = sitemap(&[SitemapUrl {
-            loc: "https://a.vn/".into(),
-            lastmod: None,
-            alternates: vec![
-                ("vi".into(), "https://a.vn/".into()),
-                ("en".into(), "https://a.vn/en/".into()),
-            ],
-        }]);
-        assert!(s.contains("hreflang=\"en\" href=\"https://a.vn/en/\""));
-    }
+    Ok(())
 }
