@@ -69,6 +69,30 @@ fn forbidden(lang: Lang, what: &str) -> ApiError {
     )
 }
 
+/// Refuses a request whose Host is not the desk's, or that changes something without the
+/// desk's Origin and this run's token.
+fn guard_request(ctx: &Context, req: &Request, lang: Lang) -> ApiResult<()> {
+    let host = web::header_value(req, "Host");
+    if !guard::host_ok(host.as_deref(), ctx.port) {
+        let what = tr!(lang, "địa chỉ máy chủ lạ", "unknown host name");
+        return Err(forbidden(lang, &what));
+    }
+    if matches!(req.method(), Method::Get | Method::Head) {
+        return Ok(());
+    }
+    let origin = web::header_value(req, "Origin");
+    if !guard::origin_ok(origin.as_deref(), ctx.port) {
+        let what = tr!(lang, "gửi từ trang khác", "sent from another site");
+        return Err(forbidden(lang, &what));
+    }
+    let token = web::header_value(req, "X-Bangtin-Token");
+    if !guard::token_ok(token.as_deref(), &ctx.token) {
+        let what = tr!(lang, "thiếu mã bảo vệ", "missing or wrong token");
+        return Err(forbidden(lang, &what));
+    }
+    Ok(())
+}
+
 fn route(
     ctx: &Arc<Context>,
     req: &mut Request,
@@ -76,34 +100,8 @@ fn route(
     query: &HashMap<String, String>,
     lang: Lang,
 ) -> ApiResult<Answer> {
-    let host = web::header_value(req, "Host");
-    if !guard::host_ok(host.as_deref(), ctx.port) {
-        return Err(forbidden(
-            lang,
-            &tr!(lang, "địa chỉ máy chủ lạ", "unknown host name"),
-        ));
-    }
-    let method = req.method().clone();
-    let reads = matches!(method, Method::Get | Method::Head);
-    if !reads {
-        let origin = web::header_value(req, "Origin");
-        if !guard::origin_ok(origin.as_deref(), ctx.port) {
-            return Err(forbidden(
-                lang,
-                &tr!(lang, "gửi từ trang khác", "sent from another site"),
-            ));
-        }
-        let token = web::header_value(req, "X-Bangtin-Token");
-        if !guard::token_ok(token.as_deref(), &ctx.token) {
-            return Err(forbidden(
-                lang,
-                &tr!(lang, "thiếu mã bảo vệ", "missing or wrong token"),
-            ));
-        }
-    }
-    if !path.starts_with(PREFIX) {
-        return Ok(Reply::redirect(PREFIX).into());
-    }
+    guard_request(ctx, req, lang)?;
+    let reads = matches!(req.method(), Method::Get | Method::Head);
     if path == PREFIX && reads {
         let page = assets::shell(&ctx.token, lang.code(), &ctx.site_origin);
         return Ok(Reply::bytes(200, "text/html; charset=utf-8", page.into_bytes()).into());
@@ -117,107 +115,132 @@ fn route(
     let Some(api) = path.strip_prefix(API) else {
         return Ok(Reply::redirect(PREFIX).into());
     };
-    let json = |v: Value| Ok(Reply::json(200, &v).into());
+    let method = req.method().clone();
+    match method {
+        Method::Get | Method::Head => read(ctx, api, query, lang),
+        Method::Post if matches!(api, "photo" | "import") => upload(ctx, req, api, query, lang),
+        Method::Post if matches!(api, "preview" | "publish") => run(ctx, req, api, lang),
+        _ => write(ctx, req, &method, api, query, lang),
+    }
+}
+
+fn ok(v: Value) -> ApiResult<Answer> {
+    Ok(Reply::json(200, &v).into())
+}
+
+/// The API's GET routes: nothing is changed.
+fn read(
+    ctx: &Context,
+    api: &str,
+    query: &HashMap<String, String>,
+    lang: Lang,
+) -> ApiResult<Answer> {
     let root = ctx.root.as_path();
-    match (method, api) {
-        (Method::Get, "site") => json(site_info::info(root, lang, &ctx.site_origin)?),
-        (Method::Get, "posts") => json(posts::list(root, lang)?),
-        (Method::Get, "post") => json(posts::read(root, web::param(query, "path", lang)?, lang)?),
-        (Method::Post, "post") => {
-            let v = body_json(req, lang)?;
-            let _w = ctx.write_lock();
-            let r = posts::create(
-                root,
-                web::field(&v, "section", lang)?,
-                web::field(&v, "title", lang)?,
-                lang,
-            )?;
-            Ok(Reply::json(201, &r).into())
-        }
-        (Method::Put, "post") => {
-            let v = body_json(req, lang)?;
-            let _w = ctx.write_lock();
-            json(posts::save(root, &v, lang)?)
-        }
-        (Method::Post, "autosave") => {
-            let v = body_json(req, lang)?;
-            let _w = ctx.write_lock();
-            json(posts::autosave(
-                root,
-                web::field(&v, "path", lang)?,
-                web::field(&v, "text", lang)?,
-                lang,
-            )?)
-        }
-        (Method::Get, "versions") => json(versions::list(
+    let path = || web::param(query, "path", lang);
+    match api {
+        "site" => ok(site_info::info(root, lang, &ctx.site_origin)?),
+        "posts" => ok(posts::list(root, lang)?),
+        "post" => ok(posts::read(root, path()?, lang)?),
+        "versions" => ok(versions::list(root, path()?, lang)?),
+        "version" => ok(versions::read(
             root,
-            web::param(query, "path", lang)?,
-            lang,
-        )?),
-        (Method::Get, "version") => json(versions::read(
-            root,
-            web::param(query, "path", lang)?,
+            path()?,
             web::param(query, "id", lang)?,
             lang,
         )?),
-        (Method::Delete, "post") => {
-            let _w = ctx.write_lock();
-            json(trash::delete(root, web::param(query, "path", lang)?, lang)?)
-        }
-        (Method::Get, "trash") => json(trash::list(root, lang)?),
-        (Method::Post, "trash/restore") => {
-            let v = body_json(req, lang)?;
-            let _w = ctx.write_lock();
-            json(trash::restore(root, web::field(&v, "id", lang)?, lang)?)
-        }
-        (Method::Post, "photo") => {
-            let post = web::param(query, "path", lang)?.to_string();
-            guard::post_path(root, &post, lang)?;
-            let name = file_name(req);
-            let bytes = web::read_body(req, photos::LIMIT, lang)?;
-            let _w = ctx.write_lock();
-            let up = photos::Upload {
-                post: &post,
-                name: &name,
-                bytes: &bytes,
-            };
-            json(photos::add(root, &up, lang)?)
-        }
-        (Method::Post, "import") => {
-            let section = query.get("section").cloned().unwrap_or_default();
-            if !section.is_empty() {
-                guard::site_path(root, &format!("content/{section}"), lang)?;
-            }
-            let name = file_name(req);
-            let bytes = web::read_body(req, word::LIMIT, lang)?;
-            let _w = ctx.write_lock();
-            Ok(Reply::json(201, &word::import(root, &section, &name, &bytes, lang)?).into())
-        }
-        (Method::Post, "preview") => {
-            let v = body_json(req, lang)?;
-            let html = preview::render(root, ctx.preview.as_deref(), &ctx.site_origin, &v, lang)?;
-            Ok(Reply::bytes(200, "text/html; charset=utf-8", html.into_bytes()).into())
-        }
-        (Method::Post, "publish") => {
-            let v = body_json(req, lang)?;
-            let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-            let job = publish::start(
-                &ctx.jobs,
-                publish::Request {
-                    root: ctx.root.clone(),
-                    lang,
-                    password: text("password"),
-                    user: text("user"),
-                },
-            )?;
-            Ok(Reply::json(202, &serde_json::json!({ "job": job })).into())
-        }
-        (Method::Get, "publish/events") => match ctx.jobs.get(web::param(query, "job", lang)?) {
+        "trash" => ok(trash::list(root, lang)?),
+        "publish/events" => match ctx.jobs.get(web::param(query, "job", lang)?) {
             Some(job) => Ok(Answer::Events(job)),
             None => Err(not_found(lang)),
         },
         _ => Err(not_found(lang)),
     }
+}
+
+/// The API's routes that write text into the site folder, one at a time.
+fn write(
+    ctx: &Context,
+    req: &mut Request,
+    method: &Method,
+    api: &str,
+    query: &HashMap<String, String>,
+    lang: Lang,
+) -> ApiResult<Answer> {
+    let root = ctx.root.as_path();
+    let v = match method {
+        Method::Delete => Value::Null,
+        _ => body_json(req, lang)?,
+    };
+    let field = |k: &str| web::field(&v, k, lang);
+    let _w = ctx.write_lock();
+    match (method, api) {
+        (Method::Post, "post") => {
+            let r = posts::create(root, field("section")?, field("title")?, lang)?;
+            Ok(Reply::json(201, &r).into())
+        }
+        (Method::Put, "post") => ok(posts::save(root, &v, lang)?),
+        (Method::Post, "autosave") => {
+            ok(posts::autosave(root, field("path")?, field("text")?, lang)?)
+        }
+        (Method::Delete, "post") => {
+            ok(trash::delete(root, web::param(query, "path", lang)?, lang)?)
+        }
+        (Method::Post, "trash/restore") => ok(trash::restore(root, field("id")?, lang)?),
+        _ => Err(not_found(lang)),
+    }
+}
+
+/// Photos and Word files: checked paths first, then the bytes up to their limit.
+fn upload(
+    ctx: &Context,
+    req: &mut Request,
+    api: &str,
+    query: &HashMap<String, String>,
+    lang: Lang,
+) -> ApiResult<Answer> {
+    let root = ctx.root.as_path();
+    let name = file_name(req);
+    if api == "photo" {
+        let post = web::param(query, "path", lang)?.to_string();
+        guard::post_path(root, &post, lang)?;
+        let bytes = web::read_body(req, photos::LIMIT, lang)?;
+        let _w = ctx.write_lock();
+        let up = photos::Upload {
+            post: &post,
+            name: &name,
+            bytes: &bytes,
+        };
+        return ok(photos::add(root, &up, lang)?);
+    }
+    let section = query.get("section").cloned().unwrap_or_default();
+    if !section.is_empty() {
+        guard::site_path(root, &format!("content/{section}"), lang)?;
+    }
+    let bytes = web::read_body(req, word::LIMIT, lang)?;
+    let _w = ctx.write_lock();
+    let r = word::import(root, &section, &name, &bytes, lang)?;
+    Ok(Reply::json(201, &r).into())
+}
+
+/// The preview of unsaved text, and starting to publish.
+fn run(ctx: &Context, req: &mut Request, api: &str, lang: Lang) -> ApiResult<Answer> {
+    let v = body_json(req, lang)?;
+    if api == "preview" {
+        let root = ctx.root.as_path();
+        let html = preview::render(root, ctx.preview.as_deref(), &ctx.site_origin, &v, lang)?;
+        return Ok(Reply::bytes(200, "text/html; charset=utf-8", html.into_bytes()).into());
+    }
+    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let job = publish::start(
+        &ctx.jobs,
+        publish::Request {
+            root: ctx.root.clone(),
+            lang,
+            password: text("password"),
+            user: text("user"),
+        },
+    )?;
+    Ok(Reply::json(202, &serde_json::json!({ "job": job })).into())
 }
 
 /// The uploaded file's name from `X-File-Name` (percent-encoded UTF-8).

@@ -155,6 +155,34 @@ pub fn compose(
     body: &str,
     lang: Lang,
 ) -> Result<String, ApiError> {
+    let mut doc = old_front(file, old, lang)?;
+    set_main(doc.as_table_mut(), front);
+    if let Some(tax) = table(&mut doc, "taxonomies") {
+        set_or_remove(tax, "tags", terms_of(front, "tags"));
+        set_or_remove(tax, "chuyen_de", terms_of(front, "chuyen_de"));
+    }
+    if let Some(extra) = table(&mut doc, "extra") {
+        set_extra(extra, front);
+    }
+    for name in ["taxonomies", "extra"] {
+        if doc
+            .get(name)
+            .and_then(Item::as_table)
+            .is_some_and(Table::is_empty)
+        {
+            doc.remove(name);
+        }
+    }
+    let mut head = doc.to_string();
+    if !head.ends_with('\n') {
+        head.push('\n');
+    }
+    let body = vi::nfc(body);
+    Ok(format!("+++\n{head}+++\n{body}"))
+}
+
+/// The old file's TOML front matter as an editable document (empty when it has none).
+fn old_front(file: &str, old: &str, lang: Lang) -> Result<DocumentMut, ApiError> {
     let split = frontmatter::split(old, lang).map_err(|e| front_error(file, old, &e, lang))?;
     if split.format == Some(Format::Yaml) {
         return Err(ApiError::new(
@@ -172,28 +200,27 @@ pub fn compose(
         )
         .at(file, 1, 1));
     }
-    let front_text = if split.format.is_some() {
+    let text = if split.format.is_some() {
         split.front
     } else {
         ""
     };
-    let mut doc: DocumentMut = front_text.parse().map_err(|e: toml_edit::TomlError| {
+    text.parse().map_err(|e: toml_edit::TomlError| {
         let (line, col) = e
             .span()
             .map(|s| site::diag::line_col(old, split.front_offset + s.start))
             .unwrap_or((1, 1));
-        ApiError::new(
-            422,
-            e.message().to_string(),
-            tr!(
-                lang,
-                "hãy sửa phần đầu bài ở vị trí này",
-                "fix the front matter at this place"
-            ),
-        )
-        .at(file, line, col)
-    })?;
-    let root = doc.as_table_mut();
+        let hint = tr!(
+            lang,
+            "hãy sửa phần đầu bài ở vị trí này",
+            "fix the front matter at this place"
+        );
+        ApiError::new(422, e.message().to_string(), hint).at(file, line, col)
+    })
+}
+
+/// Title, description, date and draft at the top of the front matter.
+fn set_main(root: &mut Table, front: &Value) {
     set_or_remove(root, "title", text_of(front, "title").map(Into::into));
     set_or_remove(
         root,
@@ -209,51 +236,30 @@ pub fn compose(
     if draft || root.contains_key("draft") {
         set_or_remove(root, "draft", Some(draft.into()));
     }
-    if let Some(tax) = table(&mut doc, "taxonomies") {
-        set_or_remove(tax, "tags", terms_of(front, "tags"));
-        set_or_remove(tax, "chuyen_de", terms_of(front, "chuyen_de"));
-    }
-    if doc
-        .get("taxonomies")
-        .and_then(Item::as_table)
-        .is_some_and(Table::is_empty)
-    {
-        doc.remove("taxonomies");
-    }
-    if let Some(extra) = table(&mut doc, "extra") {
-        if let Some(Value::Object(given)) = front.get("extra") {
-            let gone: Vec<String> = extra
-                .iter()
-                .map(|(k, _)| k.to_string())
-                .filter(|k| k != "image" && k != "image_alt" && !given.contains_key(k))
-                .collect();
-            for k in gone {
-                extra.remove(&k);
-            }
-            for (k, v) in given {
-                set_or_remove(extra, k, toml_value(v));
-            }
+}
+
+/// `[extra]`: the cover photo and its text, and the other keys as the desk sends them (a key it
+/// no longer sends is removed; without `extra` in the request, they stay as they are).
+fn set_extra(extra: &mut Table, front: &Value) {
+    if let Some(Value::Object(given)) = front.get("extra") {
+        let gone: Vec<String> = extra
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .filter(|k| k != "image" && k != "image_alt" && !given.contains_key(k))
+            .collect();
+        for k in gone {
+            extra.remove(&k);
         }
-        set_or_remove(extra, "image", text_of(front, "cover").map(Into::into));
-        set_or_remove(
-            extra,
-            "image_alt",
-            text_of(front, "cover_alt").map(Into::into),
-        );
+        for (k, v) in given {
+            set_or_remove(extra, k, toml_value(v));
+        }
     }
-    if doc
-        .get("extra")
-        .and_then(Item::as_table)
-        .is_some_and(Table::is_empty)
-    {
-        doc.remove("extra");
-    }
-    let mut head = doc.to_string();
-    if !head.ends_with('\n') {
-        head.push('\n');
-    }
-    let body = vi::nfc(body);
-    Ok(format!("+++\n{head}+++\n{body}"))
+    set_or_remove(extra, "image", text_of(front, "cover").map(Into::into));
+    set_or_remove(
+        extra,
+        "image_alt",
+        text_of(front, "cover_alt").map(Into::into),
+    );
 }
 
 /// A new post's text: title, today's date, a draft.

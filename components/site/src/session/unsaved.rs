@@ -145,29 +145,8 @@ fn new_page(
     } else {
         (file_dir.clone(), base.to_string())
     };
-    // The nearest section up the folders, in the page's language.
-    let mut look = dir.clone();
-    let section = loop {
-        let found = content
-            .sections
-            .iter()
-            .position(|s| s.dir == look && s.lang == page_lang);
-        match (found, look.rsplit_once('/')) {
-            (Some(s), _) => break s,
-            (None, Some((up, _))) => look = up.to_string(),
-            (None, None) if !look.is_empty() => look.clear(),
-            (None, None) => return Err(outside()),
-        }
-    };
-    let slug = vi::slugify(front.slug.as_deref().unwrap_or(&name));
-    let path = match &front.path {
-        Some(p) => format!(
-            "{}/{}/",
-            config.lang_prefix(&page_lang),
-            p.trim_matches('/')
-        ),
-        None => format!("{}{slug}/", dir_url(config, &page_lang, &dir)),
-    };
+    let section = section_for(content, &page_lang, &dir).ok_or_else(outside)?;
+    let (slug, path) = url_of(config, front, &page_lang, &dir, &name);
     let bundle_dir = is_bundle.then(|| rel.parent().map(Path::to_path_buf).unwrap_or_default());
     let assets = bundle_dir
         .as_ref()
@@ -178,11 +157,12 @@ fn new_page(
     } else {
         format!("{base}.md")
     };
-    let key = if file_dir.is_empty() {
-        key_file
-    } else {
-        format!("{file_dir}/{key_file}")
-    };
+    let key = [file_dir.as_str(), key_file.as_str()]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("/");
     Ok(Page {
         file: rel.to_path_buf(),
         relative_path: slash_path(inner),
@@ -201,6 +181,39 @@ fn new_page(
         assets,
         bundle_dir,
     })
+}
+
+/// The page's slug and URL path, as the loader makes them (`slug` and `path` honoured).
+fn url_of(
+    config: &crate::config::Config,
+    front: &PageFront,
+    lang: &str,
+    dir: &str,
+    name: &str,
+) -> (String, String) {
+    let slug = vi::slugify(front.slug.as_deref().unwrap_or(name));
+    let path = match &front.path {
+        Some(p) => format!("{}/{}/", config.lang_prefix(lang), p.trim_matches('/')),
+        None => format!("{}{slug}/", dir_url(config, lang, dir)),
+    };
+    (slug, path)
+}
+
+/// The nearest section up the folders from `dir`, in the page's language.
+fn section_for(content: &crate::load::content::Content, lang: &str, dir: &str) -> Option<usize> {
+    let mut look = dir.to_string();
+    loop {
+        let found = content
+            .sections
+            .iter()
+            .position(|s| s.dir == look && s.lang == lang);
+        match (found, look.rsplit_once('/')) {
+            (Some(s), _) => return Some(s),
+            (None, Some((up, _))) => look = up.to_string(),
+            (None, None) if !look.is_empty() => look.clear(),
+            (None, None) => return None,
+        }
+    }
 }
 
 /// The files of a bundle folder besides its Markdown, relative to the site folder.
