@@ -508,6 +508,7 @@ fn deploy_cmd(
         retries: 3,
         cache_dir: Some(root.join(".bangtin-cache").join("deploy")),
         cancel: deploy::stop_on_ctrl_c(lang),
+        on_file: None,
     };
     let summary =
         deploy::deploy(&output, &target, &password, &opts).map_err(|e| e.message(lang))?;

@@ -64,6 +64,21 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
     /// Set to true (e.g. from a Ctrl-C handler) to stop cleanly after the current file.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Told before each upload: (files done, files to upload, path) (the teacher's desk).
+    pub on_file: Option<OnFile>,
+}
+
+/// What [`OnFile`] calls: (files done, files to upload, path).
+pub type FileFn = dyn Fn(usize, usize, &str) + Send + Sync;
+
+/// A function told of each file about to be uploaded.
+#[derive(Clone)]
+pub struct OnFile(pub Arc<FileFn>);
+
+impl std::fmt::Debug for OnFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnFile")
+    }
 }
 
 impl Default for Options {
@@ -77,6 +92,7 @@ impl Default for Options {
             retries: 3,
             cache_dir: None,
             cancel: None,
+            on_file: None,
         }
     }
 }
@@ -259,6 +275,7 @@ pub fn deploy(
         uploaded: Vec::new(),
         total: plan.upload.len(),
         bar,
+        on_file: opts.on_file.clone(),
     };
     let result = run.execute(&plan, &local);
     run.bar.finish_and_clear();
@@ -298,6 +315,7 @@ struct Run<'a> {
     uploaded: Vec<String>,
     total: usize,
     bar: ProgressBar,
+    on_file: Option<OnFile>,
 }
 
 impl Run<'_> {
@@ -322,6 +340,9 @@ impl Run<'_> {
         for (i, path) in plan.upload.iter().enumerate() {
             self.bar
                 .set_message(format!("{}/{} {path}", i + 1, plan.upload.len()));
+            if let Some(f) = &self.on_file {
+                (f.0)(i, plan.upload.len(), path);
+            }
             let res = self
                 .session
                 .check_cancel()

@@ -125,7 +125,7 @@ fn error(file: &str, line: usize, column: usize, message: String, hint: String) 
 }
 
 /// Check, build, deploy; the site's address, or the errors that stopped it.
-fn run(job: &Job, req: &Request) -> Result<String, Vec<Value>> {
+fn run(job: &Arc<Job>, req: &Request) -> Result<String, Vec<Value>> {
     let (root, lang) = (req.root.as_path(), req.lang);
     let config = site::Config::load(root, lang).map_err(|d| {
         let hint = tr!(lang, "hãy sửa config.toml", "fix config.toml");
@@ -244,7 +244,7 @@ fn build_step(job: &Job, root: &Path, lang: Lang) -> Result<(), Vec<Value>> {
 
 /// `bangtin deploy` of `public/` with the password of this job.
 fn deploy_step(
-    job: &Job,
+    job: &Arc<Job>,
     config: &site::Config,
     root: &Path,
     target: &deploy::Target,
@@ -258,10 +258,21 @@ fn deploy_step(
         "Uploading to {server}…"
     );
     step(job, "deploy", msg, 2, 3);
+    let on_file = {
+        let job = job.clone();
+        move |done: usize, total: usize, path: &str| {
+            let msg = tr!(lang, "Đang tải lên {path}", "Uploading {path}");
+            job.push(
+                json!({"step": "deploy", "message": msg, "done": done, "total": total}),
+                false,
+            );
+        }
+    };
     let opts = deploy::Options {
         lang,
         accept_invalid_certs: config.deploy.accept_invalid_certs,
         cache_dir: Some(root.join(".bangtin-cache").join("deploy")),
+        on_file: Some(deploy::OnFile(Arc::new(on_file))),
         ..deploy::Options::default()
     };
     let summary = deploy::deploy(&root.join("public"), target, password, &opts).map_err(|e| {

@@ -128,6 +128,22 @@ fn publishes_to_ftp_with_progress() {
     assert!(events
         .iter()
         .all(|e| e["end"] == true || !e["message"].as_str().unwrap_or("").is_empty()));
+    // Per file: each upload is told, with how many there are.
+    let uploads: Vec<&Value> = events
+        .iter()
+        .filter(|e| {
+            e["step"] == "deploy"
+                && e["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("tin-tuc/bai-mot/index.html")
+        })
+        .collect();
+    assert_eq!(uploads.len(), 1, "{events:?}");
+    assert!(
+        uploads[0]["total"].as_u64().expect("total") > 1,
+        "{events:?}"
+    );
     let page = std::fs::read_to_string(home.join(&folder).join("tin-tuc/bai-mot/index.html"))
         .expect("page on the server");
     assert!(page.contains("Nội dung ban đầu."));
