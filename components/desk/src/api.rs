@@ -204,13 +204,14 @@ fn upload(
         let post = web::param(query, "path", lang)?.to_string();
         guard::post_path(root, &post, lang)?;
         let bytes = web::read_body(req, photos::LIMIT, lang)?;
-        let _w = ctx.write_lock();
         let up = photos::Upload {
             post: &post,
             name: &name,
             bytes: &bytes,
         };
-        return ok(photos::add(root, &up, lang)?);
+        let ready = photos::prepare(&up, lang)?;
+        let _w = ctx.write_lock();
+        return ok(photos::add(root, &up, ready, lang)?);
     }
     let section = query.get("section").cloned().unwrap_or_default();
     if !section.is_empty() {

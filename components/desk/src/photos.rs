@@ -78,36 +78,57 @@ fn ensure_bundle(root: &Path, post: &Path, lang: Lang) -> ApiResult<PathBuf> {
     Ok(target)
 }
 
-/// Saves a photo into the post's bundle → `{name, width, height, markdown, warnings, path}`.
-pub fn add(root: &Path, up: &Upload<'_>, lang: Lang) -> ApiResult<Value> {
-    let (post, _) = posts::read_text(root, up.post, lang)?;
+/// A photo ready to be placed: the bytes to write, their extension, what to tell the teacher.
+pub struct Ready {
+    bytes: Vec<u8>,
+    ext: &'static str,
+    warnings: Vec<String>,
+}
+
+/// Tells the photo by its bytes and converts a HEIC/HEIF/AVIF to JPEG (seconds for a 12 MP
+/// photo: done before the write lock is taken, so saves are not held up).
+pub fn prepare(up: &Upload<'_>, lang: Lang) -> ApiResult<Ready> {
     let format = match Format::sniff(up.bytes) {
         Some(f) => f,
         None => return Err(not_a_photo(up.name, lang)),
     };
-    let shown_name = Path::new(up.name);
-    let mut warnings = Vec::new();
-    let (bytes, ext) = if format == Format::Heif {
-        let (jpeg, _, _) = images::to_jpeg(shown_name, up.bytes).map_err(|e| {
-            ApiError::new(
-                415,
-                e.message(lang),
-                tr!(
-                    lang,
-                    "hãy thử xuất ảnh ra JPG trên điện thoại rồi tải lên lại",
-                    "export the photo as JPG on the phone and upload it again"
-                ),
-            )
-        })?;
-        warnings.push(tr!(
+    if format != Format::Heif {
+        return Ok(Ready {
+            bytes: up.bytes.to_vec(),
+            ext: format.extension(),
+            warnings: Vec::new(),
+        });
+    }
+    let (jpeg, _, _) = images::to_jpeg(Path::new(up.name), up.bytes).map_err(|e| {
+        let hint = tr!(
             lang,
-            "ảnh HEIC của iPhone đã được chuyển sang JPG để mọi trình duyệt xem được",
-            "the iPhone HEIC photo was converted to JPG so every browser can show it"
-        ));
-        (jpeg, "jpg")
-    } else {
-        (up.bytes.to_vec(), format.extension())
-    };
+            "hãy thử xuất ảnh ra JPG trên điện thoại rồi tải lên lại",
+            "export the photo as JPG on the phone and upload it again"
+        );
+        ApiError::new(415, e.message(lang), hint)
+    })?;
+    let note = tr!(
+        lang,
+        "ảnh HEIC của iPhone đã được chuyển sang JPG để mọi trình duyệt xem được",
+        "the iPhone HEIC photo was converted to JPG so every browser can show it"
+    );
+    Ok(Ready {
+        bytes: jpeg,
+        ext: "jpg",
+        warnings: vec![note],
+    })
+}
+
+/// Saves a prepared photo into the post's bundle →
+/// `{name, width, height, markdown, warnings, path}`.
+pub fn add(root: &Path, up: &Upload<'_>, ready: Ready, lang: Lang) -> ApiResult<Value> {
+    let (post, _) = posts::read_text(root, up.post, lang)?;
+    let Ready {
+        bytes,
+        ext,
+        warnings,
+    } = ready;
+    let shown_name = Path::new(up.name);
     let post = ensure_bundle(root, &post, lang)?;
     let dir = post.parent().unwrap_or(root).to_path_buf();
     let stem = vi::safe_file_stem(

@@ -2,8 +2,9 @@
 //! reads the desk's token from its page, then for RUNS keystrokes sends the post's text with one
 //! more word to `POST /_bangtin/api/preview` and waits for the whole themed page, as the desk's
 //! editor does once typing stops. Nothing is written to the site. Also: the desk's page load.
-//! Run with `cargo run --release -p serve --example desk_preview -- SITE [POST] [RUNS]`
-//! (POST: a `content/...md` path; default: the first post the desk lists).
+//! Run with `cargo run --release -p serve --example desk_preview -- SITE [POST] [RUNS] [PHOTO]`
+//! (POST: a `content/...md` path; default: the first post the desk lists). With PHOTO, it is
+//! also added 10 times to a new post (then moved to the trash): run that on a copy of a site.
 
 use i18n::Lang;
 use serde_json::{json, Value};
@@ -21,7 +22,7 @@ fn send(
 ) -> (u16, Vec<u8>) {
     let mut s = TcpStream::connect(addr).expect("connect");
     let req = format!(
-        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n{headers}\r\n",
+        "{method} {target} HTTP/1.0\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n{headers}\r\n",
         body.len()
     );
     s.write_all(req.as_bytes()).expect("send");
@@ -129,5 +130,52 @@ fn main() {
         times.push(ms);
     }
     println!("keystroke to preview ({post}): {}", stats(times));
+    if let Some(photo) = args.get(4) {
+        photo_batch(desk, &headers, &post, photo);
+    }
     server.stop();
+}
+
+/// Adds a photo 10 times to a new post of the same section, as a teacher's batch does.
+fn photo_batch(desk: SocketAddr, headers: &str, post: &str, photo: &str) {
+    let bytes = std::fs::read(photo).expect("photo");
+    let section = post.split('/').nth(1).expect("section");
+    let req = json!({"section": section, "title": "Ảnh đo thời gian"}).to_string();
+    let (_, made) = send(desk, "POST", "/_bangtin/api/post", headers, req.as_bytes());
+    let made: Value = serde_json::from_slice(&made).expect("created");
+    let rel = made["path"].as_str().expect("path").to_string();
+    let name = std::path::Path::new(photo)
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let mut times = Vec::new();
+    let started = Instant::now();
+    for _ in 0..10 {
+        let h = format!("{headers}X-File-Name: {name}\r\n");
+        let t = Instant::now();
+        let (status, r) = send(
+            desk,
+            "POST",
+            &format!("/_bangtin/api/photo?path={rel}"),
+            &h,
+            &bytes,
+        );
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&r));
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let total = started.elapsed().as_secs_f64();
+    println!(
+        "photo batch ({name}, {:.1} MB, 10 photos): {}; {:.2} photos/s",
+        bytes.len() as f64 / 1e6,
+        stats(times),
+        10.0 / total
+    );
+    let _ = send(
+        desk,
+        "DELETE",
+        &format!("/_bangtin/api/post?path={rel}"),
+        headers,
+        b"",
+    );
 }
