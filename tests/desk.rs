@@ -198,7 +198,7 @@ fn a_teacher_writes_adds_photos_and_publishes_from_the_desk() {
         .arg(&shots)
         .current_dir(repo().join("tests/browser"))
         .env("DESK_PHOTOS", format!("{},{}", jpg.display(), heic.display()))
-        .env("DESK_SECTION", "tin-tuc");
+        .env("DESK_SECTION", "bien-dao");
     if ftp.is_some() {
         node.env(
             "DESK_PASSWORD",
@@ -216,7 +216,7 @@ fn a_teacher_writes_adds_photos_and_publishes_from_the_desk() {
     // The post: a bundle in the section, its text with both photos and their descriptions.
     let path = json_field(&answer, "path").as_str().unwrap();
     assert!(
-        path.starts_with("content/tin-tuc/ngay-hoi-doc-sach-cua-lop-3a")
+        path.starts_with("content/bien-dao/ngay-hoi-doc-sach-cua-lop-3a")
             && path.ends_with("/index.md"),
         "{path}"
     );

@@ -1,6 +1,5 @@
 // The desk's Markdown editor: CodeMirror 6 with Markdown highlighting, undo history and the few
-// editing commands the toolbar needs. Bundled by build.sh into ../assets/editor.js, which the
-// desk loads as a classic script: it defines window.BangtinEditor and nothing else.
+// editing commands the toolbar needs.
 //
 // Tab is left to the browser (no indentWithTab) so a keyboard user can move on to the next
 // control; Escape then Tab also works as CodeMirror documents.
@@ -82,7 +81,7 @@ function insert(view, text, block) {
 }
 
 /** Creates an editor in `parent`. `onChange(text)` runs after every change of the text. */
-function create({ parent, doc = '', onChange = () => {}, label = 'Markdown', placeholder = '' }) {
+export function createEditor({ parent, doc = '', onChange = () => {}, label = 'Markdown', placeholder = '' }) {
   const extensions = [
     history(),
     drawSelection(),
@@ -112,5 +111,3 @@ function create({ parent, doc = '', onChange = () => {}, label = 'Markdown', pla
     destroy: () => view.destroy(),
   };
 }
-
-window.BangtinEditor = { create };

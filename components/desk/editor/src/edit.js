@@ -8,6 +8,7 @@ import { toText, fromText } from './frontmatter.js';
 import { termPicker } from './terms.js';
 import { toolbar } from './toolbar.js';
 import { setupPhotos } from './photos.js';
+import { createEditor } from './editor.js';
 
 const AUTOSAVE_MS = 4000;
 const PREVIEW_DEBOUNCE_MS = 150;
@@ -363,7 +364,7 @@ async function offerAutosave(post) {
 /** Builds the editor view once (the CodeMirror editor, pickers, buttons, timers). */
 export function setupEditor(site) {
   S.site = site;
-  editor = window.BangtinEditor.create({
+  editor = createEditor({
     parent: $('editor'),
     label: t('body_label'),
     placeholder: t('body_ph'),
