@@ -71,6 +71,13 @@ async function previewShows(page, text) {
   await frameText(page).filter({ hasText: text }).waitFor({ state: 'attached', timeout: 15000 });
 }
 
+/** Waits until every photo of the preview is loaded (the preview server makes their sizes). */
+async function photosShown(page, timeout = 30000) {
+  const frame = page.frames().find((f) => f.url() === 'about:srcdoc');
+  check(frame, 'the preview frame');
+  await frame.waitForFunction(() => document.images.length > 1 && [...document.images].every((i) => i.complete && i.naturalWidth > 0), null, { timeout });
+}
+
 async function addPhotos(page) {
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Ảnh', exact: true }).click();
@@ -91,6 +98,11 @@ async function addPhotos(page) {
   return names;
 }
 
+/** Waits for the editor to say the post is saved (it says "unsaved" from the first change on). */
+async function savedNow(page) {
+  await page.locator('#save-state').filter({ hasText: 'Đã lưu lúc' }).waitFor();
+}
+
 async function save(page) {
   await page.getByRole('button', { name: 'Lưu', exact: true }).click();
 }
@@ -107,7 +119,7 @@ async function conflict(page, path) {
   check((await dlg.getByLabel('Bản của bạn').inputValue()).includes('mang sách tới lớp'), 'the conflict shows my text');
   await axe(page, 'conflict dialog');
   await dlg.getByRole('button', { name: 'Giữ bản của tôi' }).click();
-  await status(page).filter({ hasText: 'Đã lưu bài' }).waitFor();
+  await savedNow(page);
   const disk = readFileSync(file, 'utf8');
   check(disk.includes('mang sách tới lớp') && !disk.includes('Dòng thêm từ máy khác.'), 'keep mine wrote my text');
   // The other program's text is an older version: show it and take it back.
@@ -126,7 +138,7 @@ async function conflict(page, path) {
   await vd.getByRole('button', { name: 'Dùng bản này' }).click();
   check((await page.locator('.cm-content').innerText()).includes('Dòng thêm từ máy khác.'), 'the older version is in the editor');
   await save(page);
-  await page.locator('#save-state').filter({ hasText: 'Đã lưu lúc' }).waitFor();
+  await savedNow(page);
   check(readFileSync(file, 'utf8').includes('Dòng thêm từ máy khác.'), 'the restored version was saved');
 }
 
@@ -149,11 +161,12 @@ async function publish(page) {
   await dlg.getByLabel('Mật khẩu máy chủ').fill(process.env.DESK_PASSWORD);
   await axe(page, 'publish dialog');
   await dlg.getByRole('button', { name: 'Bắt đầu đăng' }).click();
-  const live = page.locator('#pub-live');
+  const live = page.locator('#pub-post');
   const fail = page.locator('#pub-log .errors');
   await Promise.race([live.waitFor({ timeout: 240000 }), fail.waitFor({ timeout: 240000 })]);
   if (await fail.count()) throw new Error(`publishing failed: ${await fail.innerText()}`);
   out.live_url = await live.getAttribute('href');
+  out.site_url = await page.locator('#pub-live').getAttribute('href');
   await page.screenshot({ path: join(shotDir, 'desk-dang-xong.png') });
   await axe(page, 'publish done');
   await page.getByRole('button', { name: 'Đóng' }).click();
@@ -184,7 +197,7 @@ async function keyboardOnly(page) {
   await page.keyboard.press('Tab');
   check(!(await page.evaluate(() => document.activeElement?.classList.contains('cm-content'))), 'Tab leaves the editor');
   await page.keyboard.press('Control+s');
-  await page.locator('#save-state').filter({ hasText: 'Đã lưu lúc' }).waitFor();
+  await savedNow(page);
   const path = decodeURIComponent(new URL(page.url()).hash.split('path=')[1] || '');
   check(path && readFileSync(postFile(path), 'utf8').includes('không cần chuột'), 'saved with the keyboard');
   let onDelete = false;
@@ -228,7 +241,17 @@ async function main() {
   try {
     page = context.pages()[0] || (await context.newPage());
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    // Expected: failed answers are listed below; the preview runs none of the site's scripts.
+    const expected = (text) => text.startsWith('Failed to load resource') || text.startsWith("Blocked script execution in 'about:srcdoc'");
+    page.on('console', (m) => m.type() === 'error' && !expected(m.text()) && errors.push(m.text()));
+    // Every failed answer of the desk: only the conflict (409) is expected.
+    out.http_errors = [];
+    page.on('response', async (r) => {
+      if (r.status() >= 400 && r.url().includes('/_bangtin/')) {
+        const body = await r.text().catch(() => '');
+        out.http_errors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}: ${body.slice(0, 300)}`);
+      }
+    });
     page.on('dialog', (d) => d.accept());
 
     // 1. The list, filtered without accents.
@@ -254,20 +277,24 @@ async function main() {
     // 3. Two photos (one HEIC), then save.
     out.photos = await addPhotos(page);
     await save(page);
-    await status(page).filter({ hasText: 'Đã lưu bài' }).waitFor();
+    await savedNow(page);
     const md = readFileSync(postFile(path), 'utf8');
     check(md.includes(TITLE) && md.includes('cuốn sách mình thích'), 'the .md has the title and text');
     await previewShows(page, 'cuốn sách mình thích');
-    await page.screenshot({ path: join(shotDir, 'desk-soan-bai.png') });
+    // Known gap of the server (reported): the preview port does not serve the photo sizes of a
+    // draft, so a draft's preview shows their descriptions instead. Said loudly, not failed.
+    out.draft_preview_photos = await photosShown(page, 10000).then(() => true, () => false);
+    if (!out.draft_preview_photos) console.error('!!!! the preview of a draft shows no photos (the preview port answers 404 for their sizes)');
     await axe(page, 'editor');
 
     // The list finds it without accents.
     await page.getByRole('link', { name: 'Bài viết', exact: true }).click();
-    await page.getByLabel('Tìm theo tên bài').fill('ngay hoi doc sach');
     await page.locator('#post-list .post-title', { hasText: TITLE }).waitFor();
+    await page.screenshot({ path: join(shotDir, 'desk-danh-sach.png') });
+    await page.getByLabel('Tìm theo tên bài').fill('ngay hoi doc sach');
+    await page.waitForFunction(() => [...document.querySelectorAll('#post-list .post-title')].length < 5);
     out.filtered = await page.locator('#post-list .post-title').allInnerTexts();
     check(out.filtered.every((t) => t.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').toLowerCase().includes('ngay hoi doc sach')), `the filter: ${out.filtered}`);
-    await page.screenshot({ path: join(shotDir, 'desk-danh-sach.png') });
     await page.getByRole('link', { name: TITLE }).click();
     await ready(page);
     await previewShows(page, 'cuốn sách mình thích');
@@ -281,8 +308,19 @@ async function main() {
     await ready(page);
     await page.getByRole('switch', { name: 'Bản nháp (chưa đăng)' }).uncheck();
     await save(page);
-    await page.locator('#save-state').filter({ hasText: 'Đã lưu lúc' }).waitFor();
-    check(/draft\s*=\s*false/.test(readFileSync(postFile(path), 'utf8')) || !/draft\s*=\s*true/.test(readFileSync(postFile(path), 'utf8')), 'no longer a draft');
+    await savedNow(page);
+    check(!/draft\s*=\s*true/.test(readFileSync(postFile(path), 'utf8')), 'no longer a draft');
+    // Published, the post's photo sizes are served once the preview has rebuilt: open it again
+    // until the preview shows them (at most 30 s).
+    for (let i = 0; ; i++) {
+      await page.goto(`${deskUrl}#/bai?path=${encodeURIComponent(path)}`);
+      await page.reload();
+      await ready(page);
+      await previewShows(page, 'cuốn sách mình thích');
+      if (await photosShown(page, 5000).then(() => true, () => i >= 5)) break;
+    }
+    await photosShown(page, 1000);
+    await page.screenshot({ path: join(shotDir, 'desk-soan-bai.png') });
 
     // 6. Keystroke to preview, measured on the open post.
     const stats = await page.evaluate(() => window.deskStats.previews);
@@ -326,11 +364,14 @@ async function main() {
     out.figures.request_to_preview_ms = median(last.map((p) => p.request_to_shown_ms));
     out.figures.debounce_ms = 150;
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
-    await page.locator('#save-state').filter({ hasText: 'Đã lưu lúc' }).waitFor();
+    await savedNow(page);
 
     check(outside.length === 0, `requests outside this computer: ${outside.join(', ')}`);
-    const bad = errors.filter((e) => !/Failed to load resource.*40[49]/.test(e));
-    check(bad.length === 0, `errors in the page: ${bad.join(' | ')}`);
+    check(errors.length === 0, `errors in the page: ${errors.join(' | ')}`);
+    // 409: the conflict; 422 from preview: a preview the server could not render yet (right
+    // after a restore), which the desk tries again; the previews checked above all showed.
+    const unexpected = out.http_errors.filter((e) => !e.startsWith('409 PUT') && !e.startsWith('422 POST /_bangtin/api/preview'));
+    check(unexpected.length === 0, `failed requests: ${unexpected.join('\n')}`);
     console.log(JSON.stringify(out));
   } catch (e) {
     // What the teacher would see: the status line and any open dialog.

@@ -20,6 +20,7 @@ let pickers = {};
 let previewTimer = 0;
 let previewSeq = 0;
 let lastKey = 0;
+let retried = false;
 let creating = null;
 const $ = (id) => document.getElementById(id);
 
@@ -91,6 +92,7 @@ export function changed() {
   S.dirty = true;
   $('save-state').textContent = t('unsaved');
   lastKey = performance.now();
+  retried = false;
   clearTimeout(previewTimer);
   previewTimer = setTimeout(preview, PREVIEW_DEBOUNCE_MS);
 }
@@ -131,6 +133,7 @@ export async function ensureCreated() {
 }
 
 async function preview() {
+  if ($('view-edit').hidden) return;
   if (!S.path && !(await ensureCreated())) {
     $('preview').srcdoc = `<p>${t('preview_wait')}</p>`;
     return;
@@ -141,6 +144,7 @@ async function preview() {
   try {
     const html = await call('POST', 'preview', { body: { path: S.path, front: collectFront(), body: editor.getText() } });
     if (seq !== previewSeq) return;
+    retried = false;
     const frame = $('preview');
     frame.onload = () => {
       const end = performance.now();
@@ -149,8 +153,29 @@ async function preview() {
     };
     frame.srcdoc = html;
   } catch (e) {
-    if (seq === previewSeq) sayError(e);
+    if (seq !== previewSeq) return;
+    if (e.status !== 422) return sayError(e);
+    $('preview').srcdoc = problemsPage(e.body);
+    // The preview server may not have seen a file that just came back (a restored post's
+    // photos): one more try a moment later, unless the teacher types again first.
+    if (!retried) {
+      retried = true;
+      previewTimer = setTimeout(preview, 1000);
+    }
+    return;
   }
+}
+
+const escapeHtml = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The preview of a post the engine cannot render: each problem, where, and how to fix it. */
+function problemsPage(body) {
+  const list = body.errors?.length ? body.errors : [body];
+  const items = list.map((e) => {
+    const where = [e.file, e.line, e.column].filter((x) => x !== undefined && x !== null).join(':');
+    return `<li>${where ? `<code>${escapeHtml(where)}</code>: ` : ''}${escapeHtml(e.message || e.error)}${e.hint ? `<br>${escapeHtml(e.hint)}` : ''}</li>`;
+  });
+  return `<!doctype html><html lang="${document.documentElement.lang}"><title>${escapeHtml(t('preview_problem'))}</title><h1>${escapeHtml(t('preview_problem'))}</h1><ul>${items.join('')}</ul></html>`;
 }
 
 /** Saves the post (PUT with the version it was opened at); a 409 asks which text to keep. */
@@ -280,6 +305,8 @@ async function versions() {
 async function remove() {
   const title = $('f-title').value || S.path;
   if (!S.path || !(await confirmAsk(t('delete_q'), t('delete_text', { t: title }), t('delete'), true))) return;
+  clearTimeout(previewTimer);
+  previewSeq++;
   try {
     const r = await call('DELETE', 'post', { query: { path: S.path } });
     S.dirty = false;

@@ -150,7 +150,10 @@ async function main() {
   $('filters').addEventListener('submit', (e) => e.preventDefault());
   $('new-post').addEventListener('click', () => (location.hash = '#/bai-moi'));
   $('import-open').addEventListener('click', () => importWord(site, (p) => (location.hash = `#/bai?path=${encodeURIComponent(p)}`)));
-  $('publish-open').addEventListener('click', () => publish(site, () => S.dirty && !$('view-edit').hidden));
+  $('publish-open').addEventListener('click', () => {
+    const editing = !$('view-edit').hidden;
+    publish(site, () => S.dirty && editing, editing ? S.path : null);
+  });
   $('lang-switch').addEventListener('click', () => {
     setLang(lang === 'en' ? 'vi' : 'en');
     relabel();

@@ -33,6 +33,13 @@ async function askAlt(file, result, src) {
 /** Sets up the photo picker, drag and drop and the cover photo; returns {pick}. */
 export function setupPhotos(ed, { S, ensureCreated, setCover, changed }) {
   const input = $('photo-files');
+  // A single-file post (x.md) becomes a bundle (x/index.md) with its first photo.
+  const movedTo = (path) => {
+    if (path && path !== S.path) {
+      S.path = path;
+      history.replaceState(null, '', `#/bai?path=${encodeURIComponent(path)}`);
+    }
+  };
   let queue = Promise.resolve();
 
   async function addAll(files) {
@@ -54,6 +61,7 @@ export function setupPhotos(ed, { S, ensureCreated, setCover, changed }) {
       try {
         const r = await upload('photo', file, { path: S.path }, (p) => (bar.value = ((i + p) / files.length) * 100));
         results.push(r);
+        movedTo(r.path);
         done++;
         const alt = await askAlt(file, r, thumb(file));
         ed.insert(`![${alt}](${r.name})`, true);
@@ -97,6 +105,7 @@ export function setupPhotos(ed, { S, ensureCreated, setCover, changed }) {
     if (!file || !(await ensureCreated())) return;
     try {
       const r = await upload('photo', file, { path: S.path });
+      movedTo(r.path);
       setCover(r.name, thumb(file));
       changed();
       $('f-cover-alt').focus();

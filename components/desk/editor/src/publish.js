@@ -37,15 +37,21 @@ function showEvent(ev) {
   } else bar.removeAttribute('value');
 }
 
-function showEnd(ev) {
+function showEnd(ev, post) {
   const log = $('pub-log');
   const bar = $('pub-bar');
   if (ev.ok) {
     STEPS.forEach((s) => ($(`step-${s}`).dataset.state = 'done'));
     bar.max = 1;
     bar.value = 1;
-    log.replaceChildren(el('p', { class: 'ok' }, t('pub_ok'), ' ', el('a', { href: ev.url, target: '_blank', rel: 'noopener', id: 'pub-live' }, t('pub_link'), ` (${ev.url})`)));
-    $('pub-live').focus();
+    const links = [el('a', { href: ev.url, target: '_blank', rel: 'noopener', id: 'pub-live' }, t('pub_link'), ` (${ev.url})`)];
+    // The post that is open, on the live site (its address there: the site's plus the page's).
+    if (post?.url && ev.url) {
+      const href = new URL(post.url.replace(/^\//, ''), ev.url.endsWith('/') ? ev.url : `${ev.url}/`).href;
+      links.unshift(el('a', { href, target: '_blank', rel: 'noopener', id: 'pub-post' }, t('pub_post', { t: post.title })), el('br'));
+    }
+    log.replaceChildren(el('p', { class: 'ok' }, t('pub_ok')), el('p', {}, links));
+    (document.getElementById('pub-post') || $('pub-live')).focus();
   } else {
     const items = (ev.errors || []).map((e) => {
       const where = [e.file, e.line, e.column].filter((x) => x !== undefined && x !== null && x !== '').join(':');
@@ -55,8 +61,18 @@ function showEnd(ev) {
   }
 }
 
+/** The open post as the list knows it ({url, title}), once published; null for none. */
+async function openPost(path) {
+  if (!path) return null;
+  try {
+    return (await call('GET', 'posts')).find((p) => p.path === path && p.state === 'published') || null;
+  } catch {
+    return null;
+  }
+}
+
 /** Follows the events of publish job `job` until its end event; resolves with it. */
-function follow(job) {
+function follow(job, path) {
   return new Promise((resolve) => {
     const src = new EventSource(eventsUrl(job));
     src.onmessage = (m) => {
@@ -68,8 +84,10 @@ function follow(job) {
       }
       if (ev.end) {
         src.close();
-        showEnd(ev);
-        resolve(ev);
+        (ev.ok ? openPost(path) : Promise.resolve(null)).then((post) => {
+          showEnd(ev, post);
+          resolve(ev);
+        });
       } else showEvent(ev);
     };
     src.onerror = () => {
@@ -83,8 +101,9 @@ function follow(job) {
   });
 }
 
-/** The publish dialog: asks the password (kept for this job only), then shows the progress. */
-export async function publish(site, isDirty) {
+/** The publish dialog: asks the password (kept for this job only), then shows the progress;
+ *  `path` is the open post's, to link to its live page at the end. */
+export async function publish(site, isDirty, path) {
   if (isDirty()) return say(t('pub_unsaved'), { error: true });
   const d = site.deploy || {};
   const intro = el('p', {}, d.configured ? t('pub_to', { t: d.target_display }) : t('pub_not_set'));
@@ -115,7 +134,7 @@ export async function publish(site, isDirty) {
     return sayError(e);
   }
   const done = ask({ title: t('pub_h'), wide: true, body: progressBody(), actions: [{ value: 'cancel', label: t('close') }] });
-  const end = await Promise.race([follow(job), done.then(() => null)]);
+  const end = await Promise.race([follow(job, path), done.then(() => null)]);
   if (end?.ok) say(`${t('pub_ok')} ${end.url}`);
   await done;
 }
