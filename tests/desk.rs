@@ -55,7 +55,9 @@ fn missing_tools() -> Option<String> {
     }
     for m in ["playwright-core", "axe-core"] {
         if !repo().join("tests/browser/node_modules").join(m).exists() {
-            missing.push(format!("tests/browser/node_modules/{m} (.ci/browser-setup.sh)"));
+            missing.push(format!(
+                "tests/browser/node_modules/{m} (.ci/browser-setup.sh)"
+            ));
         }
     }
     (!missing.is_empty()).then(|| format!("missing {}", missing.join(", ")))
@@ -132,7 +134,10 @@ fn serve(root: &Path, port: u16, desk_port: u16) -> Serve {
             let req = format!("GET /_bangtin/ HTTP/1.0\r\nHost: 127.0.0.1:{desk_port}\r\n\r\n");
             let mut answer = String::new();
             if s.write_all(req.as_bytes()).is_ok() && s.read_to_string(&mut answer).is_ok() {
-                assert!(answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"), "{answer}");
+                assert!(
+                    answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"),
+                    "{answer}"
+                );
                 return server;
             }
         }
@@ -184,7 +189,9 @@ fn a_teacher_writes_adds_photos_and_publishes_from_the_desk() {
     let root = tmp.path().join("site");
     let folder = format!("desk-{}", std::process::id());
     let user = env_or("BANGTIN_TEST_DEPLOY_USER", "bangtin-test");
-    let addr = ftp.as_ref().map_or("127.0.0.1:2121".into(), |f| f.0.clone());
+    let addr = ftp
+        .as_ref()
+        .map_or("127.0.0.1:2121".into(), |f| f.0.clone());
     school_site(&root, &format!("ftp://{user}@{addr}/{folder}"));
     let (jpg, heic) = photos(tmp.path());
     let (port, desk_port) = (free_port(), free_port());
@@ -197,7 +204,10 @@ fn a_teacher_writes_adds_photos_and_publishes_from_the_desk() {
         .arg(&root)
         .arg(&shots)
         .current_dir(repo().join("tests/browser"))
-        .env("DESK_PHOTOS", format!("{},{}", jpg.display(), heic.display()))
+        .env(
+            "DESK_PHOTOS",
+            format!("{},{}", jpg.display(), heic.display()),
+        )
         .env("DESK_SECTION", "bien-dao");
     if ftp.is_some() {
         node.env(
@@ -209,7 +219,10 @@ fn a_teacher_writes_adds_photos_and_publishes_from_the_desk() {
     let stdout = String::from_utf8_lossy(&run.stdout);
     eprintln!("{}", String::from_utf8_lossy(&run.stderr));
     eprintln!("{stdout}");
-    assert!(run.status.success(), "the desk's browser test failed (above)");
+    assert!(
+        run.status.success(),
+        "the desk's browser test failed (above)"
+    );
     let answer: serde_json::Value =
         serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("a JSON answer");
 
@@ -222,7 +235,10 @@ fn a_teacher_writes_adds_photos_and_publishes_from_the_desk() {
     );
     let md = std::fs::read_to_string(root.join(path)).unwrap();
     assert!(md.contains("Ngày hội đọc sách của lớp 3A"), "{md}");
-    assert!(md.contains("Dòng thêm từ máy khác."), "the restored version: {md}");
+    assert!(
+        md.contains("Dòng thêm từ máy khác."),
+        "the restored version: {md}"
+    );
     let bundle = root.join(path).parent().unwrap().to_path_buf();
     let names: Vec<String> = json_field(&answer, "photos")
         .as_array()
@@ -245,7 +261,8 @@ fn a_teacher_writes_adds_photos_and_publishes_from_the_desk() {
         assert!(img.width() > 0);
     }
     assert!(
-        names[1].ends_with(".jpg") && std::fs::read(bundle.join(&names[1])).unwrap()[..3] == [0xFF, 0xD8, 0xFF],
+        names[1].ends_with(".jpg")
+            && std::fs::read(bundle.join(&names[1])).unwrap()[..3] == [0xFF, 0xD8, 0xFF],
         "the HEIC photo became a JPEG: {}",
         names[1]
     );
@@ -255,7 +272,12 @@ fn a_teacher_writes_adds_photos_and_publishes_from_the_desk() {
     assert!(kept >= 3, "versions kept in {}: {kept}", versions.display());
     let keyboard = json_field(&answer, "keyboard_post").as_str().unwrap();
     assert!(!root.join(keyboard).exists());
-    assert!(std::fs::read_dir(root.join(".bangtin/desk/trash")).unwrap().count() >= 1);
+    assert!(
+        std::fs::read_dir(root.join(".bangtin/desk/trash"))
+            .unwrap()
+            .count()
+            >= 1
+    );
 
     // The live page, on the FTP server.
     if let Some((_, home)) = ftp {
@@ -270,4 +292,26 @@ fn a_teacher_writes_adds_photos_and_publishes_from_the_desk() {
     }
     let fig = json_field(&answer, "figures");
     eprintln!("desk figures (shared machine): {fig}");
+    guide_screenshots(&shots);
+}
+
+/// The teachers' guide shows the screenshots just taken: copied into its page bundle (each
+/// through a temporary file and a rename, as another test may be copying the content).
+fn guide_screenshots(shots: &Path) {
+    let guide = repo().join("content/huong-dan/ban-soan-bai");
+    for name in [
+        "desk-danh-sach.png",
+        "desk-soan-bai.png",
+        "desk-dang-xong.png",
+        "desk-dien-thoai.png",
+    ] {
+        let from = shots.join(name);
+        if !from.exists() {
+            // Publishing was not tested (no FTP server): keep the guide's screenshot.
+            continue;
+        }
+        let tmp = guide.join(format!(".{name}.tmp"));
+        std::fs::copy(&from, &tmp).unwrap();
+        std::fs::rename(&tmp, guide.join(name)).unwrap();
+    }
 }

@@ -272,6 +272,8 @@ async function main() {
     await previewShows(page, 'cuốn sách mình thích');
     const path = decodeURIComponent(new URL(page.url()).hash.split('path=')[1] || '');
     check(path.startsWith('content/'), `the new post has a path: ${page.url()}`);
+    const shown = await page.getByRole('combobox', { name: 'Chuyên mục', exact: true }).locator('option:checked').innerText();
+    check(!section || shown !== section, `the section is shown by its title, not its folder: ${shown}`);
     out.path = path;
 
     // 3. Two photos (one HEIC), then save.

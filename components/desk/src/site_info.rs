@@ -6,6 +6,7 @@ use crate::front;
 use crate::posts;
 use i18n::Lang;
 use serde_json::{json, Value};
+use site::frontmatter::{self, SectionFront};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -20,9 +21,11 @@ pub fn info(root: &Path, lang: Lang, site_origin: &str) -> ApiResult<Value> {
                 continue;
             };
             let path = e.file_name().to_string_lossy().into_owned();
-            let title = front::parse(&path, &text, lang)
+            // A section's front matter (sort_by, paginate_by…), not a page's.
+            let title = frontmatter::split(&text, lang)
                 .ok()
-                .and_then(|p| p.front["title"].as_str().map(str::to_string))
+                .and_then(|split| frontmatter::parse::<SectionFront>(&split, lang).ok())
+                .and_then(|f| f.title)
                 .filter(|t| !t.is_empty())
                 .unwrap_or_else(|| path.clone());
             sections.push((path, title));

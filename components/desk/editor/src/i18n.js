@@ -2,9 +2,9 @@
 // used by every filter ("bien dao" finds "Biển đảo"), the same as components/vi does.
 
 const VI = {
-  app_title: 'Bàn làm việc của thầy cô',
+  app_title: 'Bàn soạn bài',
   skip: 'Bỏ qua, tới nội dung chính',
-  nav_label: 'Bàn làm việc',
+  nav_label: 'Bàn soạn bài',
   nav_posts: 'Bài viết',
   nav_trash: 'Thùng rác',
   nav_site: 'Xem trang web',
