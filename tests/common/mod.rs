@@ -53,3 +53,126 @@ pub fn stderr(o: &Output) -> String {
 pub fn read(root: &Path, rel: &str) -> String {
     std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
+
+/// stdout and stderr of a run, as text.
+pub fn output_text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(o))
+}
+
+/// The `basic` fixture with `[images] enabled = false` replaced by `images` (e.g.
+/// `"[images]\nwidths = [480]"`); returns (temp dir, site root, the Hoàng Sa page bundle).
+pub fn site_with(images: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (dir, root) = site_copy("basic");
+    let config = std::fs::read_to_string(root.join("config.toml")).unwrap();
+    std::fs::write(
+        root.join("config.toml"),
+        config.replace("[images]\nenabled = false", images),
+    )
+    .unwrap();
+    let bundle = root.join("content/bien-dao/hoang-sa");
+    (dir, root, bundle)
+}
+
+/// Adds lines to the site's `config.toml`.
+pub fn add_config(root: &Path, toml: &str) {
+    let config = std::fs::read_to_string(root.join("config.toml")).unwrap();
+    std::fs::write(root.join("config.toml"), format!("{config}\n{toml}\n")).unwrap();
+}
+
+/// Appends Markdown to a bundle's page (`index.md`).
+pub fn append(bundle: &Path, md: &str) {
+    let page = bundle.join("index.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\n{md}\n")).unwrap();
+}
+
+/// `bangtin build` of `root` into `<dir>/public`, messages in `lang`.
+pub fn build_into(dir: &Path, root: &Path, lang: &str) -> (Output, PathBuf) {
+    let out = dir.join("public");
+    let args = ["--root", root.to_str().unwrap(), "build", "--output"];
+    let o = bangtin(&[&args[..], &[out.to_str().unwrap()]].concat(), lang);
+    (o, out)
+}
+
+/// `bangtin check` of `root`: (whether it passed, stdout and stderr).
+pub fn check(root: &Path, lang: &str) -> (bool, String) {
+    let o = bangtin(&["--root", root.to_str().unwrap(), "check"], lang);
+    (o.status.success(), output_text(&o))
+}
+
+/// A JPEG photo of `w`x`h` with detail everywhere (like a real photo, it does not compress
+/// to nothing), at `quality`.
+pub fn jpeg(w: u32, h: u32, quality: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x * y) % 239) as u8])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+/// `jpeg` with an EXIF block holding a GPS position inserted after its start, as a phone
+/// writes it.
+pub fn with_gps(jpeg: &[u8]) -> Vec<u8> {
+    // TIFF header, IFD0 with one entry (GPSInfo -> 26), GPS IFD with GPSLatitudeRef = "N".
+    let mut t: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
+    t.extend_from_slice(&[0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]);
+    t.extend_from_slice(&[0, 1, 0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0, 0, 0, 0, 0]);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&t);
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// Whether bytes hold an EXIF block.
+pub fn has_exif(bytes: &[u8]) -> bool {
+    bytes.windows(6).any(|w| w == b"Exif\0\0")
+}
+
+/// Every file under `dir` (path relative to it, bytes).
+pub fn published(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            let rel = rel.to_string_lossy().into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Every local `href`, `src` and `srcset` address of a page, as paths under the output folder
+/// (`page_dir` is the page's own folder there, for relative addresses).
+pub fn local_urls(html: &str, page_dir: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for attr in [" src=\"", " srcset=\"", " href=\""] {
+        for piece in html.split(attr).skip(1) {
+            let value = piece.split('"').next().unwrap_or("");
+            let candidates: Vec<&str> = if attr == " srcset=\"" {
+                value.split(',').collect()
+            } else {
+                vec![value]
+            };
+            for candidate in candidates {
+                let url = candidate.split_whitespace().next().unwrap_or("");
+                let url = url.split(['#', '?']).next().unwrap_or("");
+                if let Some(path) = url.strip_prefix("https://thu.example.edu.vn/") {
+                    urls.push(path.to_string());
+                } else if let Some(path) = url.strip_prefix('/') {
+                    urls.push(path.to_string());
+                } else if !url.is_empty() && !url.contains(':') {
+                    urls.push(format!("{page_dir}{url}"));
+                }
+            }
+        }
+    }
+    urls
+}

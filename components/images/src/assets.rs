@@ -120,21 +120,17 @@ pub fn nearest(dir: &Path, name: &str) -> Option<String> {
         .map(|(_, n)| n)
 }
 
-/// The URL-safe name a bundle file is published under: every folder and the stem slugged,
-/// the extension in lower case. "Ảnh lễ/Chào cờ 01.JPG" -> "anh-le/chao-co-01.jpg".
+/// The URL-safe name a bundle file is published under: every folder and the file name made
+/// safe by [`vi::safe_file_stem`] and [`vi::safe_file_name`]. "Ảnh lễ/Chào cờ 01.JPG" ->
+/// "anh-le/chao-co-01.jpg".
 pub fn url_path(rel: &str) -> String {
     let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
     let mut out = Vec::with_capacity(parts.len());
     for (i, part) in parts.iter().enumerate() {
         if i + 1 < parts.len() {
-            out.push(crate::file_stem_slug(Path::new(&format!("{part}.d"))));
-            continue;
-        }
-        let path = Path::new(part);
-        let stem = crate::file_stem_slug(path);
-        match path.extension().and_then(|e| e.to_str()) {
-            Some(ext) => out.push(format!("{stem}.{}", ext.to_ascii_lowercase())),
-            None => out.push(stem),
+            out.push(vi::safe_file_stem(part));
+        } else {
+            out.push(vi::safe_file_name(part));
         }
     }
     out.join("/")

@@ -50,7 +50,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use unicode_normalization::UnicodeNormalization;
 
 /// Bumped whenever the processing changes output bytes, so old cache entries are not reused.
 pub(crate) const PIPELINE_VERSION: u32 = 2;
@@ -613,40 +612,20 @@ pub fn is_image(path: &Path) -> bool {
     )
 }
 
-/// The URL-safe base name for published files: "Ảnh lễ chào cờ.JPG" -> "anh-le-chao-co".
+/// The URL-safe base name for published files: "Ảnh lễ chào cờ.JPG" -> "anh-le-chao-co"
+/// (see [`vi::safe_file_stem`]).
 pub fn file_stem_slug(path: &Path) -> String {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut out = String::new();
-    let mut dash = false;
-    for c in stem.nfd() {
-        let c = match c {
-            'đ' | 'Đ' => 'd',
-            c if ('\u{300}'..='\u{36f}').contains(&c) => continue,
-            c => c.to_ascii_lowercase(),
-        };
-        if c.is_ascii_alphanumeric() || c == '_' {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c);
-        } else {
-            dash = true;
-        }
-    }
-    if out.is_empty() {
-        "image".into()
-    } else {
-        out
-    }
+    vi::safe_file_stem(&stem)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
 
     #[test]
     fn processor_can_be_shared_between_threads() {
@@ -668,7 +647,7 @@ mod tests {
         // NFD input (macOS) gives the same slug.
         let nfd: String = "Biển đảo".nfd().collect();
         assert_eq!(file_stem_slug(Path::new(&format!("{nfd}.jpg"))), "bien-dao");
-        assert_eq!(file_stem_slug(Path::new("!!!.jpg")), "image");
+        assert_eq!(file_stem_slug(Path::new("!!!.jpg")), "file");
     }
 
     #[test]

@@ -90,6 +90,13 @@ pub trait Host: Sync {
         title: &str,
         index: usize,
     ) -> Result<Option<String>, String>;
+    /// The address a relative link or image `dest` (as written, maybe percent-encoded) should
+    /// have in the page, when the file it names is published under another name (a bundle's
+    /// "Kế hoạch.pdf" as "ke-hoach.pdf"); None keeps `dest`.
+    fn asset_url(&self, dest: &str) -> Option<String> {
+        let _ = dest;
+        None
+    }
 }
 
 /// One heading of the table of contents, with the headings nested under it.
@@ -466,6 +473,10 @@ impl<'a> Renderer<'a, '_> {
                 id,
             } => {
                 let dest_url = self.destination(dest_url, range);
+                let dest_url = match self.host.asset_url(&dest_url) {
+                    Some(url) => url.into(),
+                    None => dest_url,
+                };
                 self.out.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -683,7 +694,11 @@ impl<'a> Renderer<'a, '_> {
             .image(&img.dest, img.alt.trim(), &img.title, index)
         {
             Ok(Some(html)) => html,
-            Ok(None) => default_img(&img.dest, img.alt.trim(), &img.title, index),
+            Ok(None) => {
+                let src = self.host.asset_url(&img.dest);
+                let src = src.as_deref().unwrap_or(&img.dest);
+                default_img(src, img.alt.trim(), &img.title, index)
+            }
             Err(message) => {
                 self.errors.push(MdError {
                     offset: img.offset,

@@ -176,6 +176,8 @@ pub struct CheckConfig {
     pub max_site_mb: u64,
     /// A video over this many megabytes gets a warning (better on YouTube).
     pub max_video_mb: u64,
+    /// A PDF, Word, Excel or PowerPoint file over this many megabytes gets a warning.
+    pub max_document_mb: u64,
 }
 
 impl Default for CheckConfig {
@@ -183,6 +185,7 @@ impl Default for CheckConfig {
         CheckConfig {
             max_site_mb: 500,
             max_video_mb: 20,
+            max_document_mb: 10,
         }
     }
 }

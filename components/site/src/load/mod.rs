@@ -7,5 +7,6 @@ pub mod content;
 pub mod data;
 pub mod files;
 pub mod frontmatter;
+pub mod published;
 pub mod read;
 pub mod theme;

@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::diag::{Diagnostic, Failed};
 use crate::load::content::{self, Content, Filter};
+use crate::load::published::heavy_files;
 use crate::load::theme::{Outputs, Theme};
 use crate::model::sort::list_sections;
 use crate::model::taxonomy::{self, Taxonomy};
@@ -180,7 +181,10 @@ pub(super) fn markdown_stage(
     let section_results: Vec<BodyResult> = content
         .sections
         .par_iter()
-        .map(|s| bodies.render(&s.file, &s.raw, s.body_offset, None, &s.path, &s.lang))
+        .map(|s| {
+            let (file, raw, at) = (&s.file, &s.raw, s.body_offset);
+            bodies.render(file, raw, at, None, &s.path, &s.lang, &s.assets)
+        })
         .collect();
     let mut marked = Marked {
         page_bodies: Vec::new(),
@@ -193,6 +197,9 @@ pub(super) fn markdown_stage(
         md_fp,
     };
     marked.warnings.extend(pager_warnings);
+    marked
+        .warnings
+        .extend(heavy_files(config, root, content, lang));
     marked.page_bodies = marked.take(page_results, true, &mut errors);
     marked.section_bodies = marked.take(section_results, false, &mut errors);
     check_anchors(

@@ -7,6 +7,7 @@ use super::memo::{Cache, Memo};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::load::content::Page;
+use crate::load::published::Published;
 use crate::util::hash::Key;
 use i18n::Lang;
 use std::collections::HashMap;
@@ -63,10 +64,13 @@ impl Bodies<'_> {
             p.bundle_dir.as_deref(),
             &p.path,
             &p.lang,
+            &p.assets,
         )
     }
 
-    /// Renders one page's or section's Markdown (or takes it from the session cache).
+    /// Renders one page's or section's Markdown (or takes it from the session cache); `assets`
+    /// are its own files (published under the names links to them are rewritten to).
+    #[allow(clippy::too_many_arguments)]
     pub fn render(
         &self,
         file: &Path,
@@ -75,6 +79,7 @@ impl Bodies<'_> {
         bundle: Option<&Path>,
         path: &str,
         page_lang: &str,
+        assets: &[PathBuf],
     ) -> BodyResult {
         let key: Option<Key> = self.md_fp.map(|fp: Key| {
             let mut h = blake3::Hasher::new();
@@ -109,6 +114,7 @@ impl Bodies<'_> {
         }
         let warn = Mutex::new(Vec::new());
         let page_images = Mutex::new(Vec::new());
+        let published = Published::new(bundle, assets);
         let host = Host {
             links: self.links,
             tera: self.tera,
@@ -122,6 +128,7 @@ impl Bodies<'_> {
             image_files: &page_images,
             warnings: &warn,
             msg_lang: self.lang,
+            published: &published,
         };
         let (r, seen) =
             functions::recording(|| markdown::render(&raw[body_offset..], &self.md_opts, &host));

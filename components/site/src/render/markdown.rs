@@ -4,6 +4,7 @@
 
 use crate::config::Config;
 use crate::diag::{error_chain, line_col, Diagnostic};
+use crate::load::published::Published;
 use i18n::{tr, Lang};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -89,9 +90,60 @@ pub struct Host<'a> {
     pub warnings: &'a Mutex<Vec<String>>,
     /// Message language.
     pub msg_lang: Lang,
+    /// The names the page's own files are published under.
+    pub published: &'a Published,
+}
+
+impl Host<'_> {
+    /// The bundle file a relative address names, and the address of its published name
+    /// (`None` for other sites, absolute paths and files that are not the page's own).
+    fn own_file(&self, dest: &str) -> Option<(String, PathBuf)> {
+        let scheme = dest.find(':').is_some_and(|i| !dest[..i].contains('/'));
+        if scheme || dest.starts_with(['/', '#', '@']) || dest.is_empty() {
+            return None;
+        }
+        let cut = dest.find(['?', '#']).unwrap_or(dest.len());
+        let (path, suffix) = dest.split_at(cut);
+        let rel = percent_decode(path);
+        let rel = rel.trim_start_matches("./");
+        if rel.is_empty() || rel.split('/').any(|p| p == "..") {
+            return None;
+        }
+        let base = self.root.join(self.bundle_dir.unwrap_or(&self.file_dir));
+        let file = images::assets::find(&base, rel).ok()?;
+        let name = self.published.name_of(file.strip_prefix(self.root).ok()?)?;
+        Some((format!("{name}{suffix}"), file))
+    }
+
+    /// A shortcode's `src` or `thumb` naming one of the page's files gets its published
+    /// address, and `size` (when not given) the file's size, which the `pdf` shortcode shows.
+    fn own_file_args(&self, args: &Map<String, Value>, ctx: &mut Context) {
+        for key in ["src", "thumb"] {
+            let Some((url, file)) = args
+                .get(key)
+                .and_then(Value::as_str)
+                .and_then(|v| self.own_file(v))
+            else {
+                continue;
+            };
+            ctx.insert(key, &url);
+            if key == "src" && !args.contains_key("size") {
+                if let Ok(meta) = std::fs::metadata(&file) {
+                    let comma = self.lang.starts_with("vi");
+                    ctx.insert("size", &images::assets::human_size(meta.len(), comma));
+                }
+            }
+        }
+    }
 }
 
 impl markdown::Host for Host<'_> {
+    fn asset_url(&self, dest: &str) -> Option<String> {
+        self.own_file(dest)
+            .map(|(url, _)| url)
+            .filter(|url| url != dest)
+    }
+
     fn resolve_link(&self, target: &str) -> Option<String> {
         self.links
             .get(target.trim_start_matches('/'))
@@ -129,6 +181,7 @@ impl markdown::Host for Host<'_> {
         if let Some(b) = body {
             ctx.insert("body", b);
         }
+        self.own_file_args(args, &mut ctx);
         ctx.insert("page_path", self.page_path);
         ctx.insert("lang", self.lang);
         ctx.insert("config", self.config);

@@ -4,7 +4,8 @@
 
 use super::markdown::Body;
 use crate::config::Config;
-use crate::load::content::Content;
+use crate::load::content::{Content, Page};
+use crate::load::published::Published;
 use crate::model::sort::newest;
 use crate::model::taxonomy::{term_slug, Taxonomy};
 use crate::util::PAR_CHUNK;
@@ -294,7 +295,7 @@ impl<'a> Model<'a> {
             "reading_time": b.word_count.div_ceil(200).max(1),
             "taxonomies": to_json(&p.front.taxonomies),
             "terms": terms,
-            "extra": p.front.extra.clone(),
+            "extra": page_extra(p),
             "authors": p.front.authors.clone(),
             "draft": p.front.draft,
             "lang": p.lang.as_str(),
@@ -339,10 +340,10 @@ impl<'a> Model<'a> {
         let higher = pos
             .and_then(|k| k.checked_sub(1))
             .and_then(|k| list.get(k).copied());
-        let assets: Vec<String> = p
-            .assets
+        let assets: Vec<String> = Published::new(p.bundle_dir.as_deref(), &p.assets)
+            .files()
             .iter()
-            .filter_map(|a| a.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .map(|f| f.name.clone())
             .collect();
         if let Value::Object(o) = &mut v {
             o.insert("content".into(), Value::from(b.html.as_str()));
@@ -412,3 +413,18 @@ impl<'a> Model<'a> {
 
 /// The keys of [`Model::shared_context`].
 pub(crate) const SHARED_KEYS: [&str; 3] = ["config", "base_url", "home"];
+
+/// A page's `[extra]`, with its share picture (`image`, a file of its bundle) named as it is
+/// published (see `load::published`).
+fn page_extra(p: &Page) -> Value {
+    let mut extra = p.front.extra.clone();
+    let share = extra.get("image").and_then(Value::as_str);
+    if let (Some(img), Some(bundle)) = (share, p.bundle_dir.as_deref()) {
+        let published = Published::new(Some(bundle), &p.assets);
+        if let Some(name) = published.name_of_original(img) {
+            let name = name.to_string();
+            extra.insert("image".into(), Value::from(name));
+        }
+    }
+    Value::Object(extra)
+}

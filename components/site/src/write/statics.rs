@@ -5,6 +5,7 @@ use super::sink::Sink;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::load::content::Content;
+use crate::load::published::Published;
 use crate::load::theme::{StaticSource, Theme};
 use i18n::{tr, Lang};
 use rayon::prelude::*;
@@ -26,46 +27,27 @@ pub(crate) fn copies(
     for (rel, src) in &theme.statics {
         copies.insert(rel.clone(), src.clone());
     }
+    // Bundle files go out under URL-safe names (see `load::published`); the links to them
+    // were rewritten to the same names when the Markdown was rendered.
     for p in &content.pages {
-        for a in &p.assets {
-            let name = a
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let bundle = p
-                .bundle_dir
-                .as_deref()
-                .map(|b| root.join(b))
-                .unwrap_or_default();
-            let sub = root
-                .join(a)
-                .strip_prefix(&bundle)
-                .map(|r| {
-                    r.components()
-                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                        .collect::<Vec<_>>()
-                        .join("/")
-                })
-                .unwrap_or(name);
-            let share = p.front.extra.get("image").and_then(|v| v.as_str());
-            if !publish_own_name(processor, config, &root.join(a), &sub, share) {
+        let share = p.front.extra.get("image").and_then(|v| v.as_str());
+        let published = Published::new(p.bundle_dir.as_deref(), &p.assets);
+        for f in published.files() {
+            let file = root.join(&f.source);
+            if !publish_own_name(processor, config, &file, &f.original, share) {
                 continue;
             }
             copies.insert(
-                format!("{}{}", p.path.trim_start_matches('/'), sub),
-                StaticSource::Disk(root.join(a)),
+                format!("{}{}", p.path.trim_start_matches('/'), f.name),
+                StaticSource::Disk(file),
             );
         }
     }
     for s in &content.sections {
-        for a in &s.assets {
-            let name = a
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        for f in Published::new(None, &s.assets).files() {
             copies.insert(
-                format!("{}{}", s.path.trim_start_matches('/'), name),
-                StaticSource::Disk(root.join(a)),
+                format!("{}{}", s.path.trim_start_matches('/'), f.name),
+                StaticSource::Disk(root.join(&f.source)),
             );
         }
     }
