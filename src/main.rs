@@ -1,5 +1,6 @@
 //! bangtin: the command line. Parses arguments, picks the message language, runs one command.
 
+mod cli;
 mod desktop;
 mod import_cmd;
 mod scaffold;
@@ -9,159 +10,19 @@ mod scaffold;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Parser, Subcommand};
+use cli::Command;
 use i18n::{tr, Lang};
 use site::{Diagnostic, Severity};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Static site generator for Vietnamese school communication microsites.
-#[derive(Parser, Debug)]
-#[command(name = "bangtin", version, about, long_about = None)]
-struct Cli {
-    /// Site folder (holds config.toml).
-    #[arg(long, short = 'r', global = true, default_value = ".")]
-    root: PathBuf,
-    /// Language of messages: vi or en (default: LANG, else vi).
-    #[arg(long, global = true)]
-    lang: Option<String>,
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Build the site into public/.
-    Build {
-        /// Output folder (default: <root>/public).
-        #[arg(long, short = 'o')]
-        output: Option<PathBuf>,
-        /// Include pages marked draft = true.
-        #[arg(long)]
-        drafts: bool,
-        /// Include pages dated in the future.
-        #[arg(long)]
-        future: bool,
-        /// Use this base URL instead of config.toml's.
-        #[arg(long, short = 'u')]
-        base_url: Option<String>,
-    },
-    /// Preview the site at http://127.0.0.1:1111 with live reload (the default command).
-    Serve {
-        /// Port (the next free one is used when taken).
-        #[arg(long, short = 'p', default_value_t = 1111)]
-        port: u16,
-        /// Address to listen on; anything but 127.0.0.1 makes the preview visible to others.
-        #[arg(long, short = 'b', default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Include pages marked draft = true.
-        #[arg(long)]
-        drafts: bool,
-        /// Include pages dated in the future.
-        #[arg(long)]
-        future: bool,
-        /// Port of the teacher's desk (default: the next free one after the preview's).
-        #[arg(long)]
-        desk_port: Option<u16>,
-        /// Do not start the teacher's desk.
-        #[arg(long)]
-        no_desk: bool,
-    },
-    /// Check links, images, front matter and page weight before publishing.
-    Check {
-        /// Also check links to other websites (slower, needs the Internet).
-        #[arg(long)]
-        external: bool,
-        /// Include drafts.
-        #[arg(long)]
-        drafts: bool,
-        /// Output format: text or json.
-        #[arg(long, default_value = "text")]
-        format: String,
-    },
-    /// Create a new post: bangtin new bien-dao "Tiêu đề bài viết".
-    New {
-        /// Section folder under content/, e.g. bien-dao.
-        section: String,
-        /// Title of the post.
-        title: String,
-    },
-    /// Create a new site folder from the bundled theme.
-    Init {
-        /// Folder to create.
-        dir: PathBuf,
-    },
-    /// Import Word documents as new pages: bangtin import ke-hoach.docx --section ke-hoach.
-    Import {
-        /// .docx files, or folders of .docx files.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// Section folder under content/ (default: the home section).
-        #[arg(long, short = 's')]
-        section: Option<String>,
-        /// Folder name of the new page (default: from its title); one file only.
-        #[arg(long)]
-        slug: Option<String>,
-        /// Mark the new pages as drafts.
-        #[arg(long)]
-        draft: bool,
-    },
-    /// Upload the built site to the school's web host (FTP, FTPS, SFTP) or write a zip.
-    Deploy {
-        /// Target URL, e.g. ftp://user@host:21/public_html (overrides [deploy] target).
-        #[arg(long)]
-        target: Option<String>,
-        /// Upload public/ as it is, without building first.
-        #[arg(long)]
-        no_build: bool,
-        /// Delete files on the server that the site no longer has (only files bangtin uploaded).
-        #[arg(long)]
-        delete: bool,
-        /// Show what would change, change nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Write a zip archive for a hosting control panel instead of uploading.
-        #[arg(long)]
-        zip: Option<PathBuf>,
-        /// Accept a self-signed FTPS certificate.
-        #[arg(long)]
-        insecure: bool,
-    },
-    /// Write the 6-monthly or yearly report from the site: bangtin report --period 2024-H1.
-    Report {
-        /// Period: 2024-H1, 2024, or 2024-01-01..2024-06-09 (default: the one due next).
-        #[arg(long)]
-        period: Option<String>,
-        /// Format: docx (Word), html (print from a browser) or md.
-        #[arg(long, default_value = "docx")]
-        format: String,
-        /// File to write, - for the terminal (default: bao-cao/bao-cao-<period>.<format>).
-        #[arg(long, short = 'o')]
-        output: Option<PathBuf>,
-        /// Replace the output file if it already exists.
-        #[arg(long)]
-        force: bool,
-        /// Only say which report is due, by when, and how many days are left.
-        #[arg(long)]
-        due: bool,
-    },
-}
-
 fn main() -> ExitCode {
     if desktop::wanted() {
         return desktop::main(Lang::detect(None, Lang::Vi));
     }
-    let cli = Cli::parse();
-    let config_lang = std::fs::read_to_string(cli.root.join("config.toml"))
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|t| {
-            t.get("default_language")
-                .and_then(|v| v.as_str())
-                .and_then(Lang::parse)
-        })
-        .unwrap_or(Lang::Vi);
-    let lang = Lang::detect(cli.lang.as_deref(), config_lang);
+    // The language is known before parsing, so that `--help` is in it too.
+    let lang = cli::detect_lang(std::env::args_os().collect(), config_lang);
+    let cli = cli::parse(lang);
     let result = match cli.command {
         None => serve_cmd(
             &cli.root,
@@ -244,6 +105,18 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The site's `default_language` in `<root>/config.toml`, if it names one.
+fn config_lang(root: &Path) -> Option<Lang> {
+    std::fs::read_to_string(root.join("config.toml"))
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| {
+            t.get("default_language")
+                .and_then(|v| v.as_str())
+                .and_then(Lang::parse)
+        })
 }
 
 /// Prints diagnostics grouped, errors first, a bounded number of warnings.
