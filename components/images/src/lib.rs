@@ -19,6 +19,7 @@
 pub mod assets;
 mod cache;
 mod convert;
+mod copy;
 mod decode;
 mod encode;
 mod error;

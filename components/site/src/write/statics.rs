@@ -128,7 +128,7 @@ fn publish_own_name(
 
 /// A copy without EXIF (a child's photo may carry the GPS position of the school or a home) of
 /// a photo the site publishes as is, no wider than `[images] max_width` unless the site keeps
-/// originals; `None` when the file needs no cleaning.
+/// originals, and never larger than the file itself; `None` when the file needs no cleaning.
 pub(crate) fn strip_metadata(
     processor: Option<&images::Processor>,
     config: &Config,
@@ -144,12 +144,9 @@ pub(crate) fn strip_metadata(
     if !config.images.strip_metadata || !is_photo || path.starts_with(p.cache_dir()) {
         return Ok(None);
     }
-    let meta = images::image_meta(path)?;
-    let width = match config.images.max_width {
-        0 => meta.width,
-        _ if config.images.keep_original => meta.width,
-        m => meta.width.min(m),
+    let max_width = match config.images.keep_original {
+        true => 0,
+        false => config.images.max_width,
     };
-    let v = p.resize(path, images::ResizeOp::FitWidth(width), None)?;
-    Ok(Some(v.cache_path))
+    p.publish_copy(path, max_width).map(Some)
 }
