@@ -143,7 +143,7 @@ fn bundle_files_are_published_under_url_safe_names_with_links_rewritten() {
             "unsafe published name {name}"
         );
     }
-    for url in local_urls(&html, "bien-dao/hoang-sa/") {
+    for url in local_urls(&html, "bien-dao/hoang-sa/", &["src", "srcset", "href"]) {
         let path = if url.is_empty() || url.ends_with('/') {
             out.join(&url).join("index.html")
         } else {

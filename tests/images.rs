@@ -7,37 +7,12 @@ use std::fs;
 
 /// A 2400x1600 JPEG with an EXIF block holding a GPS position, as a phone writes it.
 fn phone_photo() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(2400, 1600, |x, y| {
-        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8])
-    });
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
-        .encode_image(&img)
-        .unwrap();
-    // TIFF header, IFD0 with one entry (GPSInfo -> 26), GPS IFD with GPSLatitudeRef = "N".
-    let mut t: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
-    t.extend_from_slice(&[0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]);
-    t.extend_from_slice(&[0, 1, 0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0, 0, 0, 0, 0]);
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend_from_slice(&t);
-    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
-    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
+    with_gps(&jpeg(2400, 1600, 85))
 }
 
 #[test]
 fn photos_are_resized_stripped_and_cached() {
-    let (dir, root) = site_copy("basic");
-    fs::write(
-        root.join("config.toml"),
-        fs::read_to_string(root.join("config.toml"))
-            .unwrap()
-            .replace("[images]\nenabled = false", "[images]\nwidths = [480, 960]"),
-    )
-    .unwrap();
-    let bundle = root.join("content/bien-dao/hoang-sa");
+    let (dir, root, bundle) = site_with("[images]\nwidths = [480, 960]");
     let photo = phone_photo();
     assert!(
         photo.windows(6).any(|w| w == b"Exif\0\0"),
@@ -51,17 +26,7 @@ fn photos_are_resized_stripped_and_cached() {
     );
     fs::write(&md, text).unwrap();
 
-    let out = dir.path().join("public");
-    let o = bangtin(
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "build",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-        "en",
-    );
+    let (o, out) = build_into(dir.path(), &root, "en");
     assert!(o.status.success(), "{}", stderr(&o));
     // The responsive set only: no second full-size copy under the photo's own name.
     assert!(
@@ -140,37 +105,14 @@ fn photos_are_resized_stripped_and_cached() {
 
 #[test]
 fn a_corrupt_photo_names_the_page_and_the_file() {
-    let (dir, root) = site_copy("basic");
-    fs::write(
-        root.join("config.toml"),
-        fs::read_to_string(root.join("config.toml"))
-            .unwrap()
-            .replace("[images]\nenabled = false", "[images]\nenabled = true"),
-    )
-    .unwrap();
-    let bundle = root.join("content/bien-dao/hoang-sa");
+    let (dir, root, bundle) = site_with("[images]\nenabled = true");
     fs::write(
         bundle.join("hong.jpg"),
         b"\xFF\xD8\xFF\xE0 not really a jpeg",
     )
     .unwrap();
-    let md = bundle.join("index.md");
-    fs::write(
-        &md,
-        fs::read_to_string(&md).unwrap() + "\n![Ảnh hỏng](hong.jpg)\n",
-    )
-    .unwrap();
-    let out = dir.path().join("public");
-    let o = bangtin(
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "build",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-        "en",
-    );
+    append(&bundle, "![Ảnh hỏng](hong.jpg)");
+    let (o, _) = build_into(dir.path(), &root, "en");
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(err.contains("content/bien-dao/hoang-sa/index.md:"), "{err}");

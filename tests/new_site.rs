@@ -73,17 +73,7 @@ fn the_bundled_theme_builds_the_smallest_valid_site() {
         "+++\ntitle = \"Giới thiệu\"\ndate = 2024-09-05\n+++\nTrường ở gần chợ.\n",
     )
     .unwrap();
-    let out = dir.path().join("public");
-    let o = bangtin(
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "build",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-        "en",
-    );
+    let (o, out) = build_into(dir.path(), &root, "en");
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(read(&out, "index.html").contains("Trường nhỏ"));
     assert!(read(&out, "gioi-thieu/index.html").contains("Trường ở gần chợ."));
@@ -93,15 +83,6 @@ fn the_bundled_theme_builds_the_smallest_valid_site() {
         "title = \"Trường nhỏ\"\nbase_url = \"https://nho.example.edu.vn\"\ntheme = \"truong\"\n\n[[taxonomies]]\nname = \"tags\"\n",
     )
     .unwrap();
-    let o = bangtin(
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "build",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-        "en",
-    );
+    let (o, _) = build_into(dir.path(), &root, "en");
     assert!(o.status.success(), "{}", stderr(&o));
 }

@@ -10,24 +10,7 @@ use std::process::Command;
 
 /// A JPEG of `w`x`h` with an EXIF block holding a GPS position, as a phone writes it.
 fn jpeg_with_gps(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x * y) % 239) as u8])
-    });
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
-        .encode_image(&img)
-        .unwrap();
-    // TIFF header, IFD0 with one entry (GPSInfo -> 26), GPS IFD with GPSLatitudeRef = "N".
-    let mut t: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
-    t.extend_from_slice(&[0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]);
-    t.extend_from_slice(&[0, 1, 0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0, 0, 0, 0, 0]);
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend_from_slice(&t);
-    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
-    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
+    with_gps(&jpeg(w, h, 92))
 }
 
 /// Whether `heif-enc` runs here; without it the test is skipped loudly (and fails in CI).
@@ -66,46 +49,11 @@ fn heif_enc(jpeg: &[u8], out: &Path, avif: bool) {
 
 /// The basic fixture with images on and the bundle folder of the Hoàng Sa page.
 fn site() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let (dir, root) = site_copy("basic");
-    let config = fs::read_to_string(root.join("config.toml")).unwrap();
-    fs::write(
-        root.join("config.toml"),
-        config.replace("[images]\nenabled = false", "[images]\nenabled = true"),
-    )
-    .unwrap();
-    let bundle = root.join("content/bien-dao/hoang-sa");
-    (dir, root, bundle)
-}
-
-fn append(bundle: &Path, md: &str) {
-    let page = bundle.join("index.md");
-    let text = fs::read_to_string(&page).unwrap();
-    fs::write(&page, format!("{text}\n{md}\n")).unwrap();
+    site_with("[images]\nenabled = true")
 }
 
 fn build(dir: &Path, root: &Path) -> (std::process::Output, PathBuf) {
-    let out = dir.join("public");
-    let args = ["--root", root.to_str().unwrap(), "build", "--output"];
-    let o = bangtin(&[&args[..], &[out.to_str().unwrap()]].concat(), "en");
-    (o, out)
-}
-
-/// Every published file under `dir` (relative name, bytes).
-fn published(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, fs::read(e.path()).unwrap())
-        })
-        .collect()
+    build_into(dir, root, "en")
 }
 
 #[test]
@@ -279,5 +227,90 @@ fn a_small_optimised_png_is_never_published_larger() {
             bytes.len(),
             png.len()
         );
+    }
+}
+
+#[test]
+fn kept_originals_and_share_pictures_are_never_published_larger() {
+    let (dir, root, bundle) = site();
+    // A palette PNG with long runs (tiny on disk, larger once re-encoded as RGB) and a phone
+    // JPEG saved at low quality (larger once re-encoded at the site's quality), with GPS.
+    let img = image::RgbImage::from_fn(900, 600, |x, _| {
+        if (x / 150) % 2 == 0 {
+            image::Rgb([20, 90, 160])
+        } else {
+            image::Rgb([250, 250, 250])
+        }
+    });
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new_with_quality(
+        &mut png,
+        image::codecs::png::CompressionType::Best,
+        image::codecs::png::FilterType::NoFilter,
+    )
+    .write_image(img.as_raw(), 900, 600, image::ExtendedColorType::Rgb8)
+    .unwrap();
+    use image::ImageEncoder;
+    let low = with_gps(&jpeg(1200, 800, 40));
+    fs::write(bundle.join("so-do.png"), &png).unwrap();
+    fs::write(bundle.join("Ảnh bìa.JPG"), &low).unwrap();
+    append(
+        &bundle,
+        "![Sơ đồ lớp học](so-do.png)\n\n![Ảnh bìa](<Ảnh bìa.JPG>)",
+    );
+    let page = bundle.join("index.md");
+    let text = fs::read_to_string(&page).unwrap().replacen(
+        "chuyen_de = [\"Biển đảo\"]\n+++",
+        "chuyen_de = [\"Biển đảo\"]\n[extra]\nimage = \"Ảnh bìa.JPG\"\n+++",
+        1,
+    );
+    assert!(text.contains("[extra]"));
+    fs::write(&page, text).unwrap();
+    // The share picture's address as the bundled theme writes it.
+    let template = root.join("templates/page.html");
+    let t = fs::read_to_string(&template).unwrap().replace(
+        "<h1>",
+        "{% if page.extra.image %}<meta property=\"og:image\" content=\"{{ page.permalink ~ page.extra.image }}\">{% endif %}<h1>",
+    );
+    fs::write(&template, t).unwrap();
+
+    // The share picture alone, then with keep_original.
+    for keep in [false, true] {
+        if keep {
+            let config = fs::read_to_string(root.join("config.toml")).unwrap();
+            let config =
+                config.replace("[images]\nenabled = true", "[images]\nkeep_original = true");
+            fs::write(root.join("config.toml"), config).unwrap();
+        }
+        let (o, out) = build(dir.path(), &root);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let html = read(&out, "bien-dao/hoang-sa/index.html");
+        assert!(
+            html.contains(
+                "og:image\" content=\"https://thu.example.edu.vn/bien-dao/hoang-sa/anh-bia.jpg\""
+            ),
+            "the share picture under its published name: {html}"
+        );
+        let share = fs::read(out.join("bien-dao/hoang-sa/anh-bia.jpg")).unwrap();
+        assert!(
+            share.len() <= low.len(),
+            "share: {} > {}",
+            share.len(),
+            low.len()
+        );
+        assert!(!has_exif(&share), "the share picture has no GPS");
+        let own = out.join("bien-dao/hoang-sa/so-do.png");
+        assert_eq!(own.is_file(), keep, "original published only when kept");
+        if keep {
+            let own = fs::read(own).unwrap();
+            assert!(
+                own.len() <= png.len(),
+                "kept: {} > {}",
+                own.len(),
+                png.len()
+            );
+            let decoded = image::load_from_memory(&own).unwrap();
+            assert_eq!((decoded.width(), decoded.height()), (900, 600));
+        }
     }
 }

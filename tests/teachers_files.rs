@@ -5,74 +5,17 @@
 mod common;
 use common::*;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use unicode_normalization::UnicodeNormalization;
 
 /// A small JPEG photo (600x400).
 fn photo() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(600, 400, |x, y| {
-        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8])
-    });
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
-        .encode_image(&img)
-        .unwrap();
-    jpeg
+    jpeg(600, 400, 85)
 }
 
 /// The basic fixture with images on; returns (temp dir, site root, page bundle folder).
 fn site_with_images() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let (dir, root) = site_copy("basic");
-    let config = fs::read_to_string(root.join("config.toml")).unwrap();
-    fs::write(
-        root.join("config.toml"),
-        config.replace("[images]\nenabled = false", "[images]\nwidths = [480]"),
-    )
-    .unwrap();
-    let bundle = root.join("content/bien-dao/hoang-sa");
-    (dir, root, bundle)
-}
-
-/// Appends Markdown to the bundle's page.
-fn append(bundle: &Path, md: &str) {
-    let page = bundle.join("index.md");
-    let text = fs::read_to_string(&page).unwrap();
-    fs::write(&page, format!("{text}\n{md}\n")).unwrap();
-}
-
-/// `bangtin build` into `<dir>/public`, messages in `lang`.
-fn build(dir: &Path, root: &Path, lang: &str) -> (std::process::Output, PathBuf) {
-    let out = dir.join("public");
-    let o = bangtin(
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "build",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-        lang,
-    );
-    (o, out)
-}
-
-/// Every local `src`/`srcset` URL of a page, as published paths under `out`.
-fn local_urls(html: &str) -> Vec<String> {
-    let mut urls = Vec::new();
-    for attr in ["src=\"", "srcset=\""] {
-        for piece in html.split(attr).skip(1) {
-            let value = piece.split('"').next().unwrap_or("");
-            for candidate in value.split(',') {
-                let url = candidate.split_whitespace().next().unwrap_or("");
-                if let Some(path) = url.strip_prefix("https://thu.example.edu.vn/") {
-                    urls.push(path.to_string());
-                } else if let Some(path) = url.strip_prefix('/') {
-                    urls.push(path.to_string());
-                }
-            }
-        }
-    }
-    urls
+    site_with("[images]\nwidths = [480]")
 }
 
 #[test]
@@ -88,13 +31,13 @@ fn nfd_photo_names_match_the_nfc_text_and_publish_under_safe_names() {
         &bundle,
         "![Chào cờ](<Ảnh lễ chào cờ 01.JPG>)\n\n![Chào cờ lần hai](Ảnh%20lễ%20chào%20cờ%2001.JPG)",
     );
-    let (o, out) = build(dir.path(), &root, "vi");
+    let (o, out) = build_into(dir.path(), &root, "vi");
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(!err.contains("không tìm thấy"), "{err}");
     let html = read(&out, "bien-dao/hoang-sa/index.html");
     assert_eq!(html.matches("<picture>").count(), 2, "{html}");
-    let urls = local_urls(&html);
+    let urls = local_urls(&html, "bien-dao/hoang-sa/", &["src", "srcset"]);
     assert!(
         urls.iter().any(|u| u.contains("anh-le-chao-co-01.")),
         "{urls:?}"
@@ -111,7 +54,7 @@ fn published_files_are_readable_by_the_web_server() {
     let (dir, root, bundle) = site_with_images();
     fs::write(bundle.join("chao-co.jpg"), photo()).unwrap();
     append(&bundle, "![Chào cờ](chao-co.jpg)");
-    let (o, out) = build(dir.path(), &root, "en");
+    let (o, out) = build_into(dir.path(), &root, "en");
     assert!(o.status.success(), "{}", stderr(&o));
     // The images came out of the cache, which a temporary-file crate makes private (0600).
     let mut seen_webp = false;
@@ -140,7 +83,7 @@ fn a_missing_photo_is_a_located_error_with_a_suggestion() {
         }
         fs::write(bundle.join("anh-chao-co.jpg"), photo()).unwrap();
         append(&bundle, "Lễ chào cờ:\n\n![Chào cờ](anh-chao-coo.jpg)");
-        let (o, _) = build(dir.path(), &root, "vi");
+        let (o, _) = build_into(dir.path(), &root, "vi");
         let err = stderr(&o);
         assert!(
             !o.status.success(),
@@ -160,9 +103,8 @@ fn a_missing_photo_is_a_located_error_with_a_suggestion() {
         assert!(err.contains("có phải `anh-chao-co.jpg`?"), "{err}");
 
         // `bangtin check` reports it as an error too.
-        let o = bangtin(&["--root", root.to_str().unwrap(), "check"], "en");
-        let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
-        assert!(!o.status.success(), "{text}");
+        let (ok, text) = check(&root, "en");
+        assert!(!ok, "{text}");
         assert!(text.contains("did you mean `anh-chao-co.jpg`?"), "{text}");
     }
 }
@@ -206,7 +148,7 @@ fn windows_text_files_utf16_bom_and_crlf_are_read() {
     let mut bom = vec![0xEF, 0xBB, 0xBF];
     bom.extend_from_slice(page("Ngày hội đọc sách").replace('\n', "\r\n").as_bytes());
     fs::write(news.join("utf8-bom.md"), bom).unwrap();
-    let (o, out) = build(dir.path(), &root, "vi");
+    let (o, out) = build_into(dir.path(), &root, "vi");
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(

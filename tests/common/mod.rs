@@ -149,12 +149,14 @@ pub fn published(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// Every local `href`, `src` and `srcset` address of a page, as paths under the output folder
-/// (`page_dir` is the page's own folder there, for relative addresses).
-pub fn local_urls(html: &str, page_dir: &str) -> Vec<String> {
+/// Every local address of a page in the attributes `attrs` (e.g. `["src", "srcset", "href"]`),
+/// as paths under the output folder (`page_dir` is the page's own folder there, for relative
+/// addresses).
+pub fn local_urls(html: &str, page_dir: &str, attrs: &[&str]) -> Vec<String> {
     let mut urls = Vec::new();
-    for attr in [" src=\"", " srcset=\"", " href=\""] {
-        for piece in html.split(attr).skip(1) {
+    for attr in attrs {
+        let attr = format!(" {attr}=\"");
+        for piece in html.split(attr.as_str()).skip(1) {
             let value = piece.split('"').next().unwrap_or("");
             let candidates: Vec<&str> = if attr == " srcset=\"" {
                 value.split(',').collect()
