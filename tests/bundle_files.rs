@@ -162,3 +162,39 @@ fn bundle_files_are_published_under_url_safe_names_with_links_rewritten() {
         "deterministic"
     );
 }
+
+#[test]
+fn the_bundled_themes_shortcodes_link_documents_with_their_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("truong");
+    let o = bangtin(&["init", root.to_str().unwrap()], "vi");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bundle = root.join("content/ke-hoach/ke-hoach-thang-9");
+    fs::create_dir_all(&bundle).unwrap();
+    fs::write(bundle.join("Kế hoạch tháng 9.PDF"), bytes(250_000, 5)).unwrap();
+    fs::write(bundle.join("Danh sách lớp 5A.xlsx"), bytes(12_000, 6)).unwrap();
+    fs::write(
+        bundle.join("index.md"),
+        "+++\ntitle = \"Kế hoạch tháng 9\"\ndate = 2025-09-01\n+++\n\
+         {{ pdf(src=\"Kế hoạch tháng 9.PDF\", title=\"Kế hoạch số 31/KH-THBA\") }}\n\n\
+         {{ tep(src=\"Danh sách lớp 5A.xlsx\", title=\"Danh sách lớp 5A\") }}\n",
+    )
+    .unwrap();
+    let (o, out) = build_into(dir.path(), &root, "vi");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = out.join("ke-hoach/ke-hoach-thang-9");
+    let html = read(&page, "index.html");
+    assert!(
+        html.contains("href=\"ke-hoach-thang-9.pdf\""),
+        "pdf links the published name: {html}"
+    );
+    assert!(html.contains("(PDF, 250 KB)"), "{html}");
+    assert!(
+        html.contains("href=\"danh-sach-lop-5a.xlsx\" download"),
+        "{html}"
+    );
+    assert!(html.contains("Tải tệp: Danh sách lớp 5A"), "{html}");
+    assert!(html.contains("(XLSX, 12 KB)"), "{html}");
+    assert!(page.join("ke-hoach-thang-9.pdf").is_file());
+    assert!(page.join("danh-sach-lop-5a.xlsx").is_file());
+}
