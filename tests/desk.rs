@@ -167,6 +167,32 @@ fn photos(dir: &Path) -> (PathBuf, PathBuf) {
     (jpg, heic)
 }
 
+/// A Word file written by python-docx (a heading, a paragraph, a table), or None (skipped loudly,
+/// failing in CI) without python-docx.
+fn word_file(dir: &Path) -> Option<PathBuf> {
+    let out = dir.join("Kế hoạch ngày hội đọc sách.docx");
+    let script = "import sys\nfrom docx import Document\nd = Document()\n\
+        d.add_heading('Kế hoạch Ngày hội đọc sách', 1)\n\
+        d.add_paragraph('Các em mang sách tới trường vào sáng thứ Hai.')\n\
+        t = d.add_table(rows=2, cols=2)\nt.cell(0, 0).text = 'Lớp'\nt.cell(0, 1).text = 'Số sách'\n\
+        t.cell(1, 0).text = '3A'\nt.cell(1, 1).text = '42'\nd.save(sys.argv[1])\n";
+    let o = Command::new("python3")
+        .args(["-c", script])
+        .arg(&out)
+        .output();
+    match o {
+        Ok(o) if o.status.success() => Some(out),
+        other => {
+            let why = other.map_or_else(
+                |e| e.to_string(),
+                |o| String::from_utf8_lossy(&o.stderr).into_owned(),
+            );
+            skip(Some(format!("no python-docx (apt-get install python3-docx), the Word import is not tested: {why}")));
+            None
+        }
+    }
+}
+
 fn json_field<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     v.get(name)
         .unwrap_or_else(|| panic!("the browser test's answer has no {name}: {v}"))
@@ -215,6 +241,9 @@ fn a_teacher_writes_adds_photos_and_publishes_from_the_desk() {
             format!("{},{}", jpg.display(), heic.display()),
         )
         .env("DESK_SECTION", "bien-dao");
+    if let Some(docx) = word_file(tmp.path()) {
+        node.env("DESK_DOCX", docx);
+    }
     if ftp.is_some() {
         node.env(
             "DESK_PASSWORD",
@@ -285,6 +314,14 @@ fn a_teacher_writes_adds_photos_and_publishes_from_the_desk() {
             >= 1
     );
 
+    // The Word file: a new draft in the section, with the Word text.
+    if let Some(imported) = answer.get("imported") {
+        let path = imported["path"].as_str().unwrap();
+        assert!(path.starts_with("content/bien-dao/"), "{path}");
+        let md = std::fs::read_to_string(root.join(path)).unwrap();
+        assert!(md.contains("Các em mang sách tới trường"), "{md}");
+        assert!(md.contains("draft = true"), "{md}");
+    }
     // The live page, on the FTP server.
     let ftp_tested = ftp.as_ref().map(|_| ());
     if let Some((_, home)) = ftp {

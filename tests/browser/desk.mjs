@@ -8,7 +8,7 @@
 //
 //   node desk.mjs <desk url> <site dir> <screenshot dir>
 //   env: DESK_PHOTOS="a.jpg,b.heic" (required), DESK_PASSWORD (the FTP password; no publish
-//   without it), DESK_SECTION (the section to write in)
+//   without it), DESK_SECTION (the section to write in), DESK_DOCX (a Word file to import)
 // Prints one JSON line (what it did and measured) for the Rust side to check on disk.
 // Exit 0: all passed; 1: a check failed (the message says which); 2: usage.
 
@@ -172,6 +172,29 @@ async function publish(page) {
   await page.getByRole('button', { name: 'Đóng' }).click();
 }
 
+/** "Nhập từ Word": the .docx becomes a new draft, the report is shown, the draft opens. */
+async function importWord(page, docx) {
+  await page.getByRole('link', { name: 'Bài viết', exact: true }).click();
+  await page.getByRole('button', { name: 'Nhập từ Word' }).click();
+  const dlg = page.getByRole('dialog', { name: 'Nhập bài từ tệp Word' });
+  await dlg.getByLabel('Tệp Word (.docx)').setInputFiles(docx);
+  await dlg.getByLabel('Chuyên mục').selectOption(section || 'bien-dao');
+  await axe(page, 'Word import dialog');
+  await dlg.getByRole('button', { name: 'Nhập', exact: true }).click();
+  const report = page.getByRole('dialog', { name: /^Đã nhập thành bản nháp/ });
+  await report.waitFor({ timeout: 120000 });
+  out.import_report = await report.innerText();
+  await axe(page, 'Word import report');
+  await report.getByRole('button', { name: 'Mở bài vừa nhập' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#/bai?path='));
+  await ready(page);
+  const path = decodeURIComponent(new URL(page.url()).hash.split('path=')[1] || '');
+  await page.waitForFunction(() => document.getElementById('f-title').value !== '');
+  out.imported = { path, title: await page.getByRole('textbox', { name: 'Tiêu đề', exact: true }).inputValue() };
+  check(existsSync(postFile(path)), `the imported draft is on disk: ${path}`);
+  check((await page.locator('.cm-content').innerText()).includes('Các em mang sách tới trường'), 'the Word text is in the editor');
+}
+
 /** The keyboard alone: new post, title, text, save (Ctrl+S), delete, with no mouse. */
 async function keyboardOnly(page) {
   await page.goto(deskUrl);
@@ -331,7 +354,10 @@ async function main() {
     // 7. Publish.
     if (process.env.DESK_PASSWORD) await publish(page);
 
-    // 8. English, the phone, the keyboard.
+    // 8. A Word file.
+    if (process.env.DESK_DOCX) await importWord(page, process.env.DESK_DOCX);
+
+    // 9. English, the phone, the keyboard.
     await page.goto(deskUrl);
     await ready(page);
     await page.getByRole('button', { name: 'English' }).click();
@@ -351,7 +377,7 @@ async function main() {
     await page.setViewportSize({ width: 1280, height: 900 });
     await keyboardOnly(page);
 
-    // 9. Keystroke-to-preview figures over several edits.
+    // 10. Keystroke-to-preview figures over several edits.
     await page.goto(`${deskUrl}#/bai?path=${encodeURIComponent(path)}`);
     await ready(page);
     await previewShows(page, 'cuốn sách mình thích');
