@@ -1,6 +1,7 @@
 //! The responsive `<picture>` markup for a processed image.
 
 use crate::{Format, Processed, Variant};
+use vi::escape_html as esc;
 
 /// The responsive HTML: `<picture>` with a WebP `<source srcset sizes>` and an
 /// `<img src srcset sizes width height alt loading decoding>`.
@@ -78,22 +79,6 @@ pub fn picture_html(
         esc(&srcset(&webp)),
         esc(sizes)
     )
-}
-
-/// Escapes text for a double-quoted HTML attribute.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

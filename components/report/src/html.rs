@@ -5,22 +5,7 @@
 use crate::markdown::{skeleton_hint, task_facts, EXTRA_NONE};
 use crate::model::{short_date, Report, QUOC_HIEU, TIEU_NGU};
 use std::fmt::Write;
-
-/// Escapes text for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use vi::escape_html as esc;
 
 const CSS: &str = r#"
 @page { size: A4 portrait; margin: 20mm 15mm 20mm 30mm; }

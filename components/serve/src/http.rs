@@ -168,22 +168,6 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,13 +293,5 @@ mod tests {
         assert_eq!(content_type("x.webp"), "image/webp");
         assert_eq!(content_type("x.pdf"), "application/pdf");
         assert_eq!(content_type("noext"), "application/octet-stream");
-    }
-
-    #[test]
-    fn escapes_html() {
-        assert_eq!(
-            escape_html("<script>\"'&"),
-            "&lt;script&gt;&quot;&#39;&amp;"
-        );
     }
 }

@@ -1,6 +1,5 @@
 //! Live reload: the script injected into pages, the Server-Sent Events stream and the overlay.
 
-use crate::http::escape_html;
 use i18n::{tr, Lang};
 use serde_json::json;
 use site::Diagnostic;
@@ -8,6 +7,7 @@ use std::io::Write;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Mutex;
 use std::time::Duration;
+use vi::escape_html;
 
 /// URL of the event stream.
 pub const EVENTS_PATH: &str = "/__bangtin/events";

@@ -26,11 +26,13 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 pub mod date;
 mod file_name;
+mod html;
 pub mod legacy;
 mod syllable;
 mod vowel;
 
 pub use file_name::{safe_file_name, safe_file_stem};
+pub use html::escape_html;
 
 /// Unicode NFC of `s`, borrowed (no copy) when `s` is already NFC, the usual case: a quick
 /// check tells most NFC text from the rest without composing anything.
