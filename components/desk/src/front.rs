@@ -15,6 +15,8 @@ pub struct Parsed {
     pub front: Value,
     /// The Markdown body.
     pub body: String,
+    /// `slug` and `path` of the front matter (they change the page's URL).
+    pub url: (Option<String>, Option<String>),
 }
 
 fn front_error(file: &str, text: &str, e: &frontmatter::FrontError, lang: Lang) -> ApiError {
@@ -43,6 +45,7 @@ pub fn parse(file: &str, text: &str, lang: Lang) -> Result<Parsed, ApiError> {
     Ok(Parsed {
         front: to_json(&pf),
         body: split.body.to_string(),
+        url: (pf.slug.clone(), pf.path.clone()),
     })
 }
 

@@ -8,6 +8,7 @@ use crate::front;
 use crate::guard;
 use crate::versions;
 use i18n::{tr, Lang};
+use rayon::prelude::*;
 use serde_json::{json, Value};
 use site::Config;
 use std::path::{Path, PathBuf};
@@ -29,7 +30,11 @@ pub fn config(root: &Path, lang: Lang) -> ApiResult<Config> {
 }
 
 /// The URL path of a post from its file name (as the site makes it; `slug`/`path` honoured).
-pub fn url_of(config: &Config, rel: &str, fm: &Value) -> String {
+pub fn url_of(
+    config: &Config,
+    rel: &str,
+    (slug, path): &(Option<String>, Option<String>),
+) -> String {
     let inner = rel.strip_prefix("content/").unwrap_or(rel);
     let (dir, name) = inner.rsplit_once('/').unwrap_or(("", inner));
     let stem = name.strip_suffix(".md").unwrap_or(name);
@@ -42,12 +47,11 @@ pub fn url_of(config: &Config, rel: &str, fm: &Value) -> String {
     } else {
         (dir, base)
     };
-    let extra = |k: &str| fm.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
-    if let Some(p) = extra("path") {
+    if let Some(p) = path.as_deref().filter(|p| !p.is_empty()) {
         let p = p.trim_matches('/');
         return format!("{}/{p}/", config.lang_prefix(&lang));
     }
-    let slug = vi::slugify(extra("slug").unwrap_or(name));
+    let slug = vi::slugify(slug.as_deref().filter(|s| !s.is_empty()).unwrap_or(name));
     format!(
         "{}{slug}/",
         site::content::dir_url(config, &lang, section_dir)
@@ -65,43 +69,64 @@ fn state_of(fm: &Value, today: &str) -> &'static str {
     }
 }
 
-/// Every post under `content/` (not section pages), newest first.
+/// Every post file under `content/` (not section pages) with what it holds, read in parallel;
+/// a post whose front matter does not parse is still there (titled by its file name), so the
+/// teacher can open it and see the error.
+pub fn scan(root: &Path, lang: Lang) -> Vec<(String, front::Parsed)> {
+    let files: Vec<PathBuf> = walkdir(&root.join("content"))
+        .into_iter()
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.ends_with(".md") && !name.starts_with("_index")
+        })
+        .collect();
+    files
+        .par_iter()
+        .filter_map(|f| {
+            let rel = rel_of(root, f);
+            let text = std::fs::read_to_string(f).ok()?;
+            let parsed = front::parse(&rel, &text, lang).unwrap_or_else(|_| {
+                let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
+                front::Parsed {
+                    front: json!({"title": name, "draft": false}),
+                    body: String::new(),
+                    url: (None, None),
+                }
+            });
+            Some((rel, parsed))
+        })
+        .collect()
+}
+
+/// Every post, newest first: `[{path, section, title, date, state, url, draft}]`.
 pub fn list(root: &Path, lang: Lang) -> ApiResult<Value> {
     let config = config(root, lang)?;
+    Ok(list_of(&config, &scan(root, lang)))
+}
+
+/// The list of [`list`] from scanned posts.
+pub fn list_of(config: &Config, posts: &[(String, front::Parsed)]) -> Value {
     let today = site::options::today().format("%Y-%m-%d").to_string();
-    let mut out = Vec::new();
-    let content = root.join("content");
-    for entry in walkdir(&content) {
-        let rel = rel_of(root, &entry);
-        let name = entry
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        if !name.ends_with(".md") || name.starts_with("_index") {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(&entry) else {
-            continue;
-        };
-        // A post whose front matter does not parse is still listed, so it can be opened.
-        let fm = front::parse(&rel, &text, lang)
-            .map(|p| p.front)
-            .unwrap_or_else(|_| json!({"title": name, "draft": false}));
-        let section = rel
-            .strip_prefix("content/")
-            .and_then(|r| r.split_once('/'))
-            .map(|(s, _)| s.to_string())
-            .unwrap_or_default();
-        out.push(json!({
-            "path": rel,
-            "section": section,
-            "title": fm["title"],
-            "date": fm["date"],
-            "state": state_of(&fm, &today),
-            "url": url_of(&config, &rel, &fm),
-            "draft": fm["draft"],
-        }));
-    }
+    let mut out: Vec<Value> = posts
+        .iter()
+        .map(|(rel, p)| {
+            let fm = &p.front;
+            let section = rel
+                .strip_prefix("content/")
+                .and_then(|r| r.split_once('/'))
+                .map(|(s, _)| s.to_string())
+                .unwrap_or_default();
+            json!({
+                "path": rel,
+                "section": section,
+                "title": fm["title"],
+                "date": fm["date"],
+                "state": state_of(fm, &today),
+                "url": url_of(config, rel, &p.url),
+                "draft": fm["draft"],
+            })
+        })
+        .collect();
     out.sort_by(|a, b| {
         let d = |v: &Value| v["date"].as_str().unwrap_or("").to_string();
         d(b).cmp(&d(a)).then_with(|| {
@@ -111,7 +136,7 @@ pub fn list(root: &Path, lang: Lang) -> ApiResult<Value> {
             )
         })
     });
-    Ok(Value::Array(out))
+    Value::Array(out)
 }
 
 /// Files under a folder, in name order, not following symlinks (an escape is never listed).

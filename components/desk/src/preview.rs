@@ -63,7 +63,7 @@ pub fn render(
     })?;
     let config = posts::config(root, lang)?;
     let parsed = front::parse(rel, &text, lang)?;
-    let url = posts::url_of(&config, rel, &parsed.front);
+    let url = posts::url_of(&config, rel, &parsed.url);
     Ok(with_base(&html, &format!("{site_origin}{url}")))
 }
 

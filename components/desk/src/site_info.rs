@@ -2,7 +2,6 @@
 //! picking tags and `chuyen_de` accent-insensitively) and whether publishing is set up.
 
 use crate::error::ApiResult;
-use crate::front;
 use crate::posts;
 use i18n::Lang;
 use serde_json::{json, Value};
@@ -34,17 +33,11 @@ pub fn info(root: &Path, lang: Lang, site_origin: &str) -> ApiResult<Value> {
     vi::sort_vi(&mut sections, |s| s.1.as_str());
     let mut tags = BTreeSet::new();
     let mut chuyen_de = BTreeSet::new();
-    for p in posts::list(root, lang)?.as_array().into_iter().flatten() {
-        let rel = p["path"].as_str().unwrap_or_default();
-        let Ok(text) = std::fs::read_to_string(root.join(rel)) else {
-            continue;
-        };
-        if let Ok(parsed) = front::parse(rel, &text, lang) {
-            for (set, key) in [(&mut tags, "tags"), (&mut chuyen_de, "chuyen_de")] {
-                for t in parsed.front[key].as_array().into_iter().flatten() {
-                    if let Some(t) = t.as_str() {
-                        set.insert(t.to_string());
-                    }
+    for (_, parsed) in posts::scan(root, lang) {
+        for (set, key) in [(&mut tags, "tags"), (&mut chuyen_de, "chuyen_de")] {
+            for t in parsed.front[key].as_array().into_iter().flatten() {
+                if let Some(t) = t.as_str() {
+                    set.insert(t.to_string());
                 }
             }
         }

@@ -140,6 +140,13 @@ fn refuses_paths_outside_content_and_static() {
             &Value::Null,
         );
         assert_eq!(status, 400, "{bad}");
+        let r = desk.write(
+            "DELETE",
+            &format!("/_bangtin/api/post?path={}", enc(bad)),
+            b"",
+            &[],
+        );
+        assert_eq!(r.status, 400, "{bad}");
     }
     assert_eq!(
         std::fs::read(root.join("config.toml")).expect("config"),
@@ -230,6 +237,21 @@ fn create_save_conflict_and_versions() {
     assert_eq!(mine["state"], "draft");
     assert_eq!(mine["section"], "tin-tuc");
     assert_eq!(mine["url"], "/tin-tuc/le-chao-co-dau-nam/");
+    // A post with its own slug is listed at its own address.
+    write(
+        root,
+        "content/tin-tuc/bai-hai.md",
+        "+++\ntitle = \"Bài hai\"\nslug = \"ten-rieng\"\ndate = 2024-02-01\n+++\nx\n",
+    );
+    let (_, list) = desk.json("GET", "/_bangtin/api/posts", &Value::Null);
+    let two = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|p| p["path"] == "content/tin-tuc/bai-hai.md")
+        .expect("listed")
+        .clone();
+    assert_eq!(two["url"], "/tin-tuc/ten-rieng/");
     let old = list
         .as_array()
         .expect("list")
