@@ -3,20 +3,54 @@
 //! rendered by the preview's own session.
 
 use crate::rebuild::{lock, Builder};
+use crate::shared::Shared;
 use crate::{listen, Options, ServeError};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// The preview session, as the desk's renderer of unsaved text.
-struct SessionPreview(Arc<Mutex<Builder>>);
+struct SessionPreview {
+    builder: Arc<Mutex<Builder>>,
+    shared: Arc<Shared>,
+}
 
 impl desk::Preview for SessionPreview {
     fn render(&self, rel: &Path, text: &str) -> Result<String, Vec<site::Diagnostic>> {
-        lock(&self.0)
+        let page = lock(&self.builder)
             .session
             .render_unsaved(rel, text)
-            .map_err(|f| f.0)
+            .map_err(|f| f.0)?;
+        self.serve_photos(page.images);
+        Ok(page.html)
+    }
+}
+
+impl SessionPreview {
+    /// Serves the processed photos the page shows that the preview lacks: a draft's (the
+    /// preview's build leaves drafts out) or a photo added since the last build.
+    fn serve_photos(&self, images: Vec<(String, std::path::PathBuf)>) {
+        let missing: Vec<(String, std::path::PathBuf)> = {
+            let st = self.shared.read();
+            let Some(files) = st.files.as_ref() else {
+                return;
+            };
+            images
+                .into_iter()
+                .filter(|(k, _)| !files.contains_key(k))
+                .collect()
+        };
+        if missing.is_empty() {
+            return;
+        }
+        let read: Vec<(String, Vec<u8>)> = missing
+            .into_iter()
+            .filter_map(|(k, p)| std::fs::read(p).ok().map(|b| (k, b)))
+            .collect();
+        let mut st = self.shared.write();
+        if let Some(files) = st.files.as_mut() {
+            Arc::make_mut(files).extend(read);
+        }
     }
 }
 
@@ -26,6 +60,7 @@ pub(crate) fn start(
     root: &Path,
     preview: SocketAddr,
     builder: &Arc<Mutex<Builder>>,
+    shared: &Arc<Shared>,
 ) -> Result<Option<desk::DeskServer>, ServeError> {
     if !opts.desk {
         return Ok(None);
@@ -52,7 +87,10 @@ pub(crate) fn start(
             root: root.to_path_buf(),
             lang: opts.lang,
             site_origin,
-            preview: Some(Arc::new(SessionPreview(builder.clone()))),
+            preview: Some(Arc::new(SessionPreview {
+                builder: builder.clone(),
+                shared: shared.clone(),
+            })),
         },
     )
     .map_err(|e| ServeError::Http(e.to_string()))?;

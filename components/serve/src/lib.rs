@@ -337,7 +337,7 @@ impl Server {
                 .map_err(|e| ServeError::Http(e.to_string()))?;
             workers.push(w);
         }
-        let desk = desk_port::start(&opts, &root, addr, &builder_shared)?;
+        let desk = desk_port::start(&opts, &root, addr, &builder_shared, &shared)?;
         Ok(Server {
             desk,
             addr,

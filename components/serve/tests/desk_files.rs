@@ -284,3 +284,65 @@ fn word_files_become_drafts() {
     assert_eq!(r.status, 400, "{}", r.text());
     server.stop();
 }
+
+#[test]
+fn a_drafts_photos_show_in_its_preview() {
+    let site = fixture();
+    let root = site.path();
+    let server = start(root);
+    let desk = Desk::open(&server);
+    let (_, created) = desk.json(
+        "POST",
+        "/_bangtin/api/post",
+        &json!({"section": "tin-tuc", "title": "Bài nháp có ảnh"}),
+    );
+    let rel = created["path"].as_str().expect("path").to_string();
+    let (status, photo) = upload(&desk, &rel, "Sân trường.jpg", &jpeg_with_exif(800, 600));
+    assert_eq!(status, 200, "{photo}");
+    let body = format!(
+        "Ảnh sân trường:\n\n![Sân trường sáng thứ Hai]({})\n",
+        photo["name"].as_str().expect("name")
+    );
+    let (_, post) = desk.json(
+        "GET",
+        &format!("/_bangtin/api/post?path={}", enc(&rel)),
+        &Value::Null,
+    );
+    let r = desk.write(
+        "POST",
+        "/_bangtin/api/preview",
+        json!({"path": rel, "front": post["front"], "body": body})
+            .to_string()
+            .as_bytes(),
+        &[],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let html = r.text();
+    assert!(html.contains("alt=\"Sân trường sáng thứ Hai\""), "{html}");
+    // Every photo file the page names is served by the preview, though the draft is not built.
+    let srcs: Vec<String> = html
+        .split(['"', ' ', ','])
+        .filter(|w| w.contains("san-truong") && (w.ends_with(".jpg") || w.ends_with(".webp")))
+        .map(|w| {
+            w.trim_start_matches(&format!("http://{}", server.addr()))
+                .to_string()
+        })
+        .collect();
+    assert!(!srcs.is_empty(), "{html}");
+    for src in srcs {
+        let path = if src.starts_with('/') {
+            src.clone()
+        } else {
+            format!("/tin-tuc/bai-nhap-co-anh/{src}")
+        };
+        let got = get(server.addr(), &path);
+        assert_eq!(got.status, 200, "{path}");
+        assert!(
+            got.header("Content-Type")
+                .unwrap_or("")
+                .starts_with("image/"),
+            "{path}"
+        );
+    }
+    server.stop();
+}

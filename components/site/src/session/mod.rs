@@ -15,6 +15,7 @@ mod state;
 mod unsaved;
 
 pub use state::Delta;
+pub use unsaved::Unsaved;
 
 use crate::diag::{Diagnostic, Failed};
 use crate::options::Options;

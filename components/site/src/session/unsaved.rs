@@ -18,11 +18,21 @@ use crate::util::paths::slash_path;
 use i18n::{tr, Lang};
 use std::path::{Path, PathBuf};
 
+/// A page rendered from text not saved yet.
+#[derive(Debug)]
+pub struct Unsaved {
+    /// The whole HTML page.
+    pub html: String,
+    /// The processed photo files it shows (output path, file in the image cache): a draft's are
+    /// not among the preview's files, so the caller may serve them.
+    pub images: Vec<(String, PathBuf)>,
+}
+
 impl Session {
     /// Renders the page of `rel` (a Markdown file of `content/`, relative to the site folder)
     /// as if it held `text`: the whole themed HTML page, without the live-reload snippet. Works
     /// for pages the last build left out (drafts, new files). The session is unchanged after.
-    pub fn render_unsaved(&mut self, rel: &Path, text: &str) -> Result<String, Failed> {
+    pub fn render_unsaved(&mut self, rel: &Path, text: &str) -> Result<Unsaved, Failed> {
         let lang = self.opts.lang;
         let rel = super::relative(&self.opts.root, rel);
         let Some(st) = self.state.as_mut() else {
@@ -38,7 +48,7 @@ impl Session {
             )]));
         };
         let page = unsaved_page(st, &self.opts.root, &rel, text, lang)?;
-        let body = render_body(st, &self.opts.root, &page, lang)?;
+        let (body, images) = render_body(st, &self.opts.root, &page, lang)?;
         // Put the page in for the time of one render; a failed render marks the state for a
         // full rebuild, as an interrupted incremental one does.
         let was_poisoned = st.poisoned;
@@ -52,7 +62,7 @@ impl Session {
                 st.built.content.pages[i] = old_page;
                 st.built.page_bodies[i] = old_body;
                 st.poisoned = was_poisoned;
-                return html;
+                return html.map(|html| Unsaved { html, images });
             }
             None => {
                 st.built.content.pages.push(page);
@@ -64,7 +74,7 @@ impl Session {
         st.built.content.pages.pop();
         st.built.page_bodies.pop();
         st.poisoned = was_poisoned;
-        html
+        html.map(|html| Unsaved { html, images })
     }
 }
 
@@ -232,7 +242,12 @@ fn bundle_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The page's Markdown rendered with what the session keeps.
-fn render_body(st: &State, root: &Path, page: &Page, lang: Lang) -> Result<Body, Failed> {
+fn render_body(
+    st: &State,
+    root: &Path,
+    page: &Page,
+    lang: Lang,
+) -> Result<(Body, Vec<(String, PathBuf)>), Failed> {
     let kept = &st.kept;
     let config = &st.built.config;
     let bodies = Bodies {
@@ -247,7 +262,7 @@ fn render_body(st: &State, root: &Path, page: &Page, lang: Lang) -> Result<Body,
         cache: None,
     };
     match bodies.render_page(page) {
-        Ok(r) => Ok(r.body),
+        Ok(r) => Ok((r.body, r.images)),
         Err((errors, _)) => Err(Failed(errors)),
     }
 }
