@@ -31,13 +31,10 @@ impl SessionPreview {
     /// preview's build leaves drafts out) or a photo added since the last build.
     fn serve_photos(&self, images: Vec<(String, std::path::PathBuf)>) {
         let missing: Vec<(String, std::path::PathBuf)> = {
-            let st = self.shared.read();
-            let Some(files) = st.files.as_ref() else {
-                return;
-            };
+            let extras = self.shared.extras.read().unwrap_or_else(|e| e.into_inner());
             images
                 .into_iter()
-                .filter(|(k, _)| !files.contains_key(k))
+                .filter(|(k, _)| !extras.contains_key(k))
                 .collect()
         };
         if missing.is_empty() {
@@ -47,10 +44,12 @@ impl SessionPreview {
             .into_iter()
             .filter_map(|(k, p)| std::fs::read(p).ok().map(|b| (k, b)))
             .collect();
-        let mut st = self.shared.write();
-        if let Some(files) = st.files.as_mut() {
-            Arc::make_mut(files).extend(read);
-        }
+        let mut extras = self
+            .shared
+            .extras
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        extras.extend(read);
     }
 }
 

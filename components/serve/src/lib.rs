@@ -276,6 +276,7 @@ impl Server {
             lang,
             session,
             loopback: addr.ip().is_loopback(),
+            extras: RwLock::default(),
         });
 
         // Watch before serving, so no edit made after start() returns is missed.

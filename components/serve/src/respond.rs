@@ -125,7 +125,13 @@ pub(crate) fn handle(shared: &Arc<Shared>, req: Request) {
         );
         return;
     };
-    match http::resolve(&files, &url) {
+    let target = http::resolve(&files, &url);
+    if let Target::NotFound(_) = &target {
+        if let Some(bytes) = desk_photo(shared, &url) {
+            return respond_bytes(req, 200, http::content_type(&url), bytes);
+        }
+    }
+    match target {
         Target::File(key) => {
             let body = files.get(&key).cloned().unwrap_or_default();
             respond_bytes(req, 200, http::content_type(&key), body);
@@ -155,4 +161,12 @@ pub(crate) fn handle(shared: &Arc<Shared>, req: Request) {
             tr!(lang, "đường dẫn không hợp lệ", "this path is not allowed"),
         ),
     }
+}
+
+/// A draft's processed photo the desk's preview showed, if `url` names one.
+fn desk_photo(shared: &Shared, url: &str) -> Option<Vec<u8>> {
+    let raw_path = url.split(['?', '#']).next().unwrap_or_default();
+    let key = http::clean_path(raw_path)?;
+    let extras = shared.extras.read().unwrap_or_else(|e| e.into_inner());
+    extras.get(&key).cloned()
 }

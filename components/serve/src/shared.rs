@@ -29,6 +29,10 @@ pub(crate) struct Shared {
     pub session: u64,
     /// Listening on loopback only: requests must name this computer (see `host_is_local`).
     pub loopback: bool,
+    /// Processed photos of drafts the desk previewed (output path to bytes): served when the
+    /// build has no such file, since the preview's build leaves drafts out. Kept across
+    /// rebuilds, so a rebuild never takes away a photo a preview shows.
+    pub extras: RwLock<Files>,
 }
 
 impl Shared {
