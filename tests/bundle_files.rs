@@ -106,6 +106,7 @@ fn bundle_files_are_published_under_url_safe_names_with_links_rewritten() {
          [Danh sách lớp](Danh%20s%C3%A1ch%20l%E1%BB%9Bp.XLSX)\n\n\
          ![Bản đồ lớn](<./Bản Đồ.SVG>)\n\n\
          [Ghi chú](<Ghi chú.TXT#muc-1>) và [bản gốc](ghi-chu.txt)\n\n\
+         <p>Bảng: <a href=\"Danh sách lớp.XLSX\">danh sách</a></p>\n\n\
          {{ pdf(src=\"Kế hoạch tháng 9.pdf\", title=\"Kế hoạch số 31\") }}",
     );
     let (o, out) = build_into(dir.path(), &root, "vi");
@@ -122,6 +123,10 @@ fn bundle_files_are_published_under_url_safe_names_with_links_rewritten() {
         assert!(html.contains(&format!("href=\"{href}")), "{href} in {html}");
     }
     assert!(html.contains("href=\"ghi-chu-1.txt#muc-1\""), "{html}");
+    assert!(
+        html.contains("<a href=\"danh-sach-lop.xlsx\">danh sách</a>"),
+        "raw HTML too: {html}"
+    );
     assert!(html.contains("src=\"ban-do-1.svg\""), "{html}");
     assert_eq!(
         fs::read(page.join("ban-do.svg")).unwrap(),

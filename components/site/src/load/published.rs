@@ -83,6 +83,44 @@ impl Published {
             .map(|f| f.name.as_str())
     }
 
+    /// `html` with the `href`, `src` and `poster` addresses that name a renamed file of the
+    /// bundle as written (raw HTML in the Markdown: `<a href="Kế hoạch.pdf">`) changed to its
+    /// published name; `None` when nothing changes. Markdown links are rewritten as they are
+    /// rendered; this catches the rest.
+    pub fn rewrite_html(&self, html: &str) -> Option<String> {
+        if self.files.iter().all(|f| f.name == f.original) {
+            return None;
+        }
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html;
+        let mut changed = false;
+        while let Some(at) = next_address(rest) {
+            let (before, value_on) = rest.split_at(at);
+            let end = value_on.find('"').unwrap_or(value_on.len());
+            let value = &value_on[..end];
+            out.push_str(before);
+            match self.renamed(value) {
+                Some(name) => {
+                    out.push_str(&name);
+                    changed = true;
+                }
+                None => out.push_str(value),
+            }
+            rest = &value_on[end..];
+        }
+        out.push_str(rest);
+        changed.then_some(out)
+    }
+
+    /// The published address for an address as written, when it names a renamed file.
+    fn renamed(&self, value: &str) -> Option<String> {
+        let cut = value.find(['?', '#']).unwrap_or(value.len());
+        let (path, suffix) = value.split_at(cut);
+        let path = percent_decode(path);
+        let name = self.name_of_original(&path)?;
+        (name != path.trim_start_matches("./")).then(|| format!("{name}{suffix}"))
+    }
+
     /// The published path of the file named `original` inside the bundle (NFC compared).
     pub fn name_of_original(&self, original: &str) -> Option<&str> {
         let want = vi::nfc(original.trim_start_matches("./"));
@@ -91,6 +129,34 @@ impl Published {
             .find(|f| f.original == want)
             .map(|f| f.name.as_str())
     }
+}
+
+/// Where the value of the next `href="`, `src="` or `poster="` attribute starts in `html`.
+fn next_address(html: &str) -> Option<usize> {
+    [" href=\"", " src=\"", " poster=\""]
+        .iter()
+        .filter_map(|a| html.find(a).map(|i| i + a.len()))
+        .min()
+}
+
+/// `%XX` escapes decoded (an address as written in HTML); invalid UTF-8 leaves it as it was.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// `want` if free, else the first free `stem-1.ext`, `stem-2.ext`... in the same folder; the
@@ -211,6 +277,20 @@ mod tests {
             vec![("Index.HTML".into(), "index-1.html".into())],
             "never over the page itself"
         );
+    }
+
+    #[test]
+    fn raw_html_addresses_are_rewritten() {
+        let p = Published::new(
+            Some(Path::new("b")),
+            &[PathBuf::from("b/Kế hoạch.pdf"), PathBuf::from("b/ok.pdf")],
+        );
+        let html = r#"<a href="Kế hoạch.pdf#p2">x</a> <a href="ok.pdf">y</a> <img src="./K%E1%BA%BF%20ho%E1%BA%A1ch.pdf" alt="">"#;
+        assert_eq!(
+            p.rewrite_html(html).unwrap(),
+            r#"<a href="ke-hoach.pdf#p2">x</a> <a href="ok.pdf">y</a> <img src="ke-hoach.pdf" alt="">"#
+        );
+        assert_eq!(p.rewrite_html(r#"<a href="khac.pdf">"#), None);
     }
 
     #[test]

@@ -144,9 +144,12 @@ impl Bodies<'_> {
             (e, warned(&warn))
         })?;
         let page_images = page_images.into_inner().unwrap_or_default();
+        // Addresses in raw HTML name the files as the teacher wrote them.
+        let html = published.rewrite_html(&r.html).unwrap_or(r.html);
+        let summary = r.summary.map(|s| published.rewrite_html(&s).unwrap_or(s));
         let body = Body {
-            html: r.html,
-            summary: r.summary,
+            html,
+            summary,
             toc: r.toc,
             ids: r.ids,
             text: r.text,
