@@ -30,6 +30,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use unsaved::render_unsaved;
 
 /// The output of a rebuild.
 #[derive(Debug)]
@@ -146,6 +147,16 @@ impl Session {
         self.search_dirty.clear();
         self.state = kept.map(|k| State::new(built, k));
         Ok(update)
+    }
+
+    /// Renders the page of `rel` (a Markdown file of `content/`, relative to the site folder)
+    /// as if it held `text`: the whole themed HTML page, without the live-reload snippet, and the
+    /// processed photos it shows. Works for pages the last build left out (drafts, new files).
+    /// The session is unchanged after (the desk's live preview; session/unsaved.rs).
+    pub fn render_unsaved(&mut self, rel: &Path, text: &str) -> Result<Unsaved, Failed> {
+        let rel = relative(&self.opts.root, rel);
+        let (root, lang) = (self.opts.root.clone(), self.opts.lang);
+        render_unsaved(self.state.as_mut(), &root, &rel, text, lang)
     }
 
     /// Rebuilds the search index files that the last rebuilds left out of date.

@@ -3,7 +3,6 @@
 //! is read from disk but the page's bundle folder, and the session is left as it was.
 
 use super::state::State;
-use super::Session;
 use crate::diag::{line_col, Diagnostic, Failed};
 use crate::load::content::{dir_url, Page};
 use crate::load::frontmatter::{self, PageFront};
@@ -28,54 +27,55 @@ pub struct Unsaved {
     pub images: Vec<(String, PathBuf)>,
 }
 
-impl Session {
-    /// Renders the page of `rel` (a Markdown file of `content/`, relative to the site folder)
-    /// as if it held `text`: the whole themed HTML page, without the live-reload snippet. Works
-    /// for pages the last build left out (drafts, new files). The session is unchanged after.
-    pub fn render_unsaved(&mut self, rel: &Path, text: &str) -> Result<Unsaved, Failed> {
-        let lang = self.opts.lang;
-        let rel = super::relative(&self.opts.root, rel);
-        let Some(st) = self.state.as_mut() else {
-            return Err(Failed(vec![Diagnostic::error(
-                &rel,
-                0,
-                0,
-                tr!(
-                    lang,
-                    "trang chưa dựng được lần nào: hãy sửa các lỗi trang xem trước đang báo",
-                    "the site has not built yet: fix the errors the preview shows"
-                ),
-            )]));
-        };
-        let page = unsaved_page(st, &self.opts.root, &rel, text, lang)?;
-        let (body, images) = render_body(st, &self.opts.root, &page, lang)?;
-        // Put the page in for the time of one render; a failed render marks the state for a
-        // full rebuild, as an interrupted incremental one does.
-        let was_poisoned = st.poisoned;
-        st.poisoned = true;
-        let at = st.files.get(&rel).copied();
-        let i = match at {
-            Some(i) => {
-                let old_page = std::mem::replace(&mut st.built.content.pages[i], page);
-                let old_body = std::mem::replace(&mut st.built.page_bodies[i], body);
-                let html = render_page(st, i, lang);
-                st.built.content.pages[i] = old_page;
-                st.built.page_bodies[i] = old_body;
-                st.poisoned = was_poisoned;
-                return html.map(|html| Unsaved { html, images });
-            }
-            None => {
-                st.built.content.pages.push(page);
-                st.built.page_bodies.push(body);
-                st.built.content.pages.len() - 1
-            }
-        };
-        let html = render_page(st, i, lang);
-        st.built.content.pages.pop();
-        st.built.page_bodies.pop();
-        st.poisoned = was_poisoned;
-        html.map(|html| Unsaved { html, images })
-    }
+/// Renders the page of `rel` (a Markdown file of `content/`, relative to the site folder) as
+/// if it held `text`, with the session's last good build `st` (see `Session::render_unsaved`).
+pub(super) fn render_unsaved(
+    st: Option<&mut State>,
+    root: &Path,
+    rel: &Path,
+    text: &str,
+    lang: Lang,
+) -> Result<Unsaved, Failed> {
+    let Some(st) = st else {
+        return Err(Failed(vec![Diagnostic::error(
+            rel,
+            0,
+            0,
+            tr!(
+                lang,
+                "trang chưa dựng được lần nào: hãy sửa các lỗi trang xem trước đang báo",
+                "the site has not built yet: fix the errors the preview shows"
+            ),
+        )]));
+    };
+    let page = unsaved_page(st, root, rel, text, lang)?;
+    let (body, images) = render_body(st, root, &page, lang)?;
+    // Put the page in for the time of one render; a failed render marks the state for a
+    // full rebuild, as an interrupted incremental one does.
+    let was_poisoned = st.poisoned;
+    st.poisoned = true;
+    let at = st.files.get(rel).copied();
+    let i = match at {
+        Some(i) => {
+            let old_page = std::mem::replace(&mut st.built.content.pages[i], page);
+            let old_body = std::mem::replace(&mut st.built.page_bodies[i], body);
+            let html = render_page(st, i, lang);
+            st.built.content.pages[i] = old_page;
+            st.built.page_bodies[i] = old_body;
+            st.poisoned = was_poisoned;
+            return html.map(|html| Unsaved { html, images });
+        }
+        None => {
+            st.built.content.pages.push(page);
+            st.built.page_bodies.push(body);
+            st.built.content.pages.len() - 1
+        }
+    };
+    let html = render_page(st, i, lang);
+    st.built.content.pages.pop();
+    st.built.page_bodies.pop();
+    st.poisoned = was_poisoned;
+    html.map(|html| Unsaved { html, images })
 }
 
 /// The page as `text` makes it: the built one with new front matter and body, or a new one.
