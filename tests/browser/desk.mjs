@@ -189,10 +189,10 @@ async function importWord(page, docx) {
   await page.waitForFunction(() => location.hash.startsWith('#/bai?path='));
   await ready(page);
   const path = decodeURIComponent(new URL(page.url()).hash.split('path=')[1] || '');
-  await page.waitForFunction(() => document.getElementById('f-title').value !== '');
+  await page.locator('.cm-content', { hasText: 'Các em mang sách tới trường' }).waitFor();
   out.imported = { path, title: await page.getByRole('textbox', { name: 'Tiêu đề', exact: true }).inputValue() };
+  check(out.imported.title.includes('Ngày hội đọc sách'), `the Word heading is the title: ${out.imported.title}`);
   check(existsSync(postFile(path)), `the imported draft is on disk: ${path}`);
-  check((await page.locator('.cm-content').innerText()).includes('Các em mang sách tới trường'), 'the Word text is in the editor');
 }
 
 /** The keyboard alone: new post, title, text, save (Ctrl+S), delete, with no mouse. */
@@ -298,6 +298,27 @@ async function main() {
     const shown = await page.getByRole('combobox', { name: 'Chuyên mục', exact: true }).locator('option:checked').innerText();
     check(!section || shown !== section, `the section is shown by its title, not its folder: ${shown}`);
     out.path = path;
+
+    // Kept automatically while typing, before any save.
+    const autosave = join(siteDir, '.bangtin/desk/autosave', path);
+    await page.waitForFunction(() => document.getElementById('save-state').textContent.includes('tự lưu'), null, { timeout: 15000 });
+    check(readFileSync(autosave, 'utf8').includes('cuốn sách mình thích'), `the autosave ${autosave} has the text`);
+
+    // The toolbar: a YouTube video and a note, as the site's shortcodes.
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.getByRole('button', { name: 'YouTube' }).click();
+    const yt = page.getByRole('dialog', { name: 'Thêm video YouTube' });
+    await yt.getByLabel('Địa chỉ video YouTube').fill('https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=5');
+    await yt.getByLabel('Tên video').fill('Các em hát “Em yêu trường em”');
+    await yt.getByRole('button', { name: 'Chèn vào bài' }).click();
+    await page.getByRole('button', { name: 'Ghi chú' }).click();
+    await page.keyboard.type('Nhớ mang thẻ thư viện.');
+    const text = await page.locator('.cm-content').innerText();
+    check(text.includes('{{ youtube(id="dQw4w9WgXcQ", title="Các em hát “Em yêu trường em”") }}'), `the YouTube shortcode: ${text}`);
+    check(/\{% note\(kind="tip"\) %\}\s*Nhớ mang thẻ thư viện\.\s*\{% end %\}/.test(text), `the note shortcode: ${text}`);
+    await previewShows(page, 'Nhớ mang thẻ thư viện.');
+    await previewShows(page, 'Em yêu trường em');
 
     // 3. Two photos (one HEIC), then save.
     out.photos = await addPhotos(page);

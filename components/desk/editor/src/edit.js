@@ -351,6 +351,9 @@ export async function openPost(path, { section } = {}) {
   }
   $('edit-h').dataset.t = 'edit_h';
   $('edit-h').textContent = t('edit_h');
+  // Nothing of the previous post stays on screen while this one loads.
+  fillForm({ title: '' }, '');
+  $('preview').srcdoc = '';
   let post;
   try {
     post = await call('GET', 'post', { query: { path } });
