@@ -14,6 +14,8 @@ const $ = (id) => document.getElementById(id);
 let site = null;
 let posts = [];
 let current = '#/';
+const LIST_STEP = 200;
+let listLimit = LIST_STEP;
 
 const STATE_KEY = { draft: 'state_draft', scheduled: 'state_scheduled', published: 'state_published' };
 
@@ -30,8 +32,12 @@ function renderList() {
     (p) => (!q || fold(p.title).includes(q) || fold(p.path).includes(q)) && (!sec || p.section === sec) && (!st || p.state === st),
   );
   $('list-count').textContent = shown.length ? t('count', { n: shown.length }) : t('none');
+  // A big site (thousands of posts) draws the first ones; the filter finds the others.
+  const more = shown.length - listLimit;
+  $('list-more').hidden = more <= 0;
+  $('list-more').textContent = t('more', { n: Math.min(more, LIST_STEP) });
   $('post-list').replaceChildren(
-    ...shown.map((p) =>
+    ...shown.slice(0, listLimit).map((p) =>
       el(
         'li',
         { class: `post state-${p.state}` },
@@ -146,7 +152,18 @@ async function main() {
   $('site-title').textContent = `— ${site.title}`;
   const sel = $('filter-section');
   sel.append(...site.sections.map((s) => el('option', { value: s.path }, s.title)));
-  for (const id of ['q', 'filter-section', 'filter-state']) $(id).addEventListener('input', renderList);
+  for (const id of ['q', 'filter-section', 'filter-state']) {
+    $(id).addEventListener('input', () => {
+      listLimit = LIST_STEP;
+      renderList();
+    });
+  }
+  $('list-more').addEventListener('click', () => {
+    const first = listLimit;
+    listLimit += LIST_STEP;
+    renderList();
+    $('post-list').children[first]?.querySelector('a')?.focus();
+  });
   $('filters').addEventListener('submit', (e) => e.preventDefault());
   $('new-post').addEventListener('click', () => (location.hash = '#/bai-moi'));
   $('import-open').addEventListener('click', () => importWord(site, (p) => (location.hash = `#/bai?path=${encodeURIComponent(p)}`)));
