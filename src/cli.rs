@@ -61,6 +61,12 @@ pub enum Command {
         /// Do not start the teacher's desk.
         #[arg(long)]
         no_desk: bool,
+        /// Look for changes by scanning the folders this often (e.g. 700ms, 2s; 500ms when no
+        /// value is given) instead of waiting for the system's change events, which are lost on
+        /// network and USB drives and shared folders.
+        #[arg(long, num_args = 0..=1, default_missing_value = "500ms", value_name = "INTERVAL",
+              value_parser = |s: &str| parse_interval(s, Lang::En))]
+        poll: Option<std::time::Duration>,
     },
     /// Check links, images, front matter and page weight before publishing.
     Check {
@@ -160,6 +166,7 @@ const VI_HELP: &[(&str, &str, &str)] = &[
     ("serve", "future", "Hiện cả các bài có ngày trong tương lai."),
     ("serve", "desk_port", "Cổng của bàn làm việc cho thầy cô (mặc định: cổng trống kế tiếp sau cổng xem trước)."),
     ("serve", "no_desk", "Không mở bàn làm việc cho thầy cô."),
+    ("serve", "poll", "Tìm thay đổi bằng cách quét thư mục sau mỗi khoảng thời gian này (ví dụ 700ms, 2s; không ghi thì 500ms) thay vì chờ hệ điều hành báo: dùng khi trang web nằm trên ổ mạng, USB hoặc thư mục dùng chung mà sửa bài không thấy tự tải lại."),
     ("check", "", "Kiểm tra liên kết, ảnh, thông tin đầu bài và độ nặng trang trước khi đăng."),
     ("check", "external", "Kiểm tra cả liên kết tới trang web khác (chậm hơn, cần Internet)."),
     ("check", "drafts", "Kiểm tra cả các bài nháp."),
@@ -208,6 +215,7 @@ const VI_VALUE_NAMES: &[(&str, &str)] = &[
     ("zip", "TỆP_ZIP"),
     ("period", "KỲ"),
     ("command", "LỆNH"),
+    ("poll", "KHOẢNG_THỜI_GIAN"),
 ];
 
 /// Vietnamese headings and the help template using them (clap writes "Usage:", "Options:"...).
@@ -243,9 +251,37 @@ pub fn detect_lang(args: Vec<OsString>, config_lang: fn(&std::path::Path) -> Opt
     Lang::detect(value("--lang", None).as_deref(), fallback)
 }
 
+/// An interval such as `700ms`, `2s` or `1.5s` (at least 10 ms, at most an hour).
+pub fn parse_interval(text: &str, lang: Lang) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let (number, scale) = match t.strip_suffix("ms") {
+        Some(n) => (n, 0.001),
+        None => (t.strip_suffix('s').unwrap_or("?"), 1.0),
+    };
+    let seconds = number
+        .trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .map(|n| n * scale);
+    match seconds {
+        Ok(s) if (0.01..=3600.0).contains(&s) => Ok(std::time::Duration::from_secs_f64(s)),
+        _ => Err(i18n::tr!(
+            lang,
+            "“{}” không phải khoảng thời gian dùng được: ghi số kèm đơn vị ms hoặc s, từ 10ms đến 3600s, ví dụ 700ms hoặc 2s",
+            "“{}” is not a usable interval: write a number with ms or s, from 10ms to 3600s, e.g. 700ms or 2s",
+            text
+        )),
+    }
+}
+
 /// The command line as clap knows it, its help in `lang`.
 pub fn command(lang: Lang) -> clap::Command {
-    let cmd = Cli::command();
+    // Mistakes in a value are explained in the teacher's language.
+    let cmd = Cli::command().mut_subcommand("serve", |s| {
+        s.mut_arg("poll", |a| {
+            a.value_parser(move |v: &str| parse_interval(v, lang))
+        })
+    });
     match lang {
         Lang::En => cmd,
         Lang::Vi => {
@@ -384,4 +420,44 @@ pub fn parse(lang: Lang) -> Cli {
         std::process::exit(0);
     }
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn poll_intervals() {
+        let p = |s: &str| parse_interval(s, Lang::Vi);
+        assert_eq!(p("700ms"), Ok(Duration::from_millis(700)));
+        assert_eq!(p("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(p("1,5s"), Ok(Duration::from_millis(1500)));
+        for bad in ["700", "5ms", "2h", "", "ms", "-1s", "nan s"] {
+            let e = p(bad).expect_err(bad);
+            assert!(e.contains("700ms"), "{e}");
+        }
+        assert!(parse_interval("x", Lang::En)
+            .unwrap_err()
+            .contains("not a usable"));
+        // Given bare, --poll means 500 ms; absent, no polling.
+        let cli = |args: &[&str]| {
+            let m = command(Lang::Vi)
+                .try_get_matches_from(args)
+                .expect("parses");
+            match Cli::from_arg_matches(&m).expect("matches").command {
+                Some(Command::Serve { poll, .. }) => poll,
+                _ => panic!("not serve"),
+            }
+        };
+        assert_eq!(
+            cli(&["bangtin", "serve", "--poll"]),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(
+            cli(&["bangtin", "serve", "--poll", "2s"]),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(cli(&["bangtin", "serve"]), None);
+    }
 }

@@ -28,8 +28,7 @@ fn main() -> ExitCode {
             &cli.root,
             1111,
             std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
-            false,
-            false,
+            (false, false, None),
             (None, true),
             lang,
         ),
@@ -40,12 +39,12 @@ fn main() -> ExitCode {
             future,
             desk_port,
             no_desk,
+            poll,
         }) => serve_cmd(
             &cli.root,
             port,
             bind,
-            drafts,
-            future,
+            (drafts, future, poll),
             (desk_port, !no_desk),
             lang,
         ),
@@ -274,8 +273,7 @@ fn serve_cmd(
     root: &Path,
     port: u16,
     bind: std::net::IpAddr,
-    drafts: bool,
-    future: bool,
+    (drafts, future, poll): (bool, bool, Option<std::time::Duration>),
     (desk_port, desk): (Option<u16>, bool),
     lang: Lang,
 ) -> Result<(), String> {
@@ -286,6 +284,7 @@ fn serve_cmd(
     opts.future = future;
     opts.desk_port = desk_port;
     opts.desk = desk;
+    opts.poll = poll;
     serve::run(opts).map_err(|e| e.message(lang))
 }
 

@@ -12,7 +12,6 @@ pub mod watch;
 
 use http::Files;
 use i18n::{tr, Lang};
-use notify::Watcher;
 use rebuild::{ms, print_errors, watch_loop, Builder};
 use respond::handle;
 use shared::{Shared, State};
@@ -51,6 +50,8 @@ pub struct Options {
     pub desk: bool,
     /// The desk's port; `None`: the next free one after the preview's.
     pub desk_port: Option<u16>,
+    /// Scan for changes at this interval instead of asking the system (`serve --poll`).
+    pub poll: Option<Duration>,
 }
 
 impl Options {
@@ -66,6 +67,7 @@ impl Options {
             quiet: false,
             desk: true,
             desk_port: None,
+            poll: None,
         }
     }
 }
@@ -281,28 +283,8 @@ impl Server {
 
         // Watch before serving, so no edit made after start() returns is missed.
         let (watch_tx, watch_rx) = mpsc::channel();
-        let fs_tx = watch_tx.clone();
-        let mut watcher = notify::recommended_watcher(move |ev| {
-            let _ = fs_tx.send(watch::Msg::Fs(ev));
-        })
-        .map_err(|source| ServeError::Watch {
-            path: root.clone(),
-            source,
-        })?;
-        watcher
-            .watch(&root, notify::RecursiveMode::NonRecursive)
-            .map_err(|source| ServeError::Watch {
-                path: root.clone(),
-                source,
-            })?;
-        for d in watch::WATCHED_DIRS {
-            let p = root.join(d);
-            if p.is_dir() {
-                watcher
-                    .watch(&p, notify::RecursiveMode::Recursive)
-                    .map_err(|source| ServeError::Watch { path: p, source })?;
-            }
-        }
+        let watcher = watch::start(&root, opts.poll, watch_tx.clone())
+            .map_err(|(path, source)| ServeError::Watch { path, source })?;
         // Shared with the desk, which renders unsaved text through the same session.
         let builder_shared = Arc::new(Mutex::new(builder));
         let (done_tx, watch_done) = mpsc::channel::<()>();

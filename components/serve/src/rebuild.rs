@@ -6,7 +6,6 @@ use crate::http::Files;
 use crate::shared::Shared;
 use crate::{live, watch};
 use i18n::{tr, Lang};
-use notify::Watcher;
 use site::Diagnostic;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -75,7 +74,7 @@ const SEARCH_AFTER: Duration = Duration::from_millis(400);
 /// Rebuilds after every burst of changes until the server stops.
 pub(crate) fn watch_loop(
     root: PathBuf,
-    mut watcher: notify::RecommendedWatcher,
+    mut watcher: Box<dyn notify::Watcher + Send>,
     rx: mpsc::Receiver<watch::Msg>,
     builder: Arc<Mutex<Builder>>,
     shared: Arc<Shared>,

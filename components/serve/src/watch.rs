@@ -1,9 +1,10 @@
 //! Which file-system events matter, and folding a burst of them into one rebuild.
 
 use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, ModifyKind};
+use notify::Watcher;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 /// Folders of a site whose changes trigger a rebuild.
@@ -25,6 +26,45 @@ pub enum Msg {
     Fs(notify::Result<notify::Event>),
     /// The server is stopping.
     Stop,
+}
+
+/// Starts watching the site folder (its top level) and the [`WATCHED_DIRS`] it has.
+///
+/// With `poll`, the folders are scanned at that interval instead of asking the system for change
+/// events: on network and USB drives, shared folders and under Wine, events for files written
+/// by another machine or system never arrive. A scan compares modification times to the second
+/// (notify's `PollWatcher`), so a second save of a file within the same second goes unseen.
+pub fn start(
+    root: &Path,
+    poll: Option<Duration>,
+    tx: Sender<Msg>,
+) -> Result<Box<dyn Watcher + Send>, (PathBuf, notify::Error)> {
+    let handler = move |ev| {
+        let _ = tx.send(Msg::Fs(ev));
+    };
+    let made = match poll {
+        Some(every) => {
+            let config = notify::Config::default().with_poll_interval(every);
+            notify::PollWatcher::new(handler, config)
+                .map(|w| Box::new(w) as Box<dyn Watcher + Send>)
+        }
+        None => {
+            notify::recommended_watcher(handler).map(|w| Box::new(w) as Box<dyn Watcher + Send>)
+        }
+    };
+    let mut watcher = made.map_err(|e| (root.to_path_buf(), e))?;
+    watcher
+        .watch(root, notify::RecursiveMode::NonRecursive)
+        .map_err(|e| (root.to_path_buf(), e))?;
+    for d in WATCHED_DIRS {
+        let p = root.join(d);
+        if p.is_dir() {
+            watcher
+                .watch(&p, notify::RecursiveMode::Recursive)
+                .map_err(|e| (p, e))?;
+        }
+    }
+    Ok(watcher)
 }
 
 /// Editor swap, backup and temporary files that never change the site.

@@ -288,3 +288,41 @@ fn the_search_index_follows_an_edit_once_writing_pauses() {
     assert_eq!(get(a, &shard(&before)).status, 404);
     server.stop();
 }
+
+/// `serve --poll`: the folders are scanned instead of watched (network and USB drives, Wine).
+#[test]
+fn polling_follows_edits_new_pages_and_new_folders() {
+    let site = fixture();
+    // A scan compares modification times to the second: the fixture was written this second.
+    let old = std::time::SystemTime::now() - Duration::from_secs(60);
+    let page = std::fs::File::options()
+        .write(true)
+        .open(site.path().join(PAGE))
+        .expect("open page");
+    page.set_modified(old).expect("set mtime");
+    let mut o = serve::Options::new(site.path().to_path_buf(), i18n::Lang::Vi);
+    o.port = 0;
+    o.quiet = true;
+    o.poll = Some(Duration::from_millis(200));
+    let server = serve::Server::start(o).expect("server starts");
+    let a = server.addr();
+    let events = Events::open(a);
+    let hello = events.expect("hello");
+    // Scans alone change nothing.
+    assert!(events.next(Duration::from_millis(800)).is_none());
+    write(site.path(), PAGE, page_text("Sửa khi quét thư mục."));
+    let reload = events.expect("reload");
+    assert_ne!(reload.data, hello.data, "the version must change");
+    poll(a, "/tin-tuc/bai-mot/", |r| {
+        r.text().contains("Sửa khi quét thư mục.")
+    });
+    write(
+        site.path(),
+        "content/tin-tuc/bai-hai.md",
+        page_text("Bài mới."),
+    );
+    poll(a, "/tin-tuc/bai-hai/", |r| r.text().contains("Bài mới."));
+    write(site.path(), "static/moi/tep.txt", "mới thêm");
+    poll(a, "/moi/tep.txt", |r| r.status == 200);
+    server.stop();
+}
