@@ -1,6 +1,7 @@
 //! Page-level tests of [`render`] with a small but real [`Host`].
 
 use super::*;
+use crate::text::count_words;
 use serde_json::{Map, Value};
 
 /// A site with two pages, a few shortcodes and one responsive image rule.
