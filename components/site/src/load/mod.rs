@@ -7,6 +7,8 @@ pub mod content;
 pub mod data;
 pub mod files;
 pub mod frontmatter;
+pub mod page;
+mod place;
 pub mod published;
 pub mod read;
 pub mod theme;
