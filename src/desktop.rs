@@ -232,8 +232,8 @@ fn preview(site: &Path, lang: Lang) -> Result<(), String> {
         "{}",
         tr!(
             lang,
-            "\nTrang web của trường đang mở để xem trước tại: {url}\nThư mục trang web: {}\nBài viết nằm trong thư mục content; khi thầy cô lưu tệp, trang tự tải lại.\n\nĐỂ DỪNG: đóng cửa sổ này (hoặc nhấn Ctrl+C).",
-            "\nThe school's site is open for preview at: {url}\nSite folder: {}\nArticles are in the content folder; the page reloads when you save a file.\n\nTO STOP: close this window (or press Ctrl+C).",
+            "\nTrang web của trường đang mở để xem trước tại: {url}\nThư mục trang web: {}\nBài viết nằm trong thư mục content; khi thầy cô lưu tệp, trang tự tải lại.",
+            "\nThe school's site is open for preview at: {url}\nSite folder: {}\nArticles are in the content folder; the page reloads when you save a file.",
             site.display()
         )
     );
@@ -252,6 +252,15 @@ fn preview(site: &Path, lang: Lang) -> Result<(), String> {
         }
         None => url,
     };
+    // Last, so that it is what the teacher reads at the bottom of the window.
+    println!(
+        "{}",
+        tr!(
+            lang,
+            "\nĐỂ DỪNG: đóng cửa sổ này (hoặc nhấn Ctrl+C).",
+            "\nTO STOP: close this window (or press Ctrl+C)."
+        )
+    );
     if let Err(e) = open_browser(&url) {
         println!(
             "{}",
