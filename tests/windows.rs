@@ -75,6 +75,36 @@ fn builds_the_school_site_exactly_as_linux_does() {
             String::from_utf8_lossy(&y[..y.len().min(400)])
         );
     }
+    // A second build with nothing changed renders nothing and touches no file.
+    let times = |dir: &Path| -> Vec<(PathBuf, std::time::SystemTime)> {
+        walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.expect("walk"))
+            .map(|e| {
+                (
+                    e.path().to_path_buf(),
+                    e.metadata().expect("stat").modified().expect("mtime"),
+                )
+            })
+            .collect()
+    };
+    let before = times(&windows.join("public"));
+    let o = wine
+        .command(&["--root", &win(&windows), "build"], "vi")
+        .env("BANGTIN_TODAY", &today)
+        .output()
+        .expect("second wine build");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("Không có gì thay đổi"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        times(&windows.join("public")) == before,
+        "the second build touched files"
+    );
 }
 
 #[test]
@@ -255,6 +285,11 @@ fn a_double_click_makes_a_site_in_documents_then_reopens_it() {
     let user = "Cô Lan";
     let profile = wine.prefix.join("drive_c/users").join(user);
     let _ = fs::remove_dir_all(&profile);
+    // Wine makes a profile's folders when its wineserver starts, and a wineserver left running
+    // by an earlier run (Wine's services can keep it alive) does not make them again.
+    for d in ["Documents", "AppData/Roaming"] {
+        fs::create_dir_all(profile.join(d)).expect("profile folder");
+    }
     let home = tmp.path().join("home");
     fs::create_dir_all(&home).expect("home");
     // The exe in a folder of its own, as unpacked from the zip ("Tải về" = Downloads).
