@@ -5,6 +5,7 @@ use crate::error::ApiError;
 use i18n::{tr, Lang};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// Where the desk keeps autosaves, versions and the trash (never published).
 pub fn desk_dir(root: &Path) -> PathBuf {
@@ -12,8 +13,21 @@ pub fn desk_dir(root: &Path) -> PathBuf {
 }
 
 /// A UTC time stamp usable in file names on every system (no `:`), sorting by time.
+/// Strictly increasing within the server: two deletes or saves in the same microsecond still get
+/// distinct names in the order they happened (one kept version never replaces another).
 pub fn stamp() -> String {
-    chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string()
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let now = chrono::Utc::now().timestamp_micros();
+    let prev = LAST
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
+            Some(now.max(last + 1))
+        })
+        .unwrap_or(now);
+    let micros = now.max(prev + 1);
+    chrono::DateTime::from_timestamp_micros(micros)
+        .unwrap_or_default()
+        .format("%Y%m%dT%H%M%S%.6fZ")
+        .to_string()
 }
 
 /// The time of a stamp made by [`stamp`], as RFC 3339 (`None` for another name).
@@ -98,6 +112,9 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(3));
         let b = stamp();
         assert!(a < b);
+        // No pause: still distinct and in order.
+        let many: Vec<String> = (0..1000).map(|_| stamp()).collect();
+        assert!(many.windows(2).all(|w| w[0] < w[1]), "{many:?}");
         assert!(!a.contains(':'));
         assert!(stamp_time(&a).unwrap().ends_with('Z'));
         assert!(stamp_time("x").is_none());
