@@ -190,7 +190,8 @@ impl<'a> Renderer<'a, '_> {
             }
             Tag::Table(aligns) => {
                 self.tables += 1;
-                let label = tr!(self.opts.lang, "Bảng {}", "Table {}", self.tables);
+                let lang = self.host.page_lang().unwrap_or(self.opts.lang);
+                let label = tr!(lang, "Bảng {}", "Table {}", self.tables);
                 self.out.push(Event::Html(
                     format!(
                         "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{label}\">\n<table>\n"

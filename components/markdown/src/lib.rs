@@ -48,7 +48,8 @@ pub struct Options {
     pub unsafe_html: bool,
     /// Highlight fenced code with syntect (CSS classes from [`highlight_css`]).
     pub highlight: bool,
-    /// Language of messages and of the few words the output carries (table labels).
+    /// Language of messages, and of the few words the output carries (table labels) when the
+    /// host does not name the page's language.
     pub lang: Lang,
     /// Typographic quotes and dashes.
     pub smart_punctuation: bool,
@@ -98,6 +99,12 @@ pub trait Host: Sync {
     /// "Kế hoạch.pdf" as "ke-hoach.pdf"); None keeps `dest`.
     fn asset_url(&self, dest: &str) -> Option<String> {
         let _ = dest;
+        None
+    }
+
+    /// The language of the page, for the few words the output carries (a table's label), so
+    /// that they do not depend on who builds it; None: [`Options::lang`].
+    fn page_lang(&self) -> Option<Lang> {
         None
     }
 }

@@ -138,6 +138,10 @@ impl Host<'_> {
 }
 
 impl markdown::Host for Host<'_> {
+    fn page_lang(&self) -> Option<Lang> {
+        Lang::parse(self.lang)
+    }
+
     fn asset_url(&self, dest: &str) -> Option<String> {
         self.own_file(dest)
             .map(|(url, _)| url)
