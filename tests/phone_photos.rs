@@ -314,3 +314,45 @@ fn kept_originals_and_share_pictures_are_never_published_larger() {
         }
     }
 }
+
+/// A photo inside a note (`{% note %}…{% end %}`) of the bundled theme is a photo like any
+/// other: resized, without its GPS position, and the teacher's file is not published as it is.
+#[test]
+fn a_photo_inside_a_note_is_processed_like_any_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("truong");
+    let o = bangtin(&["init", root.to_str().unwrap()], "vi");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bundle = root.join("content/bien-dao/le-chao-co");
+    fs::create_dir_all(&bundle).unwrap();
+    fs::write(
+        bundle.join("anh-san-truong.jpg"),
+        with_gps(&jpeg(1600, 1200, 90)),
+    )
+    .unwrap();
+    fs::write(
+        bundle.join("index.md"),
+        "+++\ntitle = \"Lễ chào cờ\"\ndate = 2026-11-02\n+++\n\nMở đầu.\n\n\
+         {% note(kind=\"tip\") %}\nẢnh của lớp:\n\n![Các em chào cờ](anh-san-truong.jpg)\n{% end %}\n",
+    )
+    .unwrap();
+    let (o, out) = build_into(dir.path(), &root, "vi");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = fs::read_to_string(out.join("bien-dao/le-chao-co/index.html")).unwrap();
+    let note = &html[html.find("class=\"note").expect("the note")..];
+    assert!(
+        note.contains("<picture>") && note.contains("anh-san-truong.480."),
+        "the photo in the note is the responsive one: {note:.600}"
+    );
+    let files = published(&out.join("bien-dao/le-chao-co"));
+    assert!(
+        !files.iter().any(|(n, _)| n == "anh-san-truong.jpg"),
+        "the teacher's file is not published as it is: {:?}",
+        files.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    for (name, bytes) in &files {
+        if name.ends_with(".jpg") {
+            assert!(!has_exif(bytes), "{name} carries no GPS");
+        }
+    }
+}

@@ -129,6 +129,7 @@ impl Bodies<'_> {
             warnings: &warn,
             msg_lang: self.lang,
             published: &published,
+            md_opts: &self.md_opts,
         };
         let (r, seen) =
             functions::recording(|| markdown::render(&raw[body_offset..], &self.md_opts, &host));

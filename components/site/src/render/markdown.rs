@@ -64,6 +64,13 @@ pub fn markdown_plain(src: &str) -> String {
         .unwrap_or_else(|_| String::new())
 }
 
+/// Whether a shortcode template shows `body_html`: only then is its body rendered as the page's
+/// Markdown, since that processes its photos (and a photo processed is not copied as it is).
+fn uses_body_html(tera: &Tera, template: &str) -> bool {
+    tera.get_template(template)
+        .is_ok_and(|t| format!("{:?}", t.ast).contains("\"body_html\""))
+}
+
 /// What Markdown rendering needs from the site: links, shortcodes, images.
 pub struct Host<'a> {
     /// Relative content path -> URL path.
@@ -92,9 +99,28 @@ pub struct Host<'a> {
     pub msg_lang: Lang,
     /// The names the page's own files are published under.
     pub published: &'a Published,
+    /// How the page's Markdown is rendered (a shortcode's body is rendered the same way).
+    pub md_opts: &'a markdown::Options,
 }
 
 impl Host<'_> {
+    /// A shortcode's body rendered as the page's own Markdown (photos processed, links
+    /// checked), for templates that show `body_html` rather than `body | markdown`.
+    fn body_html(&self, body: &str) -> Result<String, String> {
+        let opts = markdown::Options {
+            plain_text: false,
+            ..self.md_opts.clone()
+        };
+        markdown::render(body, &opts, self)
+            .map(|r| r.html)
+            .map_err(|errs| {
+                errs.iter()
+                    .map(|e| e.message(self.msg_lang))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+    }
+
     /// The bundle file a relative address names, and the address of its published name
     /// (`None` for other sites, absolute paths and files that are not the page's own).
     fn own_file(&self, dest: &str) -> Option<(String, PathBuf)> {
@@ -184,6 +210,9 @@ impl markdown::Host for Host<'_> {
         }
         if let Some(b) = body {
             ctx.insert("body", b);
+            if uses_body_html(self.tera, &template) {
+                ctx.insert("body_html", &self.body_html(b)?);
+            }
         }
         self.own_file_args(args, &mut ctx);
         ctx.insert("page_path", self.page_path);

@@ -13,7 +13,7 @@ use crate::render::functions;
 use crate::render::markdown::Body;
 use crate::render::tera::{page_template, render_bytes};
 use crate::render::values::Model;
-use crate::util::paths::slash_path;
+use crate::util::paths::{is_ignored_name, slash_path};
 use i18n::{tr, Lang};
 use std::path::{Path, PathBuf};
 
@@ -102,7 +102,7 @@ fn unsaved_page(
     let date = front.date.as_ref().and_then(frontmatter::date_of);
     let updated = front.updated.as_ref().and_then(frontmatter::date_of);
     let mut page = match st.files.get(rel) {
-        Some(&i) => st.built.content.pages[i].clone(),
+        Some(&i) => with_new_files(st.built.content.pages[i].clone(), root),
         None => new_page(st, root, rel, &front, lang)?,
     };
     page.title = front.title.clone().unwrap_or_default();
@@ -232,6 +232,7 @@ fn bundle_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
         .map(|rd| {
             rd.flatten()
                 .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter(|e| !is_ignored_name(&e.file_name().to_string_lossy()))
                 .map(|e| dir.join(e.file_name()))
                 .filter(|p| p.extension().is_none_or(|x| x != "md"))
                 .collect()
@@ -239,6 +240,21 @@ fn bundle_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     out.sort();
     out
+}
+
+/// A built page with the files added to its bundle since the last build (the desk adds a photo
+/// and previews at once, before the watcher's rebuild), and without those gone since.
+fn with_new_files(mut page: Page, root: &Path) -> Page {
+    if let Some(dir) = page.bundle_dir.clone() {
+        page.assets.retain(|a| root.join(a).is_file());
+        for f in bundle_files(root, &dir) {
+            if !page.assets.contains(&f) {
+                page.assets.push(f);
+            }
+        }
+        page.assets.sort();
+    }
+    page
 }
 
 /// The page's Markdown rendered with what the session keeps.
