@@ -10,7 +10,7 @@
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::load::content::Content;
-use crate::util::paths::slash_path;
+use crate::util::paths::{percent_decode, slash_path};
 use i18n::{tr, Lang};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -137,26 +137,6 @@ fn next_address(html: &str) -> Option<usize> {
         .iter()
         .filter_map(|a| html.find(a).map(|i| i + a.len()))
         .min()
-}
-
-/// `%XX` escapes decoded (an address as written in HTML); invalid UTF-8 leaves it as it was.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// `want` if free, else the first free `stem-1.ext`, `stem-2.ext`... in the same folder; the

@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::diag::{error_chain, line_col, Diagnostic};
 use crate::load::published::Published;
+use crate::util::paths::percent_decode;
 use i18n::{tr, Lang};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -310,25 +311,6 @@ impl markdown::Host for Host<'_> {
     }
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 /// Converts a Markdown error to a diagnostic at its place in the file.
 pub fn md_diag(
     file: &Path,
@@ -339,16 +321,4 @@ pub fn md_diag(
 ) -> Diagnostic {
     let (l, c) = line_col(raw, body_offset + e.offset);
     Diagnostic::error(file, l, c, e.message(lang))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("a%20b.jpg"), "a b.jpg");
-        assert_eq!(percent_decode("%E1%BA%A3nh.jpg"), "ảnh.jpg");
-        assert_eq!(percent_decode("x%"), "x%");
-    }
 }

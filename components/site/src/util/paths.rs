@@ -11,6 +11,14 @@ pub fn slash_path(p: &Path) -> String {
         .join("/")
 }
 
+/// `%XX` escapes of an address decoded (as written in Markdown or HTML); an address whose escapes
+/// are not UTF-8 stays as it was.
+pub(crate) fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map_or_else(|_| s.to_string(), |d| d.into_owned())
+}
+
 /// Files an editor leaves behind; never content.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
@@ -62,6 +70,14 @@ pub(crate) fn is_unread_folder(rel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b.jpg"), "a b.jpg");
+        assert_eq!(percent_decode("%E1%BA%A3nh.jpg"), "ảnh.jpg");
+        assert_eq!(percent_decode("x%"), "x%");
+        assert_eq!(percent_decode("%FF.jpg"), "%FF.jpg");
+    }
 
     #[test]
     fn folders_of_other_tools_are_unread_outside_the_input_folders() {
