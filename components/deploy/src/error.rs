@@ -23,6 +23,49 @@ pub enum TargetProblem {
     BadEscape,
 }
 
+impl TargetProblem {
+    /// Why the target is refused, in the chosen language (completes a sentence).
+    pub fn reason(&self, lang: Lang) -> String {
+        match self {
+            TargetProblem::Malformed => tr!(
+                lang,
+                "phải có dạng ftp://tên@máy-chủ:21/thư-mục (hoặc ftps://, sftp://)",
+                "it must look like ftp://user@host:21/folder (or ftps://, sftp://)"
+            ),
+            TargetProblem::UnknownScheme(s) => tr!(
+                lang,
+                "không hỗ trợ giao thức \"{s}\"; dùng ftp://, ftps:// hoặc sftp://",
+                "the protocol \"{s}\" is not supported; use ftp://, ftps:// or sftp://"
+            ),
+            TargetProblem::PasswordInUrl => tr!(
+                lang,
+                "không được ghi mật khẩu trong địa chỉ; bỏ phần \":mật-khẩu\" và đặt biến môi trường BANGTIN_DEPLOY_PASSWORD (hoặc nhập khi được hỏi)",
+                "a password must not be written in the URL; remove the \":password\" part and set the BANGTIN_DEPLOY_PASSWORD environment variable (or type it when asked)"
+            ),
+            TargetProblem::MissingUser => tr!(
+                lang,
+                "thiếu tên đăng nhập; viết dạng ftp://tên@máy-chủ/thư-mục",
+                "the user name is missing; write ftp://user@host/folder"
+            ),
+            TargetProblem::MissingHost => tr!(
+                lang,
+                "thiếu tên máy chủ",
+                "the host name is missing"
+            ),
+            TargetProblem::BadPort(p) => tr!(
+                lang,
+                "cổng \"{p}\" không hợp lệ (phải là số từ 1 đến 65535)",
+                "the port \"{p}\" is not valid (it must be a number from 1 to 65535)"
+            ),
+            TargetProblem::BadEscape => tr!(
+                lang,
+                "có mã %xx không hợp lệ",
+                "it contains an invalid %xx escape"
+            ),
+        }
+    }
+}
+
 /// An error from `bangtin deploy`; [`DeployError::message`] says it in the user's language.
 #[derive(Debug, thiserror::Error)]
 pub enum DeployError {
@@ -126,43 +169,7 @@ impl DeployError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             DeployError::Target { url, problem } => {
-                let why = match problem {
-                    TargetProblem::Malformed => tr!(
-                        lang,
-                        "phải có dạng ftp://tên@máy-chủ:21/thư-mục (hoặc ftps://, sftp://)",
-                        "it must look like ftp://user@host:21/folder (or ftps://, sftp://)"
-                    ),
-                    TargetProblem::UnknownScheme(s) => tr!(
-                        lang,
-                        "không hỗ trợ giao thức \"{s}\"; dùng ftp://, ftps:// hoặc sftp://",
-                        "the protocol \"{s}\" is not supported; use ftp://, ftps:// or sftp://"
-                    ),
-                    TargetProblem::PasswordInUrl => tr!(
-                        lang,
-                        "không được ghi mật khẩu trong địa chỉ; bỏ phần \":mật-khẩu\" và đặt biến môi trường BANGTIN_DEPLOY_PASSWORD (hoặc nhập khi được hỏi)",
-                        "a password must not be written in the URL; remove the \":password\" part and set the BANGTIN_DEPLOY_PASSWORD environment variable (or type it when asked)"
-                    ),
-                    TargetProblem::MissingUser => tr!(
-                        lang,
-                        "thiếu tên đăng nhập; viết dạng ftp://tên@máy-chủ/thư-mục",
-                        "the user name is missing; write ftp://user@host/folder"
-                    ),
-                    TargetProblem::MissingHost => tr!(
-                        lang,
-                        "thiếu tên máy chủ",
-                        "the host name is missing"
-                    ),
-                    TargetProblem::BadPort(p) => tr!(
-                        lang,
-                        "cổng \"{p}\" không hợp lệ (phải là số từ 1 đến 65535)",
-                        "the port \"{p}\" is not valid (it must be a number from 1 to 65535)"
-                    ),
-                    TargetProblem::BadEscape => tr!(
-                        lang,
-                        "có mã %xx không hợp lệ",
-                        "it contains an invalid %xx escape"
-                    ),
-                };
+                let why = problem.reason(lang);
                 tr!(
                     lang,
                     "Địa chỉ triển khai \"{url}\" không dùng được: {why}.",
