@@ -182,8 +182,17 @@ pub fn create(base: &Path, input: &mut dyn BufRead, lang: Lang) -> Result<PathBu
         if dir.join("config.toml").is_file() {
             return Ok(dir);
         }
-        scaffold::init(&dir, lang)?;
+        scaffold::create_site(&dir, lang)?;
         set_school_name(&dir, &school, lang)?;
+        println!(
+            "{}",
+            tr!(
+                lang,
+                "Đã tạo trang web mới trong {}. Đang mở bản xem trước…",
+                "Created a new site in {}. Opening the preview…",
+                dir.display()
+            )
+        );
         return Ok(dir);
     }
     Err(tr!(

@@ -249,8 +249,26 @@ const SECTIONS: [Section; 9] = [
     },
 ];
 
-/// `bangtin init DIR`: a working site with the bundled theme, in a new or empty folder.
+/// `bangtin init DIR`: creates the site, then says what to type next.
 pub fn init(dir: &Path, lang: Lang) -> Result<(), String> {
+    create_site(dir, lang)?;
+    eprintln!(
+        "{}",
+        tr!(
+            lang,
+            "Đã tạo trang web mới trong {}, với các chuyên mục của kế hoạch (tiếng Việt và tiếng Anh): {}. Viết bài mới: bangtin new bien-dao \"Tiêu đề\". Xem trước: cd {} && bangtin serve",
+            "Created a new site in {}, with the plan's sections (Vietnamese and English): {}. Write a post: bangtin new bien-dao \"Title\". Preview: cd {} && bangtin serve",
+            dir.display(),
+            SECTIONS.iter().map(|s| s.slug).collect::<Vec<_>>().join(", "),
+            dir.display()
+        )
+    );
+    Ok(())
+}
+
+/// A working site with the bundled theme, in a new or empty folder; prints nothing, so the
+/// double-click start can say its own next step (it starts the preview itself).
+pub fn create_site(dir: &Path, lang: Lang) -> Result<(), String> {
     if dir.exists()
         && fs::read_dir(dir)
             .map(|mut r| r.next().is_some())
@@ -314,16 +332,5 @@ school_name = "Trường Tiểu học"
         lang,
     )?;
     fs::create_dir_all(dir.join("static")).map_err(|e| e.to_string())?;
-    eprintln!(
-        "{}",
-        tr!(
-            lang,
-            "Đã tạo trang web mới trong {}, với các chuyên mục của kế hoạch (tiếng Việt và tiếng Anh): {}. Viết bài mới: bangtin new bien-dao \"Tiêu đề\". Xem trước: cd {} && bangtin serve",
-            "Created a new site in {}, with the plan's sections (Vietnamese and English): {}. Write a post: bangtin new bien-dao \"Title\". Preview: cd {} && bangtin serve",
-            dir.display(),
-            SECTIONS.iter().map(|s| s.slug).collect::<Vec<_>>().join(", "),
-            dir.display()
-        )
-    );
     Ok(())
 }

@@ -330,6 +330,10 @@ fn a_double_click_makes_a_site_in_documents_then_reopens_it() {
         "{shown}"
     );
     first.wait_for("ĐỂ DỪNG: đóng cửa sổ này");
+    // The preview is already starting: no terminal instructions ("cd ... && bangtin serve").
+    let said = first.seen.join("\n");
+    assert!(said.contains("Đã tạo trang web mới"), "{said}");
+    assert!(!said.contains("bangtin serve"), "{said}");
     let page = poll(addr, "/", |r| r.status == 200);
     assert!(page.text().contains("Trường Bình An"), "{}", page.text());
     // The browser opens at the teacher's desk, on the port after the preview's.
