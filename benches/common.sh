@@ -2,6 +2,8 @@
 # They expect REPO (the repository root) and WORK (the work folder) to be set.
 
 GEN="${GEN_CORPUS:-$REPO/../shared/bench/gen_corpus.py}"
+# A git worktree one folder deeper (e.g. wt/NAME next to main/) finds it one level up.
+[ -f "$GEN" ] || [ -n "${GEN_CORPUS:-}" ] || GEN="$REPO/../../shared/bench/gen_corpus.py"
 
 # log MESSAGE: a section header with the time and the load average (a busy machine shows).
 log() { printf '\n== %s  [%s, load %s]\n' "$*" "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
