@@ -215,6 +215,8 @@ impl Server {
             .root
             .canonicalize()
             .unwrap_or_else(|_| opts.root.clone());
+        // The preview never writes public/, but clears what killed builds left beside it.
+        let _ = site::clear_dead(&root.join("public"));
         let listener = listen(opts.bind, opts.port)?;
         let addr = listener
             .local_addr()

@@ -26,6 +26,7 @@ pub use pipeline::Built;
 pub use render::memo::Cache;
 pub use session::{Delta, Output, Session, Update};
 pub use write::sink as output;
+pub use write::staging::{clear_dead, Cleared};
 
 /// The theme's templates, i18n strings and static files (`templates::BUNDLED_THEME`...).
 pub mod templates {
@@ -41,6 +42,11 @@ use write::marker::Recorder;
 pub fn build(opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Result<Built, Failed> {
     let started = Instant::now();
     let config = pipeline::config(opts)?;
+    if !opts.memory {
+        // Even when nothing needs building, what killed builds left beside the output goes.
+        let out = opts.output.clone();
+        let _ = clear_dead(&out.unwrap_or_else(|| opts.root.join("public")));
+    }
     let pending = match fresh::check(opts, &config, started) {
         fresh::Check::UpToDate(built) => return Ok(*built),
         fresh::Check::Stale(pending) => pending,

@@ -11,7 +11,7 @@ use crate::render::jobs::{self, Job, Renderer};
 use crate::util::timings::Timings;
 use crate::util::{into_inner, lock, PAR_CHUNK};
 use crate::write::feeds::{self, FeedSpec};
-use crate::write::sink::Sink;
+use crate::write::sink::{one_disk_full_error, Sink};
 use crate::write::site_files::{alias_page, redirects, robots, search_files, sitemap};
 use crate::write::statics::{self, io_diag, Copier};
 use rayon::prelude::*;
@@ -82,7 +82,7 @@ impl OutputStep<'_> {
         errors.extend(search_errors);
         errors.extend(extra_errors);
         if !errors.is_empty() {
-            return Err(errors);
+            return Err(one_disk_full_error(errors, self.renderer.lang));
         }
         timings.mark("  templates, search, feeds and sitemap");
         let copies = statics::copies(
@@ -103,7 +103,7 @@ impl OutputStep<'_> {
         let errors = copier.copy_all(&copies);
         timings.mark("  static files and images");
         if !errors.is_empty() {
-            return Err(errors);
+            return Err(one_disk_full_error(errors, self.renderer.lang));
         }
         Ok(Written {
             files: self.count.into_inner() + copies.len(),

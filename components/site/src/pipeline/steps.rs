@@ -20,7 +20,7 @@ use crate::render::values::Model;
 use crate::util::hash::Key;
 use crate::util::PAR_CHUNK;
 use crate::write::marker::Recorder;
-use crate::write::sink::{OutputError, Sink};
+use crate::write::sink::{is_disk_full, write_failure, OutputError, Sink};
 use i18n::{tr, Lang};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -318,6 +318,9 @@ pub(super) fn output_diag(e: &OutputError, lang: Lang) -> Diagnostic {
                 "the output folder holds files bangtin did not write; to avoid deleting them, choose an empty folder with --output"
             ),
         ),
+        OutputError::Io { path, source } if is_disk_full(source) => {
+            Diagnostic::error(path, 0, 0, write_failure(source, lang))
+        }
         OutputError::Io { path, source } => Diagnostic::error(path, 0, 0, tr!(lang, "không ghi được: {source}", "cannot write: {source}")),
     }
 }

@@ -6,4 +6,5 @@ pub mod feeds;
 pub mod marker;
 pub mod sink;
 pub mod site_files;
+pub mod staging;
 pub mod statics;

@@ -8,7 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::marker::{write_marker, Recorder, MARKER};
+use super::staging::{clear_dead, exchange, old_dir, staging_dir, Lease};
+use crate::diag::Diagnostic;
 use crate::util::tree::Stat;
+use i18n::{tr, Lang};
 
 /// Output files kept in memory: relative path -> bytes.
 pub type Files = BTreeMap<String, Vec<u8>>;
@@ -42,6 +45,8 @@ pub struct DirSink {
     unchanged: AtomicUsize,
     /// Every file staged, with its metadata (for the marker, see [`Recorder`]).
     files: Mutex<Vec<(String, Stat)>>,
+    /// The lock that tells other builds this staging folder is in use (dropped last).
+    _lease: Option<Lease>,
 }
 
 /// Why the output folder cannot be used.
@@ -74,7 +79,14 @@ impl Sink {
     }
 
     /// Stages a build of `output`. Refuses a non-empty folder that bangtin did not write.
+    /// Clears first what killed builds left beside it (see [`clear_dead`]).
     pub fn stage(output: &Path) -> Result<Sink, OutputError> {
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+        clear_dead(output).map_err(io_err(parent))?;
         if output.exists() {
             let empty = fs::read_dir(output)
                 .map_err(io_err(output))?
@@ -84,16 +96,8 @@ impl Sink {
                 return Err(OutputError::Foreign(output.to_path_buf()));
             }
         }
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let parent = output
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(io_err(parent))?;
-        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let staging = staging_dir(output, std::process::id());
+        let lease = Lease::take(&staging).map_err(io_err(&staging))?;
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
         }
@@ -107,6 +111,7 @@ impl Sink {
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             files: Mutex::new(Vec::new()),
+            _lease: lease,
         }))
     }
 
@@ -289,9 +294,15 @@ impl DirSink {
             written: self.written.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
         };
-        if self.output.exists() {
-            let mut old = self.staging.clone();
-            old.set_extension("old");
+        if !self.output.exists() {
+            fs::rename(&self.staging, &self.output).map_err(io_err(&self.output))?;
+        } else if exchange(&self.staging, &self.output).map_err(io_err(&self.output))? {
+            // The staging folder now holds the previous output.
+            fs::remove_dir_all(&self.staging).map_err(io_err(&self.staging))?;
+        } else {
+            // Two renames: a build killed between them leaves no output, and the next build
+            // puts the previous one back from `old` (see `clear_dead`).
+            let old = old_dir(&self.staging);
             if old.exists() {
                 fs::remove_dir_all(&old).map_err(io_err(&old))?;
             }
@@ -305,11 +316,61 @@ impl DirSink {
                 });
             }
             fs::remove_dir_all(&old).map_err(io_err(&old))?;
-        } else {
-            fs::rename(&self.staging, &self.output).map_err(io_err(&self.output))?;
         }
         Ok(stats)
     }
+}
+
+/// Whether a write failed because the disk (or the user's quota) is full.
+pub fn is_disk_full(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
+}
+
+/// What to say of an output file that could not be written: a full disk in words (the
+/// system's "os error 28" tells a teacher nothing), with what to do about it.
+pub(crate) fn write_failure(e: &io::Error, lang: Lang) -> String {
+    if is_disk_full(e) {
+        return disk_full(lang);
+    }
+    tr!(
+        lang,
+        "không ghi được tệp đầu ra: {e}",
+        "cannot write the output file: {e}"
+    )
+}
+
+fn disk_full(lang: Lang) -> String {
+    tr!(
+        lang,
+        "không ghi được tệp này vì ổ đĩa đã đầy. Hãy giải phóng chỗ trống trên ổ đĩa (xóa tệp không cần, dọn thùng rác) rồi dựng lại; thư mục đầu ra cũ vẫn giữ nguyên",
+        "cannot write this file: the disk is full. Free some space on the disk (delete files you do not need, empty the trash) and build again; the previous output folder is kept as it was"
+    )
+}
+
+/// Keeps the first of the "disk is full" errors (a full disk fails every file written after
+/// it), saying how many more files could not be written.
+pub(crate) fn one_disk_full_error(errors: Vec<Diagnostic>, lang: Lang) -> Vec<Diagnostic> {
+    let full = disk_full(lang);
+    let more = errors.iter().filter(|d| d.message == full).count();
+    let mut first = true;
+    let mut out: Vec<Diagnostic> = errors
+        .into_iter()
+        .filter(|d| d.message != full || std::mem::take(&mut first))
+        .collect();
+    if more > 1 {
+        if let Some(d) = out.iter_mut().find(|d| d.message == full) {
+            let n = more - 1;
+            d.message.push_str(&tr!(
+                lang,
+                " (và {n} tệp khác cũng không ghi được)",
+                " ({n} other files could not be written either)"
+            ));
+        }
+    }
+    out
 }
 
 /// Writes a new file; its metadata once written.

@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::load::content::Content;
 use crate::load::published::Published;
 use crate::load::theme::{StaticSource, Theme};
-use i18n::{tr, Lang};
+use i18n::Lang;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -93,16 +93,7 @@ impl Copier<'_> {
 
 /// An output file that could not be written.
 pub(crate) fn io_diag(rel: &str, e: std::io::Error, lang: Lang) -> Diagnostic {
-    Diagnostic::error(
-        rel,
-        0,
-        0,
-        tr!(
-            lang,
-            "không ghi được tệp đầu ra: {e}",
-            "cannot write the output file: {e}"
-        ),
-    )
+    Diagnostic::error(rel, 0, 0, super::sink::write_failure(&e, lang))
 }
 
 /// Whether a page bundle's file is published under its own name. A photo shown in the page is
