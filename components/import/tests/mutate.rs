@@ -2,7 +2,7 @@
 //! at random (bytes of the zip, and the XML inside with Word elements spliced in, cut or
 //! repeated), must give Markdown or an error, never a panic, and quickly. The seed of a
 //! failing case is printed; `IMPORT_MUTATIONS=N` runs more cases (default 400).
-//! (cargo-fuzz drives the same `import::preview` from components/import/fuzz.)
+//! (cargo-fuzz drives the same `import::preview` from fuzz/, targets docx_bytes and docx_xml.)
 
 mod common;
 
