@@ -54,6 +54,13 @@ pub enum MdErrorKind {
         /// The site's explanation.
         message: String,
     },
+    /// Lists, quotes or other blocks nested deeper than any page needs (browsers and screen
+    /// readers choke on them).
+    #[error("blocks nested more than {limit} deep")]
+    TooDeep {
+        /// The deepest nesting accepted.
+        limit: usize,
+    },
 }
 
 /// What the shortcode reader expected but did not find.
@@ -175,6 +182,11 @@ impl MdError {
                 lang,
                 "không dựng được shortcode {name}: {message}",
                 "shortcode {name} could not be rendered: {message}"
+            ),
+            MdErrorKind::TooDeep { limit } => tr!(
+                lang,
+                "danh sách, trích dẫn hoặc khối lồng nhau quá {limit} tầng từ đây: trình duyệt và phần mềm đọc màn hình không hiển thị được. Hãy bớt các tầng lồng nhau (ví dụ bớt dấu - hoặc > ở đầu dòng).",
+                "lists, quotes or blocks nested more than {limit} deep from here: browsers and screen readers cannot show that. Nest fewer levels (for example fewer - or > at the start of the line)."
             ),
             MdErrorKind::ImageFailed { src, message } => tr!(
                 lang,

@@ -20,6 +20,7 @@ use crate::render::values::Model;
 use crate::util::hash::Key;
 use crate::util::PAR_CHUNK;
 use crate::write::marker::Recorder;
+use crate::write::names::awkward_names;
 use crate::write::sink::{is_disk_full, write_failure, OutputError, Sink};
 use i18n::{tr, Lang};
 use rayon::prelude::*;
@@ -200,6 +201,7 @@ pub(super) fn markdown_stage(
     marked
         .warnings
         .extend(heavy_files(config, root, content, lang));
+    marked.warnings.extend(awkward_names(content, lang));
     marked.page_bodies = marked.take(page_results, true, &mut errors);
     marked.section_bodies = marked.take(section_results, false, &mut errors);
     check_anchors(

@@ -104,10 +104,35 @@ pub struct Host<'a> {
     pub md_opts: &'a markdown::Options,
 }
 
+/// How deep shortcode bodies rendered as Markdown may nest (a real page nests two or three).
+const MAX_BODY_DEPTH: usize = 16;
+
+thread_local! {
+    /// The depth of the shortcode body being rendered on this thread.
+    static BODY_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 impl Host<'_> {
     /// A shortcode's body rendered as the page's own Markdown (photos processed, links
     /// checked), for templates that show `body_html` rather than `body | markdown`.
     fn body_html(&self, body: &str) -> Result<String, String> {
+        // Each level renders its body inside the one above: without a bound, a body nested
+        // thousands deep overflows the stack (the process dies with no message).
+        let depth = BODY_DEPTH.with(|d| d.get());
+        if depth >= MAX_BODY_DEPTH {
+            return Err(tr!(
+                self.msg_lang,
+                "shortcode lồng nhau quá {MAX_BODY_DEPTH} tầng: hãy bớt các {{% ... %}} lồng trong nhau (có thể thiếu một {{% end %}})",
+                "shortcodes nested more than {MAX_BODY_DEPTH} deep: nest fewer {{% ... %}} inside each other (an {{% end %}} may be missing)"
+            ));
+        }
+        BODY_DEPTH.with(|d| d.set(depth + 1));
+        let html = self.body_html_at(body);
+        BODY_DEPTH.with(|d| d.set(depth));
+        html
+    }
+
+    fn body_html_at(&self, body: &str) -> Result<String, String> {
         let opts = markdown::Options {
             plain_text: false,
             ..self.md_opts.clone()

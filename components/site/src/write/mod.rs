@@ -4,6 +4,7 @@
 
 pub mod feeds;
 pub mod marker;
+pub mod names;
 pub mod sink;
 pub mod site_files;
 pub mod staging;
