@@ -56,13 +56,37 @@ pub fn unicode_words<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
 
 /// [`unicode_words`], telling whether the word is a simple run of letters and digits.
 fn words_with_kind<'a>(text: &'a str, mut f: impl FnMut(&'a str, bool)) {
+    let mut prev_end = 0;
     for chunk in text.split_ascii_whitespace() {
+        if chunk.chars().next().is_some_and(joins_space_before) {
+            // UAX #29 (WB4) joins it to the spaces before, which can make a word of them
+            // (" \u{651}"): the rest goes through the full algorithm, from the end of the last
+            // chunk (a boundary) without the spaces that join those (WB3d).
+            let start = text[..prev_end].trim_end_matches(is_wseg_space).len();
+            text[start..].unicode_words().for_each(|w| f(w, false));
+            return;
+        }
+        prev_end = chunk.as_ptr() as usize - text.as_ptr() as usize + chunk.len();
         match simple_word(chunk) {
             Some(Some(w)) => f(w, true),
             Some(None) => {}
             None => chunk.unicode_words().for_each(|w| f(w, false)),
         }
     }
+}
+
+/// Whether `c`, first in a chunk, may be Extend, Format or ZWJ in UAX #29 (marks, soft hyphen,
+/// joiners...): anything not ASCII, not a letter or digit that starts a word, and not the
+/// punctuation that often opens one ("“Biển").
+fn joins_space_before(c: char) -> bool {
+    !c.is_ascii()
+        && (is_combining_mark(c) || !c.is_alphanumeric())
+        && edge_punct_len(c.encode_utf8(&mut [0; 4]).as_bytes()) == 0
+}
+
+/// WSegSpace of UAX #29 beyond ASCII: spaces that stay together with a following space.
+fn is_wseg_space(c: char) -> bool {
+    matches!(c, '\u{1680}' | '\u{2000}'..='\u{2006}' | '\u{2008}'..='\u{200A}' | '\u{205F}' | '\u{3000}')
 }
 
 /// `Some(word)` (or `Some(None)` for no word) when `chunk` is simple, see [`unicode_words`].
@@ -254,6 +278,26 @@ mod tests {
             unicode_words(&t, |w| fast.push(w));
             let slow: Vec<&str> = t.unicode_words().collect();
             assert_eq!(fast, slow);
+        }
+    }
+
+    /// Found by the search_words fuzz target: a mark that UAX #29 joins to the space before
+    /// it, making a "word" of them, was given alone.
+    #[test]
+    fn marks_after_spaces_join_them_as_in_unicode_segmentation() {
+        for t in [
+            "Trang \u{651}ọc được",
+            "a \u{200D}\u{651}b c",
+            "x\u{3000} \u{651} y",
+            "x \u{2003} \u{345}y z",
+            "dòng\n\u{651}mới",
+            "a\t\u{AD}\u{651}",
+            "“Biển” đảo \u{301}a 😀 \u{1F3FB}",
+        ] {
+            let mut fast = Vec::new();
+            unicode_words(t, |w| fast.push(w));
+            let slow: Vec<&str> = t.unicode_words().collect();
+            assert_eq!(fast, slow, "{t:?}");
         }
     }
 }
