@@ -309,3 +309,72 @@ fn symbolic_link_loops() {
         r.text
     );
 }
+
+/// A .docx whose main document unpacks from about 200 KB to 200 MB (1000:1); with `lie`, its headers
+/// claim 1,000 bytes unpacked.
+fn zip_bomb(lie: bool) -> Vec<u8> {
+    use std::io::Write;
+    // Written a megabyte at a time: the test process stays small (a child's peak memory, as
+    // the kernel counts it, starts from its parent's size at the fork).
+    let head = b"<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>";
+    let tail = b"</w:t></w:r></w:p></w:body></w:document>";
+    let chunk = vec![b'a'; 1 << 20];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9));
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(head).unwrap();
+    for _ in 0..200 {
+        zip.write_all(&chunk).unwrap();
+    }
+    zip.write_all(tail).unwrap();
+    let mut bytes = zip.finish().unwrap().into_inner();
+    if lie {
+        // The unpacked size in the local header and in the central directory.
+        let size = ((head.len() + tail.len() + 200 * chunk.len()) as u32).to_le_bytes();
+        let spots: Vec<usize> = bytes
+            .windows(4)
+            .enumerate()
+            .filter(|(_, w)| *w == size)
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(spots.len(), 2, "both headers found");
+        for at in spots {
+            bytes[at..at + 4].copy_from_slice(&1000u32.to_le_bytes());
+        }
+    }
+    bytes
+}
+
+#[test]
+fn a_zip_bomb_in_a_word_file() {
+    for (case, lie) in [("zip bomb", false), ("zip bomb with lying headers", true)] {
+        let (dir, root) = site(&[]);
+        let docx = dir.path().join("bom.docx");
+        fs::write(&docx, zip_bomb(lie)).unwrap();
+        let r = run(
+            &[
+                "--root",
+                root.to_str().unwrap(),
+                "import",
+                docx.to_str().unwrap(),
+            ],
+            Duration::from_secs(60),
+        );
+        eprintln!(
+            "{case}: {:.2} s, {} MB peak: {}",
+            r.secs,
+            r.peak_mb,
+            r.text.trim()
+        );
+        assert!(
+            !r.success && r.text.contains("bom.docx"),
+            "{case}: {}",
+            r.text
+        );
+        assert!(r.peak_mb <= 250, "{case}: {} MB", r.peak_mb);
+        let pages = fs::read_dir(root.join("content")).unwrap().count();
+        assert_eq!(pages, 1, "{case}: nothing imported");
+    }
+}

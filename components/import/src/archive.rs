@@ -120,9 +120,12 @@ impl Package {
         let packed = entry.compressed_size();
         // Read one byte past the cap: a header that understates the size cannot slip by.
         let cap = MAX_ENTRY.min(MAX_TOTAL - self.unpacked);
-        let mut bytes = Vec::with_capacity(entry.size().min(cap) as usize);
+        // A bomb whose header lies is stopped as soon as it unpacks past what its packed size
+        // allows (a few MB), not after hundreds of MB are in memory.
+        let bomb_cap = BOMB_FLOOR.max(packed.saturating_mul(MAX_RATIO + 1));
+        let mut bytes = Vec::with_capacity(entry.size().min(cap).min(bomb_cap) as usize);
         entry
-            .take(cap + 1)
+            .take(cap.min(bomb_cap) + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| bad(&self.file, e.to_string()))?;
         let size = bytes.len() as u64;
