@@ -202,6 +202,7 @@ pub(super) fn markdown_stage(
         .warnings
         .extend(heavy_files(config, root, content, lang));
     marked.warnings.extend(awkward_names(content, lang));
+    marked.warnings.extend(huge_pages(content, lang));
     marked.page_bodies = marked.take(page_results, true, &mut errors);
     marked.section_bodies = marked.take(section_results, false, &mut errors);
     check_anchors(
@@ -325,4 +326,31 @@ pub(super) fn output_diag(e: &OutputError, lang: Lang) -> Diagnostic {
         }
         OutputError::Io { path, source } => Diagnostic::error(path, 0, 0, tr!(lang, "không ghi được: {source}", "cannot write: {source}")),
     }
+}
+
+/// Pages longer than any reader scrolls through (a long plan is a few hundred KB).
+const HUGE_PAGE: usize = 5 << 20;
+
+/// A warning for each page whose text is over [`HUGE_PAGE`]: it builds, but a phone on a slow
+/// connection gives up on it.
+fn huge_pages(content: &Content, lang: Lang) -> Vec<Diagnostic> {
+    let pages = content.pages.iter().map(|p| (&p.file, p.raw.len()));
+    let sections = content.sections.iter().map(|s| (&s.file, s.raw.len()));
+    pages
+        .chain(sections)
+        .filter(|(_, len)| *len > HUGE_PAGE)
+        .map(|(file, len)| {
+            let mb = len >> 20;
+            Diagnostic::warning(
+                file,
+                0,
+                0,
+                tr!(
+                    lang,
+                    "trang dài {mb} MB chữ: điện thoại của phụ huynh tải rất chậm hoặc không mở được. Hãy chia thành nhiều bài nhỏ",
+                    "the page holds {mb} MB of text: parents' phones load it very slowly or not at all. Split it into several smaller pages"
+                ),
+            )
+        })
+        .collect()
 }
