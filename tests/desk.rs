@@ -16,16 +16,10 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use testkit::{env_or, ftp_server_or_why as ftp_server};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| default.into())
 }
 
 /// Skips loudly, or fails in CI, when `why` is Some.
@@ -61,24 +55,6 @@ fn missing_tools() -> Option<String> {
         }
     }
     (!missing.is_empty()).then(|| format!("missing {}", missing.join(", ")))
-}
-
-/// The FTP test server's address and home folder, when it runs.
-fn ftp_server() -> Result<(String, PathBuf), String> {
-    let addr = env_or("BANGTIN_TEST_FTP", "127.0.0.1:2121");
-    let home = PathBuf::from(env_or("BANGTIN_TEST_DEPLOY_HOME", "/srv/bangtin-test"));
-    let up = addr
-        .parse()
-        .ok()
-        .and_then(|a| TcpStream::connect_timeout(&a, Duration::from_secs(2)).ok())
-        .is_some();
-    if up && home.is_dir() {
-        Ok((addr, home))
-    } else {
-        Err(format!(
-            "the FTP test server {addr} is not running (sudo bash .ci/deploy-servers.sh)"
-        ))
-    }
 }
 
 /// A copy of the school's site, publishing to `target`.

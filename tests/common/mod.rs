@@ -100,34 +100,8 @@ pub fn check(root: &Path, lang: &str) -> (bool, String) {
     (o.status.success(), output_text(&o))
 }
 
-/// A JPEG photo of `w`x`h` with detail everywhere (like a real photo, it does not compress
-/// to nothing), at `quality`.
-pub fn jpeg(w: u32, h: u32, quality: u8) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x * y) % 239) as u8])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-        .encode_image(&img)
-        .unwrap();
-    out
-}
-
-/// `jpeg` with an EXIF block holding a GPS position inserted after its start, as a phone
-/// writes it.
-pub fn with_gps(jpeg: &[u8]) -> Vec<u8> {
-    // TIFF header, IFD0 with one entry (GPSInfo -> 26), GPS IFD with GPSLatitudeRef = "N".
-    let mut t: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
-    t.extend_from_slice(&[0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]);
-    t.extend_from_slice(&[0, 1, 0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0, 0, 0, 0, 0]);
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend_from_slice(&t);
-    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
-    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
+#[allow(unused_imports)]
+pub use testkit::{jpeg, with_gps};
 
 /// Whether bytes hold an EXIF block.
 pub fn has_exif(bytes: &[u8]) -> bool {

@@ -10,15 +10,7 @@ use desk_common::{enc, Desk};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-fn skip(what: &str) {
-    assert!(!in_ci(), "needed in CI: {what}");
-    eprintln!("\n*** SKIPPED: {what} ***\n");
-}
+use testkit::{jpeg, skip, with_gps};
 
 fn repo() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -97,31 +89,10 @@ fn delete_goes_to_the_trash_and_comes_back() {
     server.stop();
 }
 
-/// A JPEG with an EXIF block (a GPS position), as phones write it.
-fn jpeg_with_exif(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
-    });
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
-        .encode_image(&img)
-        .expect("jpeg");
-    let mut t: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
-    t.extend_from_slice(&[0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]);
-    t.extend_from_slice(&[0, 1, 0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0, 0, 0, 0, 0]);
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend_from_slice(&t);
-    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
-    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
-
 /// A real HEIC made by `heif-enc`, or None (skipped loudly; a failure in CI).
 fn heic(dir: &Path) -> Option<Vec<u8>> {
     let src = dir.join("src.jpg");
-    std::fs::write(&src, jpeg_with_exif(640, 480)).expect("jpeg");
+    std::fs::write(&src, with_gps(&jpeg(640, 480, 90))).expect("jpeg");
     let out = dir.join("IMG_0042.HEIC");
     match Command::new("heif-enc")
         .args(["-q", "60", "-o"])
@@ -162,7 +133,7 @@ fn photos_are_converted_named_and_never_overwrite() {
     let tmp = tempfile::tempdir().expect("tmp");
 
     // A single-file post becomes a bundle for its first photo.
-    let jpeg = jpeg_with_exif(64, 48);
+    let jpeg = with_gps(&jpeg(64, 48, 90));
     let (status, v) = upload(&desk, PAGE, "Ảnh lễ chào cờ 01.JPG", &jpeg);
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["name"], "anh-le-chao-co-01.jpg");
@@ -297,7 +268,12 @@ fn a_drafts_photos_show_in_its_preview() {
         &json!({"section": "tin-tuc", "title": "Bài nháp có ảnh"}),
     );
     let rel = created["path"].as_str().expect("path").to_string();
-    let (status, photo) = upload(&desk, &rel, "Sân trường.jpg", &jpeg_with_exif(800, 600));
+    let (status, photo) = upload(
+        &desk,
+        &rel,
+        "Sân trường.jpg",
+        &with_gps(&jpeg(800, 600, 90)),
+    );
     assert_eq!(status, 200, "{photo}");
     let body = format!(
         "Ảnh sân trường:\n\n![Sân trường sáng thứ Hai]({})\n",

@@ -12,31 +12,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::time::Duration;
-
-fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| default.into())
-}
-
-/// The FTP test server, or None (skipped loudly) outside CI when it is not running.
-fn ftp_server() -> Option<(String, PathBuf)> {
-    let addr = env_or("BANGTIN_TEST_FTP", "127.0.0.1:2121");
-    let home = PathBuf::from(env_or("BANGTIN_TEST_DEPLOY_HOME", "/srv/bangtin-test"));
-    let up = addr
-        .parse()
-        .ok()
-        .and_then(|a| TcpStream::connect_timeout(&a, Duration::from_secs(2)).ok())
-        .is_some();
-    if up && home.is_dir() {
-        return Some((addr, home));
-    }
-    let msg = format!("the FTP test server {addr} is not running; start it with `sudo bash .ci/deploy-servers.sh`");
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
-    eprintln!("\n*** SKIPPED: {msg} ***\n");
-    None
-}
+use testkit::{env_or, ftp_server};
 
 /// Follows a job's event stream to its end: every event, the last one `{"end": true, ...}`.
 fn follow(desk: &Desk, job: &str) -> Vec<Value> {
