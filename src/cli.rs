@@ -115,9 +115,17 @@ pub enum Command {
         /// Upload public/ as it is, without building first.
         #[arg(long)]
         no_build: bool,
-        /// Delete files on the server that the site no longer has (only files bangtin uploaded).
+        /// Also delete files on the server that bangtin never uploaded and the site does not have
+        /// (listed and confirmed first; old files of earlier deploys are always removed).
         #[arg(long)]
         delete: bool,
+        /// Confirm --delete without asking (needed when not run in a terminal).
+        #[arg(long)]
+        yes: bool,
+        /// Check the server's files against the last deploy's list and send again what is
+        /// missing or different.
+        #[arg(long)]
+        verify: bool,
         /// Show what would change, change nothing.
         #[arg(long)]
         dry_run: bool,
@@ -184,7 +192,9 @@ const VI_HELP: &[(&str, &str, &str)] = &[
     ("deploy", "", "Đưa trang đã dựng lên máy chủ của trường (FTP, FTPS, SFTP) hoặc ghi tệp zip."),
     ("deploy", "target", "Địa chỉ đích, ví dụ ftp://tên@máy-chủ:21/public_html (thay cho [deploy] target)."),
     ("deploy", "no_build", "Tải public/ lên như hiện có, không dựng lại trước."),
-    ("deploy", "delete", "Xóa trên máy chủ các tệp trang web không còn dùng (chỉ tệp do bangtin tải lên)."),
+    ("deploy", "delete", "Xoá cả các tệp trên máy chủ không do bangtin tải lên và không có trong trang (liệt kê và hỏi trước; tệp cũ của các lần trước luôn được xoá)."),
+    ("deploy", "yes", "Đồng ý xoá với --delete mà không hỏi (cần khi không chạy trong cửa sổ lệnh)."),
+    ("deploy", "verify", "Đối chiếu các tệp trên máy chủ với danh sách của lần triển khai trước, tải lại tệp bị thiếu hoặc khác."),
     ("deploy", "dry_run", "Chỉ cho biết sẽ thay đổi gì, không thay đổi gì cả."),
     ("deploy", "zip", "Ghi tệp zip để tải lên trang quản trị hosting, thay vì tải lên trực tiếp."),
     ("deploy", "insecure", "Chấp nhận chứng chỉ FTPS tự ký."),

@@ -13,6 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use cli::Command;
 use i18n::{tr, Lang};
 use site::{Diagnostic, Severity};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -73,11 +74,24 @@ fn main() -> ExitCode {
             target,
             no_build,
             delete,
+            yes,
+            verify,
             dry_run,
             zip,
             insecure,
         }) => deploy_cmd(
-            &cli.root, target, no_build, delete, dry_run, zip, insecure, lang,
+            &cli.root,
+            DeployArgs {
+                target,
+                no_build,
+                delete,
+                yes,
+                verify,
+                dry_run,
+                zip,
+                insecure,
+            },
+            lang,
         ),
         Some(Command::Report {
             period,
@@ -320,19 +334,30 @@ fn check_cmd(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn deploy_cmd(
-    root: &Path,
+/// `bangtin deploy`'s arguments.
+struct DeployArgs {
     target: Option<String>,
     no_build: bool,
     delete: bool,
+    yes: bool,
+    verify: bool,
     dry_run: bool,
     zip: Option<PathBuf>,
     insecure: bool,
-    lang: Lang,
-) -> Result<(), String> {
+}
+
+fn deploy_cmd(root: &Path, args: DeployArgs, lang: Lang) -> Result<(), String> {
     let output = root.join("public");
-    if !no_build {
+    // Checked before anything is built or sent: a script cannot answer the question.
+    let ask = args.delete && !args.yes && !args.dry_run;
+    if ask && !std::io::stdin().is_terminal() {
+        return Err(tr!(
+            lang,
+            "--delete xoá cả tệp không do bangtin tải lên, nên cần xác nhận: chạy lệnh trong cửa sổ lệnh để được hỏi, hoặc thêm --yes",
+            "--delete also removes files bangtin never uploaded, so it needs a confirmation: run it in a terminal to be asked, or add --yes"
+        ));
+    }
+    if !args.no_build {
         run_build(root, None, false, false, None, lang, false)?;
     } else if !output.join("index.html").exists() {
         return Err(tr!(
@@ -342,21 +367,43 @@ fn deploy_cmd(
             output.display()
         ));
     }
-    if let Some(zip_path) = zip {
+    if let Some(zip_path) = args.zip {
         let n = deploy::write_zip(&output, &zip_path).map_err(|e| e.message(lang))?;
         eprintln!("{}", tr!(lang, "Đã ghi {} ({n} tệp). Tải tệp này lên trang quản trị hosting và giải nén vào thư mục web.", "Wrote {} ({n} files). Upload it in the hosting control panel and extract it into the web folder.", zip_path.display()));
         return Ok(());
     }
     let config = site::Config::load(root, lang).map_err(|d| d.render(lang))?;
-    let target_url = target.or(config.deploy.target.clone()).ok_or_else(|| {
+    let target_url = args.target.or(config.deploy.target.clone()).ok_or_else(|| {
         tr!(lang, "chưa có đích tải lên: thêm [deploy] target = \"ftp://tên@máy-chủ/public_html\" vào config.toml hoặc dùng --target", "no deploy target: add [deploy] target = \"ftp://user@host/public_html\" to config.toml or pass --target")
     })?;
     let target: deploy::Target = target_url
         .parse()
         .map_err(|e: deploy::DeployError| e.message(lang))?;
-    let password = match deploy::password_from_env() {
-        Some(p) => p,
-        None if dry_run => String::new(),
+    let password = deploy_password(&target_url, args.dry_run, lang)?;
+    let opts = deploy::Options {
+        dry_run: args.dry_run,
+        delete: args.delete,
+        confirm: Some(confirm_deletion(ask, lang)),
+        verify: args.verify,
+        lang,
+        progress: true,
+        accept_invalid_certs: args.insecure || config.deploy.accept_invalid_certs,
+        retries: 3,
+        cache_dir: Some(root.join(".bangtin-cache").join("deploy")),
+        cancel: deploy::stop_on_ctrl_c(lang),
+        on_file: None,
+    };
+    let summary =
+        deploy::deploy(&output, &target, &password, &opts).map_err(|e| e.message(lang))?;
+    eprintln!("{}", summary.message(lang));
+    Ok(())
+}
+
+/// The deploy password: `BANGTIN_DEPLOY_PASSWORD`, else asked (none for a dry run).
+fn deploy_password(target_url: &str, dry_run: bool, lang: Lang) -> Result<String, String> {
+    match deploy::password_from_env() {
+        Some(p) => Ok(p),
+        None if dry_run => Ok(String::new()),
         None => rpassword::prompt_password(tr!(
             lang,
             "Mật khẩu cho {}: ",
@@ -369,23 +416,43 @@ fn deploy_cmd(
                 "không đọc được mật khẩu ({e}); đặt biến môi trường BANGTIN_DEPLOY_PASSWORD",
                 "cannot read the password ({e}); set BANGTIN_DEPLOY_PASSWORD"
             )
-        })?,
-    };
-    let opts = deploy::Options {
-        dry_run,
-        delete,
-        lang,
-        progress: true,
-        accept_invalid_certs: insecure || config.deploy.accept_invalid_certs,
-        retries: 3,
-        cache_dir: Some(root.join(".bangtin-cache").join("deploy")),
-        cancel: deploy::stop_on_ctrl_c(lang),
-        on_file: None,
-    };
-    let summary =
-        deploy::deploy(&output, &target, &password, &opts).map_err(|e| e.message(lang))?;
-    eprintln!("{}", summary.message(lang));
-    Ok(())
+        }),
+    }
+}
+
+/// Lists the files `--delete` would remove and, when `ask`, waits for a yes on the terminal.
+fn confirm_deletion(ask: bool, lang: Lang) -> deploy::Confirm {
+    deploy::Confirm(std::sync::Arc::new(move |files: &[String]| {
+        let n = files.len();
+        eprintln!(
+            "{}",
+            tr!(
+                lang,
+                "Các tệp sau trên máy chủ không do bangtin tải lên và không có trong trang ({n} tệp):",
+                "These files on the server were not uploaded by bangtin and are not in the site ({n} files):"
+            )
+        );
+        for f in files {
+            eprintln!("  - {f}");
+        }
+        if !ask {
+            return true;
+        }
+        eprint!(
+            "{}",
+            tr!(
+                lang,
+                "Xoá {n} tệp này? Gõ c (có) rồi Enter để xoá, Enter để giữ lại: ",
+                "Delete these {n} files? Type y and Enter to delete, Enter to keep them: "
+            )
+        );
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        matches!(
+            answer.trim().to_lowercase().as_str(),
+            "c" | "có" | "co" | "y" | "yes"
+        )
+    }))
 }
 
 fn report_cmd(opts: report::Options) -> Result<(), String> {

@@ -117,6 +117,16 @@ pub enum DeployError {
         /// The server's answer.
         detail: String,
     },
+    /// The server's disk, or the account's quota, is full.
+    #[error("{}", self.message(Lang::En))]
+    NoSpace {
+        /// The file that did not fit, relative to the target folder.
+        path: String,
+        /// Its size in bytes.
+        size: u64,
+        /// The free space the server reported, when it says (SFTP).
+        free: Option<u64>,
+    },
     /// The network kept failing during a transfer, even after retries.
     #[error("{}", self.message(Lang::En))]
     Network {
@@ -176,6 +186,46 @@ impl DeployError {
                     "The deploy target \"{url}\" cannot be used: {why}."
                 )
             }
+            DeployError::Auth { .. }
+            | DeployError::Connect { .. }
+            | DeployError::Tls { .. }
+            | DeployError::HostKeyChanged { .. }
+            | DeployError::Remote { .. }
+            | DeployError::NoSpace { .. }
+            | DeployError::Network { .. } => self.server_message(lang),
+            DeployError::Interrupted => tr!(lang, "Đã dừng theo yêu cầu.", "Stopped on request."),
+            DeployError::Stopped { done, total, cause } => {
+                let cause = cause.message(lang);
+                tr!(
+                    lang,
+                    "{cause}\nĐã tải lên {done}/{total} tệp trước khi dừng; trang web trên máy chủ vẫn nhất quán. Chạy lại lệnh để tải nốt phần còn lại.",
+                    "{cause}\n{done} of {total} files were uploaded before the stop; the live site is still consistent. Run the command again to upload the rest.",
+                )
+            }
+            DeployError::NoOutput { dir } => tr!(
+                lang,
+                "Không có thư mục \"{}\" để triển khai. Hãy chạy `bangtin build` trước.",
+                "There is no folder \"{}\" to deploy. Run `bangtin build` first.",
+                dir.display()
+            ),
+            DeployError::Local { path, source } => tr!(
+                lang,
+                "Không đọc/ghi được tệp \"{}\": {source}.",
+                "Cannot read or write the file \"{}\": {source}.",
+                path.display()
+            ),
+            DeployError::Zip { path, detail } => tr!(
+                lang,
+                "Không tạo được tệp nén \"{}\": {detail}.",
+                "Cannot write the zip archive \"{}\": {detail}.",
+                path.display()
+            ),
+        }
+    }
+
+    /// The messages about the server and the network.
+    fn server_message(&self, lang: Lang) -> String {
+        match self {
             DeployError::Auth { account } => tr!(
                 lang,
                 "Máy chủ từ chối đăng nhập {account}: sai tên hoặc mật khẩu. Không có gì trên máy chủ bị thay đổi. Kiểm tra biến BANGTIN_DEPLOY_PASSWORD (hoặc mật khẩu vừa nhập) và tên trong địa chỉ triển khai.",
@@ -210,33 +260,31 @@ impl DeployError {
                 "Mất kết nối khi gửi \"{path}\" ({detail}), đã thử {attempts} lần.",
                 "The connection kept failing while sending \"{path}\" ({detail}); tried {attempts} times.",
             ),
-            DeployError::Interrupted => tr!(lang, "Đã dừng theo yêu cầu.", "Stopped on request."),
-            DeployError::Stopped { done, total, cause } => {
-                let cause = cause.message(lang);
+            DeployError::NoSpace { path, size, free } => {
+                let size = indicatif::HumanBytes(*size);
+                let free = match free {
+                    Some(f) => indicatif::HumanBytes(*f).to_string(),
+                    None => "?".into(),
+                };
                 tr!(
                     lang,
-                    "{cause}\nĐã tải lên {done}/{total} tệp trước khi dừng; trang web trên máy chủ vẫn nhất quán. Chạy lại lệnh để tải nốt phần còn lại.",
-                    "{cause}\n{done} of {total} files were uploaded before the stop; the live site is still consistent. Run the command again to upload the rest.",
+                    "Máy chủ hết chỗ khi ghi \"{path}\" ({size}; còn trống: {free}): ổ đĩa hoặc dung lượng của tài khoản đã đầy. Trang web trên máy chủ vẫn như cũ, không có tệp ghi dở. Giải phóng chỗ trên hosting (xoá tệp cũ trong trang quản trị, hoặc xin thêm dung lượng) rồi chạy lại.",
+                    "The server ran out of space writing \"{path}\" ({size}; free: {free}): its disk or the account's quota is full. The live site is as it was, with no half-written file. Free some space on the host (delete old files in the control panel, or ask for more space), then run again.",
                 )
             }
-            DeployError::NoOutput { dir } => tr!(
-                lang,
-                "Không có thư mục \"{}\" để triển khai. Hãy chạy `bangtin build` trước.",
-                "There is no folder \"{}\" to deploy. Run `bangtin build` first.",
-                dir.display()
-            ),
-            DeployError::Local { path, source } => tr!(
-                lang,
-                "Không đọc/ghi được tệp \"{}\": {source}.",
-                "Cannot read or write the file \"{}\": {source}.",
-                path.display()
-            ),
-            DeployError::Zip { path, detail } => tr!(
-                lang,
-                "Không tạo được tệp nén \"{}\": {detail}.",
-                "Cannot write the zip archive \"{}\": {detail}.",
-                path.display()
-            ),
+            _ => String::new(),
+        }
+    }
+
+    /// This error with the size of the file it is about (for a full disk).
+    pub fn with_size(self, bytes: u64) -> DeployError {
+        match self {
+            DeployError::NoSpace { path, free, .. } => DeployError::NoSpace {
+                path,
+                size: bytes,
+                free,
+            },
+            other => other,
         }
     }
 

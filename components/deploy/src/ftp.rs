@@ -8,8 +8,8 @@ use suppaftp::types::FileType;
 use suppaftp::{FtpError, NativeTlsConnector, NativeTlsFtpStream, Status};
 
 use crate::remote::{
-    io_fault, tcp_connect, temp_name, ConnectOptions, Fault, Remote, RemoteError, CONNECT_TIMEOUT,
-    IO_TIMEOUT,
+    io_fault, tcp_connect, temp_name, ConnectOptions, Fault, Listed, Remote, RemoteError,
+    CONNECT_TIMEOUT, IO_TIMEOUT,
 };
 use crate::target::{Scheme, Target};
 
@@ -54,6 +54,18 @@ fn fault(e: FtpError) -> RemoteError {
         }
         FtpError::BadResponse => RemoteError::transient("garbled reply from the server"),
         FtpError::InvalidAddress(e) => RemoteError::refused(e.to_string()),
+    }
+}
+
+/// 452 and 552 mean no space or quota; vsftpd says "451 Failure writing to local file".
+fn is_full(e: &FtpError) -> bool {
+    match e {
+        FtpError::UnexpectedResponse(r) => {
+            let text = String::from_utf8_lossy(&r.body).to_lowercase();
+            matches!(r.status.code(), 452 | 552)
+                || (r.status.code() == 451 && text.contains("writ"))
+        }
+        _ => false,
     }
 }
 
@@ -325,12 +337,21 @@ impl Remote for FtpRemote {
         }
     }
 
-    fn put(&mut self, path: &str, mut data: &mut dyn Read) -> Result<(), RemoteError> {
+    fn put(&mut self, path: &str, mut data: &mut dyn Read, _size: u64) -> Result<(), RemoteError> {
         let tmp = temp_name(path);
         if let Some(mut stream) = self.open_data(&format!("STOR {tmp}"), false)? {
-            std::io::copy(&mut data, &mut stream).map_err(|e| io_fault(&e))?;
-            stream.finish().map_err(|e| io_fault(&e))?;
-            self.ftp.finalize_put_stream(stream).map_err(fault)?;
+            let sent = std::io::copy(&mut data, &mut stream).and_then(|_| stream.finish());
+            // A server that runs out of space stops reading and says so on the control
+            // connection: its reply tells a full disk from a broken line.
+            match (sent, self.ftp.finalize_put_stream(stream)) {
+                (_, Err(e)) if is_full(&e) => {
+                    let _ = self.ftp.rm(&tmp);
+                    return Err(RemoteError::new(Fault::NoSpace(None), format!("{e}")));
+                }
+                (Err(e), _) => return Err(io_fault(&e)),
+                (Ok(_), Err(e)) => return Err(fault(e)),
+                (Ok(_), Ok(())) => {}
+            }
         }
         if let Err(e) = self.ftp.rename(tmp.as_str(), path) {
             // Some servers refuse to rename over an existing file: remove it, then rename.
@@ -361,11 +382,99 @@ impl Remote for FtpRemote {
     fn rmdir_if_empty(&mut self, dir: &str) -> bool {
         self.ftp.rmdir(dir).is_ok()
     }
+
+    fn list(&mut self, dir: &str) -> Result<Vec<Listed>, RemoteError> {
+        if self.missing_root {
+            return Ok(Vec::new());
+        }
+        let path = if dir.is_empty() {
+            self.root.clone()
+        } else {
+            format!("{}/{dir}", self.root.trim_end_matches('/'))
+        };
+        // STAT answers on the control connection: one round trip per folder, no data
+        // connection (and no TLS handshake) as LIST needs.
+        let text = match self
+            .ftp
+            .custom_command(format!("STAT {path}"), &[Status::Directory, Status::File])
+        {
+            Ok(resp) => String::from_utf8_lossy(&resp.body).to_string(),
+            Err(_) => self.list_over_data(&path)?,
+        };
+        Ok(parse_listing(&text))
+    }
+
+    fn reads_cheaply(&self) -> bool {
+        false
+    }
+}
+
+impl FtpRemote {
+    /// `LIST -a` over a data connection, for servers that do not list folders through STAT.
+    fn list_over_data(&mut self, path: &str) -> Result<String, RemoteError> {
+        let Some(mut stream) = self.open_data(&format!("LIST -a {path}"), true)? else {
+            return Ok(String::new());
+        };
+        let mut buf = Vec::new();
+        stream.read_to_end(&mut buf).map_err(|e| io_fault(&e))?;
+        self.ftp.finalize_retr_stream(stream).map_err(fault)?;
+        Ok(String::from_utf8_lossy(&buf).to_string())
+    }
+}
+
+/// The entries of a Unix-style (or DOS-style) listing; status and unknown lines are skipped.
+fn parse_listing(text: &str) -> Vec<Listed> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim_end_matches('\r');
+            let f = suppaftp::list::File::from_posix_line(line)
+                .or_else(|_| suppaftp::list::File::from_dos_line(line))
+                .ok()?;
+            let name = f.name();
+            if name == "." || name == ".." || !(f.is_directory() || f.is_file()) {
+                return None;
+            }
+            Some(Listed {
+                name: name.to_string(),
+                dir: f.is_directory(),
+                size: f.size() as u64,
+            })
+        })
+        .collect()
 }
 
 impl Drop for FtpRemote {
     fn drop(&mut self) {
         // Say goodbye politely; a dead connection just fails here, which is fine.
         let _ = self.ftp.quit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listings_from_stat_are_parsed_without_dot_entries() {
+        let text = "213-Status follows:\r\n\
+drwxr-xr-x    3 1001     1001         4096 Dec 07 08:40 .\r\n\
+drwxr-xr-x    3 1001     1001         4096 Dec 07 08:40 ..\r\n\
+-rw-r--r--    1 1001     1001            3 Dec 07 08:40 .x.html.bangtin-tmp\r\n\
+drwxr-xr-x    2 1001     1001         4096 Dec 07 08:40 tin tức\r\n\
+-rw-r--r--    1 1001     1001        12345 Dec 07 08:40 tên có dấu cách.html\r\n\
+213 End of status\r\n";
+        let got = parse_listing(text);
+        let names: Vec<_> = got
+            .iter()
+            .map(|l| (l.name.as_str(), l.dir, l.size))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (".x.html.bangtin-tmp", false, 3),
+                ("tin tức", true, 4096),
+                ("tên có dấu cách.html", false, 12345)
+            ]
+        );
     }
 }

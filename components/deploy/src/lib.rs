@@ -4,8 +4,11 @@
 //! A deploy compares the output folder with the manifest of the last deploy (kept on the
 //! server, cached locally), uploads only new and changed files in an order that keeps the live
 //! site consistent (assets, pages, home pages, feeds, then the manifest), each under a
-//! temporary name renamed into place, and deletes old files only when asked and only if an
-//! earlier deploy put them there. An interrupted deploy is resumed by running it again.
+//! temporary name renamed into place, then deletes the files of earlier deploys that the site
+//! no longer has. Files bangtin never uploaded are deleted only with `--delete`, after a
+//! confirmation listing them. A manifest this computer did not write last (another computer
+//! deployed, or it is older) is checked against the server's listing before it is trusted.
+//! An interrupted deploy is resumed by running it again.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -26,6 +29,7 @@ mod session;
 mod sftp;
 mod summary;
 pub mod target;
+mod verify;
 mod zip;
 
 pub use crate::error::{DeployError, TargetProblem};
@@ -46,8 +50,15 @@ pub const PASSWORD_ENV: &str = "BANGTIN_DEPLOY_PASSWORD";
 pub struct Options {
     /// Only list what would change; write nothing on the server.
     pub dry_run: bool,
-    /// Delete files of earlier deploys that the site no longer has.
+    /// Also delete files bangtin never uploaded that the site does not have (files of
+    /// earlier deploys that the site no longer has are always deleted, after the upload).
+    /// Hidden files (`.htaccess`, `.well-known/`) are never deleted.
     pub delete: bool,
+    /// Asked with the list of those files before any is deleted; `None` deletes none.
+    pub confirm: Option<Confirm>,
+    /// List the server's files and compare them with the manifest (sizes; over SFTP also the
+    /// content), uploading again what is missing or different.
+    pub verify: bool,
     /// Language of messages.
     pub lang: Lang,
     /// Show a progress bar (files, bytes, speed) on stderr.
@@ -62,6 +73,19 @@ pub struct Options {
     pub cancel: Option<Arc<AtomicBool>>,
     /// Told before each upload: (files done, files to upload, path) (the teacher's desk).
     pub on_file: Option<OnFile>,
+}
+
+/// What [`Confirm`] calls: the files about to be deleted → whether to go on.
+pub type ConfirmFn = dyn Fn(&[String]) -> bool + Send + Sync;
+
+/// Asks the user before files bangtin never uploaded are deleted.
+#[derive(Clone)]
+pub struct Confirm(pub Arc<ConfirmFn>);
+
+impl std::fmt::Debug for Confirm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Confirm")
+    }
 }
 
 /// What [`OnFile`] calls: (files done, files to upload, path).
@@ -82,6 +106,8 @@ impl Default for Options {
         Options {
             dry_run: false,
             delete: false,
+            confirm: None,
+            verify: false,
             lang: Lang::Vi,
             progress: false,
             accept_invalid_certs: false,
@@ -139,80 +165,102 @@ pub fn deploy(
         .map(|(k, v)| (k.clone(), v.entry.clone()))
         .collect();
     let mut session = Session::new(target, password, opts);
-
-    let cached = || {
-        opts.cache_dir
-            .as_deref()
-            .and_then(|d| manifest::read_cache(d, target))
-    };
-    let mut offline = false;
-    // A dry run without a password compares with the local copy of the manifest when there
-    // is one, without connecting.
-    let offline_copy = if opts.dry_run && password.is_empty() {
-        cached()
+    let last = opts
+        .cache_dir
+        .as_deref()
+        .and_then(|d| manifest::read_cache(d, target));
+    let (server, offline) = read_manifest(&mut session, opts, password, last.as_ref())?;
+    // The manifest is trusted when this computer wrote it last; an empty one claims nothing.
+    let trusted = offline
+        || (server.files.is_empty() && server.pending_delete.is_empty())
+        || last.as_ref().is_some_and(|l| server.written_as(l));
+    let mut state = server.clone();
+    let found = if !offline && (opts.verify || opts.delete || !trusted) {
+        Some(verify::check(
+            &mut session,
+            &mut state,
+            &entries,
+            opts.verify,
+        )?)
     } else {
         None
     };
-    let remote_manifest = match offline_copy {
-        Some(copy) => {
-            offline = true;
-            copy
-        }
-        None => match session.run("read", MANIFEST_NAME, |r| r.read(MANIFEST_NAME)) {
-            // A manifest we cannot read proves nothing: then everything is uploaded again.
-            Ok(bytes) => bytes.and_then(|b| Manifest::parse(&b)).unwrap_or_default(),
-            Err(e @ (DeployError::Connect { .. } | DeployError::Network { .. }))
-                if opts.dry_run =>
-            {
-                match cached() {
-                    Some(copy) => {
-                        offline = true;
-                        copy
-                    }
-                    None => return Err(e),
-                }
-            }
-            Err(e) => return Err(e),
-        },
-    };
-    let plan = plan::diff(&entries, &remote_manifest, opts.delete);
-    let upload_bytes: u64 = plan.upload.iter().map(|p| entries[p].size).sum();
-
-    if opts.dry_run {
-        return Ok(Summary {
-            uploaded: plan.upload,
-            deleted: plan.delete,
-            unchanged: plan.unchanged.len(),
-            bytes: upload_bytes,
-            dry_run: true,
-            stale: plan.stale,
-            offline,
-        });
+    let mut plan = plan::diff(&entries, &state, true);
+    let foreign = found
+        .as_ref()
+        .map(|f| f.foreign.clone())
+        .unwrap_or_default();
+    let confirmed = opts.delete
+        && !foreign.is_empty()
+        && (opts.dry_run || opts.confirm.as_ref().is_some_and(|c| (c.0)(&foreign)));
+    if let Some(f) = &found {
+        plan.foreign = verify::to_delete(f, confirmed);
     }
-
-    let bar = progress_bar(opts, upload_bytes);
+    let mut summary = Summary {
+        unchanged: plan.unchanged.len(),
+        dry_run: opts.dry_run,
+        offline,
+        checked: found.is_some(),
+        trusted,
+        repaired: found.map(|f| f.repaired).unwrap_or_default(),
+        foreign: if confirmed { Vec::new() } else { foreign },
+        ..Summary::default()
+    };
+    if opts.dry_run {
+        summary.bytes = plan.upload.iter().map(|p| entries[p].size).sum();
+        summary.uploaded = plan.upload;
+        summary.deleted = [plan.delete, plan.foreign].concat();
+        return Ok(summary);
+    }
+    let upload_bytes: u64 = plan.upload.iter().map(|p| entries[p].size).sum();
     let mut run = Run {
         session,
-        state: remote_manifest.clone(),
-        saved: remote_manifest.clone(),
+        saved: server,
+        state,
+        id: manifest::new_deploy_id(),
+        adopt: !trusted,
         known_dirs: BTreeSet::new(),
         uploaded: Vec::new(),
+        deleted: Vec::new(),
         total: plan.upload.len(),
-        bar,
+        bar: progress_bar(opts, upload_bytes),
         on_file: opts.on_file.clone(),
     };
     let result = run.execute(&plan, &local);
     run.bar.finish_and_clear();
-    let deleted = result?;
-    Ok(Summary {
-        bytes: run.uploaded.iter().map(|p| entries[p].size).sum(),
-        uploaded: run.uploaded,
-        deleted,
-        unchanged: plan.unchanged.len(),
-        dry_run: false,
-        stale: plan.stale,
-        offline: false,
-    })
+    result?;
+    summary.bytes = run.uploaded.iter().map(|p| entries[p].size).sum();
+    summary.uploaded = run.uploaded;
+    summary.deleted = run.deleted;
+    Ok(summary)
+}
+
+/// The server's manifest, or (dry run without a password, or with the server unreachable)
+/// the local copy of it: then `true`, offline.
+fn read_manifest(
+    session: &mut Session,
+    opts: &Options,
+    password: &str,
+    last: Option<&Manifest>,
+) -> Result<(Manifest, bool), DeployError> {
+    // A dry run without a password compares with the local copy of the manifest when there
+    // is one, without connecting.
+    if opts.dry_run && password.is_empty() {
+        if let Some(copy) = last {
+            return Ok((copy.clone(), true));
+        }
+    }
+    match session.run("read", MANIFEST_NAME, |r| r.read(MANIFEST_NAME)) {
+        // A manifest we cannot read proves nothing: then everything is uploaded again.
+        Ok(bytes) => Ok((
+            bytes.and_then(|b| Manifest::parse(&b)).unwrap_or_default(),
+            false,
+        )),
+        Err(e @ (DeployError::Connect { .. } | DeployError::Network { .. })) if opts.dry_run => {
+            last.map(|copy| (copy.clone(), true)).ok_or(e)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn progress_bar(opts: &Options, total_bytes: u64) -> ProgressBar {

@@ -51,9 +51,17 @@ pub struct Manifest {
     pub version: u32,
     /// Files that are on the server with this content.
     pub files: BTreeMap<String, Entry>,
-    /// Files of an earlier deploy that `--delete` started removing; maybe still on the server.
+    /// Files of an earlier deploy that a deploy started removing; maybe still on the server.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub pending_delete: BTreeSet<String>,
+    /// The deploy that wrote this manifest (random, one per run; empty before bangtin wrote
+    /// it). With `generation`, it tells a computer whether the server's manifest is the one
+    /// it wrote last, or one from another computer, or an older one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub deploy: String,
+    /// How many times the manifest was saved on this server, over all deploys.
+    #[serde(default)]
+    pub generation: u64,
 }
 
 impl Default for Manifest {
@@ -63,6 +71,8 @@ impl Default for Manifest {
             version: 1,
             files: BTreeMap::new(),
             pending_delete: BTreeSet::new(),
+            deploy: String::new(),
+            generation: 0,
         }
     }
 }
@@ -81,6 +91,17 @@ impl Manifest {
         v
     }
 
+    /// Whether this is the manifest `last` recorded (same deploy, same save): then it can be
+    /// trusted; otherwise another computer, or an older run, wrote it.
+    pub fn written_as(&self, last: &Manifest) -> bool {
+        !self.deploy.is_empty() && self.deploy == last.deploy && self.generation == last.generation
+    }
+
+    /// Whether the two list the same files (whoever wrote them).
+    pub fn same_files(&self, other: &Manifest) -> bool {
+        self.files == other.files && self.pending_delete == other.pending_delete
+    }
+
     /// Folders that exist on the server because a claimed file is in them.
     pub fn known_dirs(&self) -> BTreeSet<String> {
         let mut dirs = BTreeSet::new();
@@ -93,6 +114,19 @@ impl Manifest {
         }
         dirs
     }
+}
+
+/// A new deploy's id: unique per run and computer (time, process, host name, hashed).
+pub fn new_deploy_id() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    let host = std::env::var("HOSTNAME")
+        .or_else(|_| std::env::var("COMPUTERNAME"))
+        .unwrap_or_default();
+    let seed = format!("{now} {} {host}", std::process::id());
+    blake3::hash(seed.as_bytes()).to_hex()[..16].to_string()
 }
 
 /// A file of the built site.
@@ -222,7 +256,20 @@ mod tests {
         let mut m = Manifest::default();
         m.files.insert("ảnh/trường.jpg".into(), Entry::of(b"jpeg"));
         m.pending_delete.insert("old.html".into());
-        assert_eq!(Manifest::parse(&m.to_bytes()), Some(m));
+        m.deploy = new_deploy_id();
+        m.generation = 7;
+        assert_eq!(Manifest::parse(&m.to_bytes()), Some(m.clone()));
+        // A manifest of an older bangtin (no deploy id) still reads, and is never "ours".
+        let old = br#"{"generator": "bangtin", "version": 1, "files": {}}"#;
+        let old = Manifest::parse(old).expect("old manifest");
+        assert!(!old.written_as(&old));
+        assert!(m.written_as(&m.clone()));
+        let next = Manifest {
+            generation: 8,
+            ..m.clone()
+        };
+        assert!(!next.written_as(&m) && next.same_files(&m));
+        assert_ne!(new_deploy_id(), m.deploy);
         assert_eq!(Manifest::parse(b"{\"files\": {}}"), None);
         assert_eq!(Manifest::parse(b"not json"), None);
     }

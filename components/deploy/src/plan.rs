@@ -57,12 +57,19 @@ fn is_home(path: &str) -> bool {
     }
 }
 
-/// Sorts paths into upload order: by stage, deeper first within a stage, then by name.
+/// Sorts paths into upload order: by stage, deeper first within a stage, then by name; an
+/// index that names other files of its folder (the search's `meta.json`) after them.
 pub fn sort_for_upload(paths: &mut [String]) {
     paths.sort_by(|a, b| {
-        let key = |p: &String| (stage(p), Reverse(p.matches('/').count()));
+        let key = |p: &String| (stage(p), Reverse(p.matches('/').count()), names_others(p));
         key(a).cmp(&key(b)).then_with(|| a.cmp(b))
     });
+}
+
+/// The search index's `meta.json` lists the shards beside it (`t-0-<hash>.json`): uploaded
+/// before them, it would send visitors to shards that are not there yet.
+fn names_others(path: &str) -> bool {
+    path.rsplit('/').next() == Some("meta.json")
 }
 
 /// The difference between the built site and what the server has.
@@ -74,8 +81,11 @@ pub struct Plan {
     pub delete: Vec<String>,
     /// Files already on the server with the same content.
     pub unchanged: Vec<String>,
-    /// Files of earlier deploys that the site no longer has, kept because `--delete` is off.
+    /// Files of earlier deploys that the site no longer has, kept because deleting is off.
     pub stale: Vec<String>,
+    /// Files no deploy recorded, to delete after the upload: half-written uploads of an
+    /// interrupted deploy, and other people's files when `--delete` was confirmed.
+    pub foreign: Vec<String>,
 }
 
 /// Compares the built files with the server's manifest.
@@ -150,12 +160,18 @@ mod tests {
             "css/style.css",
             "tin-tuc/khai-giang/ảnh.jpg",
             "robots.txt",
+            "search/vi/meta.json",
+            "search/vi/t-0-ab12.json",
+            "search/vi/d-0-cd34.json",
         ]);
         sort_for_upload(&mut p);
         assert_eq!(
             p,
             paths(&[
+                "search/vi/d-0-cd34.json",
+                "search/vi/t-0-ab12.json",
                 "tin-tuc/khai-giang/ảnh.jpg",
+                "search/vi/meta.json",
                 "css/style.css",
                 "robots.txt",
                 "tin-tuc/khai-giang/index.html",

@@ -26,6 +26,9 @@ pub(crate) enum Fault {
     Tls,
     /// The SSH host key differs from the recorded one.
     HostKey(PathBuf),
+    /// The server's disk or the account's quota is full; the free space when the server
+    /// says it (SFTP). Retrying cannot help.
+    NoSpace(Option<u64>),
 }
 
 /// A failure of one remote operation.
@@ -71,6 +74,12 @@ impl RemoteError {
                 server: target.server(),
                 known_hosts,
             },
+            // The size is filled in by the caller, which knows the file.
+            Fault::NoSpace(free) => DeployError::NoSpace {
+                path: path.to_string(),
+                size: 0,
+                free,
+            },
             Fault::Refused => DeployError::Remote {
                 action,
                 path: path.to_string(),
@@ -95,13 +104,29 @@ pub(crate) trait Remote {
     fn read(&mut self, path: &str) -> Result<Option<Vec<u8>>, RemoteError>;
     /// Creates one folder (its parent exists); succeeds when it already exists.
     fn mkdir(&mut self, dir: &str) -> Result<(), RemoteError>;
-    /// Writes a file under a temporary name, then renames it into place, so that a visitor
-    /// never gets half a file.
-    fn put(&mut self, path: &str, data: &mut dyn Read) -> Result<(), RemoteError>;
+    /// Writes a file of `size` bytes under a temporary name, then renames it into place, so
+    /// that a visitor never gets half a file.
+    fn put(&mut self, path: &str, data: &mut dyn Read, size: u64) -> Result<(), RemoteError>;
     /// Deletes a file; succeeds when it is already gone.
     fn delete(&mut self, path: &str) -> Result<(), RemoteError>;
     /// Removes a folder if it is empty; failing is harmless and reported as `false`.
     fn rmdir_if_empty(&mut self, dir: &str) -> bool;
+    /// The files and folders in `dir` (`""`: the target folder), hidden ones included.
+    fn list(&mut self, dir: &str) -> Result<Vec<Listed>, RemoteError>;
+    /// Whether reading files back to hash them costs no more than one request each (SFTP);
+    /// over FTP every read opens a new data connection, as long as an upload.
+    fn reads_cheaply(&self) -> bool;
+}
+
+/// One entry of a folder listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Listed {
+    /// The name in the folder (not a path).
+    pub name: String,
+    /// A folder (else a file; links and others are not listed).
+    pub dir: bool,
+    /// Size in bytes (files).
+    pub size: u64,
 }
 
 /// Connection settings beyond the target itself.

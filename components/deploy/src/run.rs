@@ -27,27 +27,50 @@ pub(crate) struct Run<'a> {
     pub state: Manifest,
     /// The manifest as last read from or written to the server.
     pub saved: Manifest,
+    /// This run's id, written into the manifest with each save.
+    pub id: String,
+    /// Save the manifest even if its files did not change: it was not ours (another
+    /// computer's, or older), and from now on it is.
+    pub adopt: bool,
     pub known_dirs: BTreeSet<String>,
     pub uploaded: Vec<String>,
+    pub deleted: Vec<String>,
     pub total: usize,
     pub bar: ProgressBar,
     pub on_file: Option<OnFile>,
 }
 
 impl Run<'_> {
-    /// Uploads and deletes; returns the deleted files.
+    /// Uploads, then deletes what the site no longer has; stops with what was done recorded.
     pub fn execute(
         &mut self,
         plan: &Plan,
         local: &BTreeMap<String, manifest::LocalFile>,
-    ) -> Result<Vec<String>, DeployError> {
+    ) -> Result<(), DeployError> {
         // Files about to be replaced stop being claimed before their upload begins: if the
         // deploy dies half-way, the next one uploads them again instead of trusting them.
+        // If that cannot be saved, nothing was done yet: the error is the server's refusal.
         for path in &plan.upload {
             self.state.files.remove(path);
             self.state.pending_delete.remove(path);
         }
         self.save()?;
+        let result = self
+            .upload_all(plan, local)
+            .and_then(|_| self.delete_ours(&plan.delete))
+            .and_then(|_| self.delete_others(&plan.foreign))
+            .and_then(|_| {
+                self.remove_empty_dirs(local);
+                self.finish()
+            });
+        result.map_err(|e| self.stop(e))
+    }
+
+    fn upload_all(
+        &mut self,
+        plan: &Plan,
+        local: &BTreeMap<String, manifest::LocalFile>,
+    ) -> Result<(), DeployError> {
         self.known_dirs = self.state.known_dirs();
         self.known_dirs.insert(String::new());
 
@@ -59,59 +82,62 @@ impl Run<'_> {
             if let Some(f) = &self.on_file {
                 (f.0)(i, plan.upload.len(), path);
             }
-            let res = self
-                .session
-                .check_cancel()
-                .and_then(|_| self.upload_one(path, &local[path].path));
-            if let Err(e) = res {
-                return Err(self.stop(e));
-            }
+            self.session.check_cancel()?;
+            self.upload_one(path, &local[path].path)?;
             since_save += 1;
             let due = CHECKPOINT_FILES.max(self.state.files.len() / CHECKPOINT_SHARE);
             if since_save >= due || last_save.elapsed() >= CHECKPOINT_EVERY {
-                if let Err(e) = self.save() {
-                    return Err(self.stop(e));
-                }
+                self.save()?;
                 since_save = 0;
                 last_save = Instant::now();
             }
         }
+        Ok(())
+    }
 
-        let mut deleted = Vec::new();
-        if !plan.delete.is_empty() {
-            // Unclaim first (so the manifest never claims a file that is gone), remembering
-            // them as pending so that an interrupted delete is finished next time.
-            for path in &plan.delete {
-                if self.state.files.remove(path).is_some() {
-                    self.state.pending_delete.insert(path.clone());
-                }
-            }
-            if let Err(e) = self.save() {
-                return Err(self.stop(e));
-            }
-            for path in &plan.delete {
-                let res = self
-                    .session
-                    .check_cancel()
-                    .and_then(|_| self.session.run("delete", path, |r| r.delete(path)));
-                if let Err(e) = res {
-                    return Err(self.stop(e));
-                }
-                self.state.pending_delete.remove(path);
-                deleted.push(path.clone());
-            }
-            self.remove_empty_dirs(&deleted, local);
+    /// Deletes files of earlier deploys, once every new file is in place. They stop being
+    /// claimed first (so the manifest never claims a file that is gone) and are remembered
+    /// as pending, so that an interrupted delete is finished next time.
+    fn delete_ours(&mut self, paths: &[String]) -> Result<(), DeployError> {
+        if paths.is_empty() {
+            return Ok(());
         }
-        if self.state != self.saved {
-            if let Err(e) = self.save() {
-                return Err(self.stop(e));
+        for path in paths {
+            if self.state.files.remove(path).is_some() {
+                self.state.pending_delete.insert(path.clone());
             }
+        }
+        self.save()?;
+        for path in paths {
+            self.session.check_cancel()?;
+            self.session.run("delete", path, |r| r.delete(path))?;
+            self.state.pending_delete.remove(path);
+            self.deleted.push(path.clone());
+        }
+        Ok(())
+    }
+
+    /// Deletes files no deploy recorded: leftovers of interrupted uploads, and other people's
+    /// files when the user confirmed it.
+    fn delete_others(&mut self, paths: &[String]) -> Result<(), DeployError> {
+        for path in paths {
+            self.session.check_cancel()?;
+            self.session.run("delete", path, |r| r.delete(path))?;
+            self.deleted.push(path.clone());
+        }
+        Ok(())
+    }
+
+    /// The last save (if anything changed) and goodbye.
+    fn finish(&mut self) -> Result<(), DeployError> {
+        if self.dirty() {
+            self.save()?;
         } else {
             // Nothing changed on the server; keep the local copy in step with it.
             self.session.save_cache(&self.state);
         }
         self.session.close();
-        Ok(deleted)
+        Ok(())
     }
 
     fn upload_one(&mut self, path: &str, local_path: &Path) -> Result<(), DeployError> {
@@ -124,11 +150,13 @@ impl Run<'_> {
         let entry = Entry::of(&bytes);
         let start = self.bar.position();
         let bar = self.bar.clone();
-        self.session.run("upload", path, |r| {
-            bar.set_position(start);
-            let mut reader = bar.wrap_read(&bytes[..]);
-            r.put(path, &mut reader)
-        })?;
+        self.session
+            .run("upload", path, |r| {
+                bar.set_position(start);
+                let mut reader = bar.wrap_read(&bytes[..]);
+                r.put(path, &mut reader, entry.size)
+            })
+            .map_err(|e| e.with_size(entry.size))?;
         self.state.files.insert(path.to_string(), entry);
         self.uploaded.push(path.to_string());
         Ok(())
@@ -153,11 +181,7 @@ impl Run<'_> {
 
     /// Removes folders emptied by deletions that the new site does not use (deepest first).
     /// A folder that still holds someone else's files is refused by the server and stays.
-    fn remove_empty_dirs(
-        &mut self,
-        deleted: &[String],
-        local: &BTreeMap<String, manifest::LocalFile>,
-    ) {
+    fn remove_empty_dirs(&mut self, local: &BTreeMap<String, manifest::LocalFile>) {
         let mut used = BTreeSet::new();
         for path in local.keys().chain(self.state.files.keys()) {
             let mut p = path.as_str();
@@ -167,7 +191,7 @@ impl Run<'_> {
             }
         }
         let mut candidates = BTreeSet::new();
-        for path in deleted {
+        for path in &self.deleted {
             let mut p = path.as_str();
             while let Some((parent, _)) = p.rsplit_once('/') {
                 if !used.contains(parent) {
@@ -185,18 +209,32 @@ impl Run<'_> {
         }
     }
 
-    /// Saves the manifest on the server if it differs from the last saved one.
+    /// Whether the server's manifest must be written again.
+    fn dirty(&self) -> bool {
+        self.adopt || !self.state.same_files(&self.saved)
+    }
+
+    /// Saves the manifest on the server if it must be, stamped with this run and the next
+    /// generation.
     fn save(&mut self) -> Result<(), DeployError> {
-        if self.state != self.saved {
+        if self.dirty() {
+            self.stamp();
             self.session.save_manifest(&self.state)?;
             self.saved = self.state.clone();
+            self.adopt = false;
         }
         Ok(())
     }
 
+    fn stamp(&mut self) {
+        self.state.deploy = self.id.clone();
+        self.state.generation = self.saved.generation + 1;
+    }
+
     /// Records what was done before a failure (best effort), and wraps the failure.
     fn stop(&mut self, cause: DeployError) -> DeployError {
-        if self.state != self.saved && !matches!(cause, DeployError::Auth { .. }) {
+        if self.dirty() && !matches!(cause, DeployError::Auth { .. }) {
+            self.stamp();
             self.session.save_manifest_last_chance(&self.state);
         }
         DeployError::Stopped {

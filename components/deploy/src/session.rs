@@ -97,9 +97,11 @@ impl<'a> Session<'a> {
     /// Writes the manifest on the server (temporary name, then rename) and the local copy.
     pub fn save_manifest(&mut self, m: &Manifest) -> Result<(), DeployError> {
         let bytes = m.to_bytes();
+        let size = bytes.len() as u64;
         self.run("upload", MANIFEST_NAME, |r| {
-            r.put(MANIFEST_NAME, &mut &bytes[..])
-        })?;
+            r.put(MANIFEST_NAME, &mut &bytes[..], size)
+        })
+        .map_err(|e| e.with_size(size))?;
         self.save_cache(m);
         Ok(())
     }
@@ -113,7 +115,10 @@ impl<'a> Session<'a> {
         }
         self.remote = None;
         if let Ok(mut r) = connect::connect(self.target, self.password, &self.connect_opts) {
-            if r.put(MANIFEST_NAME, &mut &m.to_bytes()[..]).is_ok() {
+            let bytes = m.to_bytes();
+            if r.put(MANIFEST_NAME, &mut &bytes[..], bytes.len() as u64)
+                .is_ok()
+            {
                 self.save_cache(m);
             }
         }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use ssh2::{CheckResult, ErrorCode, KnownHostFileKind, Session, Sftp};
 
 use crate::remote::{
-    io_fault, tcp_connect, temp_name, ConnectOptions, Fault, Remote, RemoteError, IO_TIMEOUT,
+    io_fault, tcp_connect, temp_name, ConnectOptions, Fault, Listed, Remote, RemoteError,
+    IO_TIMEOUT,
 };
 use crate::target::Target;
 
@@ -33,6 +34,8 @@ fn fault(e: ssh2::Error) -> RemoteError {
         }
         ErrorCode::Session(_) => RemoteError::transient(detail),
         ErrorCode::SFTP(FX_NO_CONNECTION | FX_CONNECTION_LOST) => RemoteError::transient(detail),
+        // SSH_FX_NO_SPACE_ON_FILESYSTEM, SSH_FX_QUOTA_EXCEEDED (SFTP version 5 and later).
+        ErrorCode::SFTP(14 | 15) => RemoteError::new(Fault::NoSpace(None), detail),
         ErrorCode::SFTP(code) => {
             RemoteError::refused(format!("{} (SFTP status {code})", sftp_status(code)))
         }
@@ -143,6 +146,20 @@ impl SftpRemote {
     }
 }
 
+impl SftpRemote {
+    /// After a failed write: when the server's file system has less room than the file, a
+    /// full-disk error with the free space (the half-written file removed), else `None`.
+    /// SFTP version 3 reports a full disk as a plain failure: only the free space tells.
+    fn no_space(&mut self, tmp: &Path, size: u64) -> Option<RemoteError> {
+        let mut file = self.sftp.open(tmp).ok()?;
+        let vfs = file.statvfs().ok()?;
+        drop(file);
+        let free = vfs.f_bavail.saturating_mul(vfs.f_frsize);
+        let _ = self.sftp.unlink(tmp);
+        (free < size.max(1)).then(|| RemoteError::new(Fault::NoSpace(Some(free)), "no space left"))
+    }
+}
+
 fn is_auth_reply(err: &RemoteError) -> bool {
     let d = err.detail.to_lowercase();
     d.contains("auth") || d.contains("password")
@@ -223,13 +240,18 @@ impl Remote for SftpRemote {
         }
     }
 
-    fn put(&mut self, path: &str, data: &mut dyn Read) -> Result<(), RemoteError> {
+    fn put(&mut self, path: &str, data: &mut dyn Read, size: u64) -> Result<(), RemoteError> {
         let tmp = self.abs(&temp_name(path));
         let dest = self.abs(path);
         {
             let mut file = self.sftp.create(&tmp).map_err(fault)?;
-            std::io::copy(data, &mut file).map_err(|e| io_fault(&e))?;
-            file.close().map_err(fault)?;
+            let written = std::io::copy(data, &mut file)
+                .map_err(|e| io_fault(&e))
+                .and_then(|_| file.close().map_err(fault));
+            if let Err(e) = written {
+                drop(file);
+                return Err(self.no_space(&tmp, size).unwrap_or(e));
+            }
         }
         if let Err(e) = self.sftp.rename(&tmp, &dest, None) {
             // SFTP version 3 (OpenSSH) will not rename over an existing file. Move the old one
@@ -256,5 +278,31 @@ impl Remote for SftpRemote {
 
     fn rmdir_if_empty(&mut self, dir: &str) -> bool {
         self.sftp.rmdir(&self.abs(dir)).is_ok()
+    }
+
+    fn list(&mut self, dir: &str) -> Result<Vec<Listed>, RemoteError> {
+        let entries = match self.sftp.readdir(self.abs(dir)) {
+            Ok(e) => e,
+            Err(e) if is_missing(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(fault(e)),
+        };
+        let mut out = Vec::new();
+        for (path, stat) in entries {
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if stat.is_dir() || stat.is_file() {
+                out.push(Listed {
+                    name: name.to_string(),
+                    dir: stat.is_dir(),
+                    size: stat.size.unwrap_or(0),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn reads_cheaply(&self) -> bool {
+        true
     }
 }

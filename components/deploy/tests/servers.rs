@@ -100,7 +100,10 @@ fn identities(root: &std::path::Path) -> std::collections::BTreeMap<String, (u64
         .collect()
 }
 
-fn delete_spares_foreign_files(proto: Proto) {
+/// Files of earlier deploys that the site no longer has are deleted by default, pages before
+/// the assets they use and after the new files are in place; files bangtin never uploaded
+/// stay unless `--delete` is confirmed, and hidden files (the host's settings) always stay.
+fn stale_files_go_foreign_files_stay(proto: Proto) {
     let Some(fx) = Fixture::new(proto, "delete") else {
         return;
     };
@@ -109,39 +112,175 @@ fn delete_spares_foreign_files(proto: Proto) {
     for (path, body) in [
         ("truong-cu.html", "trang cũ của trường"),
         ("tin-tuc/khai-giang/ghi-chu.txt", "ghi chú"),
+        (".htaccess", "Options -Indexes"),
     ] {
         let p = fx.remote().join(path);
         fs::write(&p, body).unwrap();
         give_to_test_user(&p);
     }
-    let foreign = ["truong-cu.html", "tin-tuc/khai-giang/ghi-chu.txt"];
+    let foreign = [
+        "truong-cu.html",
+        "tin-tuc/khai-giang/ghi-chu.txt",
+        ".htaccess",
+    ];
     // The site drops a page, its image and the stylesheet.
     fs::remove_dir_all(fx.out().join("tin-tuc/khai-giang")).unwrap();
     fs::remove_dir_all(fx.out().join("css")).unwrap();
 
-    // Without --delete the old files stay, and the summary says how to remove them.
-    let kept = fx.deploy_ok(&fx.options());
-    assert!(kept.deleted.is_empty());
-    assert_eq!(kept.stale, ["css/style.css", PAGE, IMAGE]);
-    assert!(kept.message(Lang::Vi).contains("--delete"));
-    assert!(fx.remote().join(PAGE).is_file());
-
-    let mut opts = fx.options();
-    opts.delete = true;
-    let summary = fx.deploy_ok(&opts);
+    let summary = fx.deploy_ok(&fx.options());
     assert_eq!(summary.deleted.len(), 3, "{summary:?}");
     // Pages go before the assets they use.
     assert_eq!(summary.deleted[0], PAGE);
     fx.assert_server_matches_site(&foreign);
     // A folder left empty is removed; one that holds a foreign file stays.
     assert!(!fx.remote().join("css").exists());
-    assert!(fx.remote().join("tin-tuc/khai-giang/ghi-chu.txt").is_file());
     assert!(fx.remote_manifest().pending_delete.is_empty());
 
-    // Deleting again finds nothing of ours to delete; the foreign files still survive.
-    let again = fx.deploy_ok(&opts);
-    assert!(again.deleted.is_empty());
+    // --delete lists the foreign files and asks; declined, nothing of theirs is touched.
+    let asked = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut opts = fx.options();
+    opts.delete = true;
+    let seen = asked.clone();
+    opts.confirm = Some(deploy::Confirm(Arc::new(move |files: &[String]| {
+        seen.lock().unwrap().extend_from_slice(files);
+        false
+    })));
+    let declined = fx.deploy_ok(&opts);
+    assert_eq!(
+        *asked.lock().unwrap(),
+        ["tin-tuc/khai-giang/ghi-chu.txt", "truong-cu.html"],
+        "asked about the foreign files, hidden ones left out"
+    );
+    assert!(declined.deleted.is_empty());
+    assert_eq!(declined.foreign.len(), 2);
+    assert!(declined.message(Lang::Vi).contains("--delete"));
     fx.assert_server_matches_site(&foreign);
+    // Without a way to ask, nothing is deleted either.
+    opts.confirm = None;
+    assert!(fx.deploy_ok(&opts).deleted.is_empty());
+    fx.assert_server_matches_site(&foreign);
+
+    // Confirmed: they go, and the folder they kept alive; .htaccess stays.
+    opts.confirm = Some(deploy::Confirm(Arc::new(|_: &[String]| true)));
+    let summary = fx.deploy_ok(&opts);
+    assert_eq!(
+        summary.deleted,
+        ["truong-cu.html", "tin-tuc/khai-giang/ghi-chu.txt"]
+    );
+    fx.assert_server_matches_site(&[".htaccess"]);
+    assert!(!fx.remote().join("tin-tuc/khai-giang").exists());
+}
+
+/// Files deleted or changed by hand on the server: a normal deploy trusts its own manifest,
+/// `--verify` finds them (sizes; over SFTP the content too) and sends them again; it also
+/// removes half-written uploads an interrupted deploy left.
+fn verify_repairs_the_server(proto: Proto) {
+    let Some(fx) = Fixture::new(proto, "verify") else {
+        return;
+    };
+    fx.deploy_ok(&fx.options());
+    fs::remove_file(fx.remote().join("css/style.css")).unwrap();
+    fs::write(fx.remote().join("404.html"), "cut").unwrap();
+    // Same size, other bytes: only reading the file back can tell.
+    let same_size =
+        "x".repeat(fs::metadata(fx.remote().join("robots.txt")).unwrap().len() as usize);
+    fs::write(fx.remote().join("robots.txt"), same_size).unwrap();
+    let tmp = fx.remote().join("tin-tuc/.cu.html.bangtin-tmp");
+    fs::write(&tmp, "half").unwrap();
+    give_to_test_user(&tmp);
+
+    let trusting = fx.deploy_ok(&fx.options());
+    assert!(trusting.uploaded.is_empty() && !trusting.checked);
+
+    let mut opts = fx.options();
+    opts.verify = true;
+    let summary = fx.deploy_ok(&opts);
+    let mut expected = vec!["404.html", "css/style.css"];
+    if proto == Proto::Sftp {
+        expected.push("robots.txt");
+    }
+    assert_eq!(summary.repaired, expected);
+    assert!(summary.checked && summary.message(Lang::En).contains("sent again"));
+    assert_eq!(summary.deleted, ["tin-tuc/.cu.html.bangtin-tmp"]);
+    if proto != Proto::Sftp {
+        // FTP compares sizes only: the same-size change stays (put it back by hand).
+        let original = fs::read(fx.out().join("robots.txt")).unwrap();
+        fs::write(fx.remote().join("robots.txt"), original).unwrap();
+    }
+    fx.assert_server_matches_site(&[]);
+}
+
+/// Another computer deploys to the same folder: the first computer's next deploy sees that
+/// the server's manifest is not the one it wrote last and checks the server before trusting
+/// it, so a file deleted by hand in between is sent again.
+fn another_computer_deployed(proto: Proto) {
+    let Some(fx) = Fixture::new(proto, "two-computers") else {
+        return;
+    };
+    fx.deploy_ok(&fx.options());
+    let other_cache = tempfile::tempdir().unwrap();
+    let mut other = fx.options();
+    other.cache_dir = Some(other_cache.path().to_path_buf());
+    write(fx.out(), "index.html", "<h1>Trang chủ mới</h1>".as_bytes());
+    let theirs = fx.deploy_ok(&other);
+    assert!(!theirs.trusted && theirs.checked, "{theirs:?}");
+    assert_eq!(theirs.uploaded, ["index.html"]);
+    fs::remove_file(fx.remote().join(IMAGE)).unwrap();
+
+    let ours = fx.deploy_ok(&fx.options());
+    assert!(!ours.trusted && ours.checked, "{ours:?}");
+    assert_eq!(ours.repaired, [IMAGE]);
+    assert_eq!(ours.uploaded, [IMAGE]);
+    assert!(ours.message(Lang::En).contains("another computer"));
+    fx.assert_server_matches_site(&[]);
+    // Now the manifest is ours again: trusted, nothing checked, nothing sent.
+    let again = fx.deploy_ok(&fx.options());
+    assert!(again.trusted && !again.checked && again.uploaded.is_empty());
+}
+
+/// The server's disk fills up (a 256 KiB tmpfs mounted as the target folder): the deploy
+/// stops at once with an error naming the file and its size, not after rounds of retries;
+/// no half-written file is left, and the manifest still tells the truth.
+fn full_disk_is_a_clear_error(proto: Proto) {
+    if !common::is_root("mounting a small tmpfs as the server's folder") {
+        return;
+    }
+    let folder = common::home().join(format!("t-{}-full", proto.scheme()));
+    let _ = std::process::Command::new("umount").arg(&folder).status();
+    let Some(fx) = Fixture::new(proto, "full") else {
+        return;
+    };
+    let _mount = common::Tmpfs::mount(&fx.remote(), "256k");
+    let big = "tai-lieu/so-tay-giao-vien.pdf";
+    write(fx.out(), big, &common::noise(400_000, 9));
+    let mut opts = fx.options();
+    opts.retries = 3;
+    let started = Instant::now();
+    let err = fx.deploy(&opts).expect_err("the disk is full");
+    let DeployError::Stopped { cause, .. } = &err else {
+        panic!("expected a stop, got {err:?}");
+    };
+    let DeployError::NoSpace { path, size, .. } = &**cause else {
+        panic!("expected a full disk, got {cause:?}");
+    };
+    assert_eq!((path.as_str(), *size), (big, 400_000));
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "retried: {:?}",
+        started.elapsed()
+    );
+    let (en, vi) = (err.message(Lang::En), err.message(Lang::Vi));
+    assert!(
+        en.contains(big) && en.contains("390.62 KiB") && en.contains("space"),
+        "{en}"
+    );
+    assert!(vi.contains(big) && vi.contains("hết chỗ"), "{vi}");
+    fx.assert_manifest_truthful();
+    let left: Vec<_> = tree(&fx.remote())
+        .into_keys()
+        .filter(|k| k.contains(".bangtin-tmp"))
+        .collect();
+    assert!(left.is_empty(), "half-written files left: {left:?}");
 }
 
 /// A folder on the server the account may not write to stops the deploy half-way (home
@@ -438,8 +577,28 @@ fn ftp_edit_one_page() {
 }
 
 #[test]
-fn ftp_delete_spares_foreign_files() {
-    delete_spares_foreign_files(Proto::Ftp);
+fn ftp_stale_files_go_foreign_files_stay() {
+    stale_files_go_foreign_files_stay(Proto::Ftp);
+}
+
+#[test]
+fn ftp_full_disk_is_a_clear_error() {
+    full_disk_is_a_clear_error(Proto::Ftp);
+}
+
+#[test]
+fn sftp_full_disk_is_a_clear_error() {
+    full_disk_is_a_clear_error(Proto::Sftp);
+}
+
+#[test]
+fn ftp_verify_repairs_the_server() {
+    verify_repairs_the_server(Proto::Ftp);
+}
+
+#[test]
+fn ftp_another_computer_deployed() {
+    another_computer_deployed(Proto::Ftp);
 }
 
 #[test]
@@ -576,8 +735,18 @@ fn sftp_edit_one_page() {
 }
 
 #[test]
-fn sftp_delete_spares_foreign_files() {
-    delete_spares_foreign_files(Proto::Sftp);
+fn sftp_stale_files_go_foreign_files_stay() {
+    stale_files_go_foreign_files_stay(Proto::Sftp);
+}
+
+#[test]
+fn sftp_verify_repairs_the_server() {
+    verify_repairs_the_server(Proto::Sftp);
+}
+
+#[test]
+fn sftp_another_computer_deployed() {
+    another_computer_deployed(Proto::Sftp);
 }
 
 #[test]

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use deploy::{DeployError, Entry, Manifest, Options, Summary, Target, MANIFEST_NAME};
 use tempfile::TempDir;
+use testkit::env_or;
 
 /// The protocols under test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,11 +45,49 @@ impl Proto {
     }
 }
 
-fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| default.to_string())
+/// Whether the tests run as root (needed to mount); otherwise skipped loudly, or a failure
+/// in CI.
+pub fn is_root(why: &str) -> bool {
+    let uid = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    if uid == "0" {
+        return true;
+    }
+    testkit::skip(&format!("not root: cannot test {why}"));
+    false
+}
+
+/// A small tmpfs mounted over a folder (owned by the test user), unmounted when dropped.
+pub struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    pub fn mount(dir: &Path, size: &str) -> Tmpfs {
+        use std::os::unix::fs::MetadataExt;
+        fs::create_dir_all(dir).unwrap();
+        let owner = fs::metadata(home()).unwrap();
+        let opts = format!(
+            "size={size},uid={},gid={},mode=0755",
+            owner.uid(),
+            owner.gid()
+        );
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &opts, "tmpfs"])
+            .arg(dir)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mount tmpfs on {}", dir.display());
+        Tmpfs(dir.to_path_buf())
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
 }
 
 pub fn user() -> String {
@@ -85,13 +124,7 @@ pub fn server(proto: Proto) -> Option<SocketAddr> {
         "the {} test server is not available: {why}. Start the servers with `sudo bash .ci/deploy-servers.sh`.",
         proto.scheme()
     );
-    if std::env::var("CI")
-        .map(|v| v == "true" || v == "1")
-        .unwrap_or(false)
-    {
-        panic!("{msg}");
-    }
-    eprintln!("\n*** SKIPPED: {msg} ***\n");
+    testkit::skip(&msg);
     None
 }
 
