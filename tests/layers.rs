@@ -1,6 +1,8 @@
 //! The import graph of every crate of the workspace: no circle between the files of a crate,
-//! and in `components/site` no import that points up the stages (util -> load -> model ->
-//! render -> write -> pipeline, then fresh and session; see docs/ARCHITECTURE.md).
+//! and in the crates of the build's stages no import that points up: `components/content`
+//! (util -> diag -> config -> load -> model) and `components/site` over it (render -> write ->
+//! pipeline, then fresh and session; see docs/ARCHITECTURE.md). Between the two crates Cargo
+//! itself keeps the order: `site` depends on `content`, so nothing in `content` can name them.
 //!
 //! The graph is read from the sources: `crate::a::b` paths (in `use` lines and in code),
 //! `super::x` paths, and `use child::...` of a module's own submodules; test modules
@@ -14,20 +16,28 @@ use std::path::{Path, PathBuf};
 /// A module: its path from the crate root (`["render", "jobs"]`; empty for lib.rs/main.rs).
 type Module = Vec<String>;
 
-/// The layers of `components/site`, lowest first: a module may import from its own layer's
-/// lower files and from lower layers only. Top-level modules not named here fail the test, so
-/// a new one must be given its place.
-const SITE_LAYERS: &[&[&str]] = &[
-    &["util", "diag"],
-    &["config"],
-    &["load"],
-    &["model"],
-    &["render"],
-    &["write"],
-    &["options"],
-    &["pipeline"],
-    &["fresh"],
-    &["session"],
+/// The crates of the build's stages, lowest first, each with its layers, lowest first: a module
+/// may import from its own layer's lower files and from lower layers only. Top-level modules
+/// not named here fail the test, so a new one must be given its place. `site` re-exports
+/// `content`'s modules (`crate::load::...` still works there): those names are no files of
+/// `site` and need no layer.
+const STAGED_CRATES: &[(&str, &[&[&str]])] = &[
+    (
+        "content",
+        &[&["util", "diag"], &["config"], &["load"], &["model"]],
+    ),
+    (
+        "site",
+        &[
+            &["util"],
+            &["render"],
+            &["write"],
+            &["options"],
+            &["pipeline"],
+            &["fresh"],
+            &["session"],
+        ],
+    ),
 ];
 
 /// The workspace's root folder.
@@ -310,36 +320,48 @@ fn no_crate_has_an_import_circle() {
     assert!(found.is_empty(), "import circles:\n{}", found.join("\n"));
 }
 
-#[test]
-fn the_site_imports_point_down_its_stages() {
+/// The upward imports of one crate, given its layers (lowest first).
+fn upward_imports(krate: &str, layers: &[&[&str]]) -> Vec<String> {
     let layer_of = |m: &Module| -> Option<usize> {
         let top = m.first()?;
-        SITE_LAYERS.iter().position(|l| l.contains(&top.as_str()))
+        layers.iter().position(|l| l.contains(&top.as_str()))
     };
-    let g = graph(&workspace().join("components/site/src"));
+    let g = graph(&workspace().join("components").join(krate).join("src"));
     let mut wrong = Vec::new();
     for (m, ws) in &g {
         if m.is_empty() {
             continue; // lib.rs re-exports from everywhere
         }
         let Some(from) = layer_of(m) else {
-            wrong.push(format!("{}: no layer (add it to SITE_LAYERS)", name(m)));
+            wrong.push(format!(
+                "{krate}: {}: no layer (add it to STAGED_CRATES)",
+                name(m)
+            ));
             continue;
         };
         for w in ws {
             match layer_of(w) {
                 Some(to) if to > from => {
-                    wrong.push(format!("{} imports {} (upward)", name(m), name(w)))
+                    wrong.push(format!("{krate}: {} imports {} (upward)", name(m), name(w)))
                 }
-                None if !w.is_empty() => wrong.push(format!("{}: no layer", name(w))),
-                None => wrong.push(format!("{} imports lib.rs", name(m))),
+                None if !w.is_empty() => wrong.push(format!("{krate}: {}: no layer", name(w))),
+                None => wrong.push(format!("{krate}: {} imports lib.rs", name(m))),
                 _ => {}
             }
         }
     }
+    wrong
+}
+
+#[test]
+fn the_stage_crates_import_down_their_stages() {
+    let wrong: Vec<String> = STAGED_CRATES
+        .iter()
+        .flat_map(|(krate, layers)| upward_imports(krate, layers))
+        .collect();
     assert!(
         wrong.is_empty(),
-        "upward imports in components/site:\n{}",
+        "upward imports in components/content or components/site:\n{}",
         wrong.join("\n")
     );
 }

@@ -5,12 +5,11 @@
 //! `util` -> `load` -> `model` -> `render` -> `write` -> `pipeline`, then [`fresh`] (the
 //! no-change check before a build) and [`session`] (a preview's incremental rebuilds) on top.
 //! `diag` and `config` sit beside `util` at the bottom; `options` just below `pipeline`.
+//! `config`, `diag`, `load`, `model` and part of `util` are the `content` crate's, re-exported
+//! here: what they hold cannot import from the stages above.
 
-pub mod config;
-pub mod diag;
+pub use ::content::{config, diag, load, model};
 pub mod fresh;
-pub mod load;
-pub mod model;
 pub mod options;
 pub mod pipeline;
 pub mod render;

@@ -15,7 +15,7 @@ use crate::render::functions;
 use crate::render::keys::fingerprint;
 use crate::render::lookup::{base_lookup, make_lookup};
 use crate::render::markdown::Body;
-use crate::render::tera::{page_template, section_template};
+use crate::render::tera::{compile, page_template, section_template};
 use crate::render::values::Model;
 use crate::util::hash::Key;
 use crate::util::PAR_CHUNK;
@@ -58,7 +58,7 @@ pub(super) fn load_stage(
         },
         || {
             let theme = Theme::load(root, config, lang)?;
-            let tera = theme.compile(config, root, lang)?;
+            let tera = compile(&theme, config, root, lang)?;
             Ok::<_, Vec<Diagnostic>>((theme, tera))
         },
     );

@@ -14,64 +14,62 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tera::{Context, Tera};
 
-impl Theme {
-    /// Compiles every template once into a Tera instance with bangtin's filters.
-    pub fn compile(
-        &self,
-        config: &Config,
-        root: &Path,
-        lang: Lang,
-    ) -> Result<Tera, Vec<Diagnostic>> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        // Escape only what HTML needs; Tera's default also escapes '/', which bloats every URL.
-        tera.set_escape_fn(vi::escape_html);
-        let mut errors = Vec::new();
-        // Parse one by one first, to name the file and line of a syntax error.
-        for (name, (src, origin)) in &self.templates {
-            if let Err(e) = tera::Template::new(name, None, src) {
-                errors.push(tera_diag(&e, origin, lang));
-            }
+/// Compiles every template of `theme` once into a Tera instance with bangtin's filters.
+pub fn compile(
+    theme: &Theme,
+    config: &Config,
+    root: &Path,
+    lang: Lang,
+) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Escape only what HTML needs; Tera's default also escapes '/', which bloats every URL.
+    tera.set_escape_fn(vi::escape_html);
+    let mut errors = Vec::new();
+    // Parse one by one first, to name the file and line of a syntax error.
+    for (name, (src, origin)) in &theme.templates {
+        if let Err(e) = tera::Template::new(name, None, src) {
+            errors.push(tera_diag(&e, origin, lang));
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let list: Vec<(&str, &str)> = self
-            .templates
-            .iter()
-            .map(|(n, (s, _))| (n.as_str(), s.as_str()))
-            .collect();
-        if let Err(e) = tera.add_raw_templates(list) {
-            return Err(vec![Diagnostic::error("templates", 0, 0, error_chain(&e))]);
-        }
-        tera.register_filter("date_vi", DateFilter { lang: "vi" });
-        tera.register_filter("date_en", DateFilter { lang: "en" });
-        tera.register_filter("date_local", DateFilter { lang: "" });
-        tera.register_filter("slugify", |v: &Value, _: &HashMap<String, Value>| {
-            Ok(Value::String(vi::slugify(v.as_str().unwrap_or_default())))
-        });
-        tera.register_filter("concat", concat);
-        tera.register_filter("markdown", |v: &Value, _: &HashMap<String, Value>| {
-            Ok(Value::String(markdown_plain(
-                v.as_str().unwrap_or_default(),
-            )))
-        });
-        tera.register_function(
-            "trans",
-            Trans {
-                strings: Arc::new(self.strings.clone()),
-                default: config.default_language.clone(),
-            },
-        );
-        tera.register_function(
-            "load_data",
-            LoadData {
-                root: root.to_path_buf(),
-                lang,
-            },
-        );
-        Ok(tera)
     }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let list: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(n, (s, _))| (n.as_str(), s.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(list) {
+        return Err(vec![Diagnostic::error("templates", 0, 0, error_chain(&e))]);
+    }
+    tera.register_filter("date_vi", DateFilter { lang: "vi" });
+    tera.register_filter("date_en", DateFilter { lang: "en" });
+    tera.register_filter("date_local", DateFilter { lang: "" });
+    tera.register_filter("slugify", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(vi::slugify(v.as_str().unwrap_or_default())))
+    });
+    tera.register_filter("concat", concat);
+    tera.register_filter("markdown", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(markdown_plain(
+            v.as_str().unwrap_or_default(),
+        )))
+    });
+    tera.register_function(
+        "trans",
+        Trans {
+            strings: Arc::new(theme.strings.clone()),
+            default: config.default_language.clone(),
+        },
+    );
+    tera.register_function(
+        "load_data",
+        LoadData {
+            root: root.to_path_buf(),
+            lang,
+        },
+    );
+    Ok(tera)
 }
 
 /// Tera's `concat` (`list | concat(with=item or list)`), with one copy of the list instead of

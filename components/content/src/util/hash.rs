@@ -10,7 +10,7 @@ pub type Key = [u8; 32];
 /// XXH3-128, as rsync uses to tell changed files: it only has to tell an edit from the
 /// unchanged text, and it hashes the 50 MB of a 10,000-page site ten times faster than BLAKE3
 /// (on 5 KB pages), which counted for 4 % of a build.
-pub(crate) fn file_hash(bytes: &[u8]) -> Key {
+pub fn file_hash(bytes: &[u8]) -> Key {
     let mut key = [0u8; 32];
     key[..16].copy_from_slice(&xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes());
     key[16..24].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
@@ -23,12 +23,12 @@ pub fn hash_json(h: &mut blake3::Hasher, v: &impl serde::Serialize) {
 }
 
 /// A length-prefixed field, so that two fields can never read as other two.
-pub(crate) fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
+pub fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
     h.update(&(bytes.len() as u64).to_le_bytes());
     h.update(bytes);
 }
 
 /// A key as 64 hexadecimal digits.
-pub(crate) fn hex(k: &Key) -> String {
+pub fn hex(k: &Key) -> String {
     blake3::Hash::from(*k).to_hex().to_string()
 }

@@ -13,7 +13,7 @@ pub fn slash_path(p: &Path) -> String {
 
 /// `%XX` escapes of an address decoded (as written in Markdown or HTML); an address whose escapes
 /// are not UTF-8 stays as it was.
-pub(crate) fn percent_decode(s: &str) -> String {
+pub fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8()
         .map_or_else(|_| s.to_string(), |d| d.into_owned())
@@ -33,17 +33,16 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// Folders whose every file a build may read.
-pub(crate) const INPUT_FOLDERS: [&str; 6] =
-    ["content", "static", "templates", "i18n", "data", "themes"];
+pub const INPUT_FOLDERS: [&str; 6] = ["content", "static", "templates", "i18n", "data", "themes"];
 
 /// Extensions of the files `load_data` reads, wherever they are in the site folder.
-pub(crate) const DATA_EXTENSIONS: [&str; 5] = ["toml", "yaml", "yml", "json", "csv"];
+pub const DATA_EXTENSIONS: [&str; 5] = ["toml", "yaml", "yml", "json", "csv"];
 
 /// Version-control folders: never read by a build.
-pub(crate) const VCS_FOLDERS: [&str; 3] = [".git", ".hg", ".svn"];
+pub const VCS_FOLDERS: [&str; 3] = [".git", ".hg", ".svn"];
 
 /// Folders of other tools, never read by a build outside the input folders.
-pub(crate) const TOOL_FOLDERS: [&str; 2] = ["target", "node_modules"];
+pub const TOOL_FOLDERS: [&str; 2] = ["target", "node_modules"];
 
 /// Whether the file `rel` (relative to the site folder, with `/`) lies in a folder a build
 /// never reads (see [`is_unread_folder`]). `load_data` refuses such paths, so the no-change walk
@@ -56,7 +55,7 @@ pub fn in_unread_folder(rel: &str) -> bool {
 
 /// Whether the folder `rel` is one a build never reads: outside the input folders, a hidden
 /// folder or another tool's (`target/`, `node_modules/`), or a folder inside one.
-pub(crate) fn is_unread_folder(rel: &str) -> bool {
+pub fn is_unread_folder(rel: &str) -> bool {
     let mut parts = rel.split('/').filter(|p| !p.is_empty()).peekable();
     if parts
         .peek()

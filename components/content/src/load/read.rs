@@ -91,7 +91,7 @@ pub(crate) fn read_text_utf16(
 }
 
 /// A content file read as NFC text (legacy encodings converted) with its parsed front matter.
-pub(crate) struct ReadFront<T> {
+pub struct ReadFront<T> {
     pub raw: String,
     pub front: T,
     pub front_offset: usize,
@@ -102,7 +102,7 @@ pub(crate) struct ReadFront<T> {
 }
 
 /// Taxonomy terms as written, trimmed, empty ones left out.
-pub(crate) fn tidy_terms(front: &mut PageFront) {
+pub fn tidy_terms(front: &mut PageFront) {
     for terms in front.taxonomies.values_mut() {
         for t in terms.iter_mut() {
             if t.trim().len() != t.len() {
@@ -115,7 +115,7 @@ pub(crate) fn tidy_terms(front: &mut PageFront) {
 
 /// Reads and parses one content file: the warning about a legacy encoding, if any, and the
 /// file or the error that stopped it.
-pub(crate) fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
+pub fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
     root: &Path,
     f: &Path,
     rel_file: &Path,
@@ -170,7 +170,7 @@ pub(crate) fn read_front<T: for<'de> serde::Deserialize<'de> + Default>(
 }
 
 /// Converts text typed with legacy TCVN3/VNI fonts, with a warning naming the file.
-pub(crate) fn fix_legacy(raw: String, file: &Path, lang: Lang) -> (String, Option<Diagnostic>) {
+pub fn fix_legacy(raw: String, file: &Path, lang: Lang) -> (String, Option<Diagnostic>) {
     let converted = match vi::legacy::fix(&raw) {
         (Cow::Owned(fixed), Some(enc)) => Some((fixed, enc)),
         _ => None,
