@@ -119,7 +119,12 @@ pub(crate) fn is_syllable(word: &str) -> bool {
     if matches!(fin, "nh" | "ch") && !matches!(nuc.last(), Some('a' | 'ê' | 'i' | 'y')) {
         return false;
     }
-    if tone != NONE && !tone_in_place(nuc, nucleus, !fin.is_empty(), tone_at.wrapping_sub(start)) {
+    // A tone on the initial's vowel ("gìan", "qùan") is never in place.
+    if tone != NONE
+        && !tone_at
+            .checked_sub(start)
+            .is_some_and(|at| tone_in_place(nuc, nucleus, !fin.is_empty(), at))
+    {
         return false;
     }
     spelling_ok(initial, nuc)
@@ -182,6 +187,16 @@ mod tests {
         for w in words.split_whitespace() {
             assert!(is_syllable(w), "{w} is a syllable");
         }
+    }
+
+    /// Found by the legacy and vi_keys fuzz targets: a tone on the "gi" or "qu" of a closed
+    /// syllable overflowed an index (a panic in debug builds, a wrong index in release).
+    #[test]
+    fn a_tone_on_the_initial_is_out_of_place() {
+        for w in ["gìan", "qùan", "GÌAN", "gìang", "qúyt"] {
+            assert!(!is_syllable(w), "{w}");
+        }
+        assert!(is_syllable("giàn") && is_syllable("quán"));
     }
 
     #[test]
