@@ -32,7 +32,7 @@
       )
         (c[i - 1] = (p + d[1]).normalize("NFC")), (c[i] = d[0]);
     }
-    return c.join("").toLowerCase();
+    return c.join("").toLowerCase().normalize("NFC");
   });
   // Folded form: no diacritics, đ -> d, lower case.
   const fold = memo((s) => {

@@ -213,8 +213,11 @@ fn is_combining(c: char) -> bool {
 }
 
 /// The exact search form: [`canonical`], then lower case.
+///
+/// NFC again after lower-casing: a capital without a precomposed form ("T\u{308}") has a
+/// lower-case one ("ẗ"), so the form of a form is the form itself.
 pub fn lower(s: &str) -> String {
-    canonical(s).to_lowercase()
+    nfc_owned(canonical(s).to_lowercase())
 }
 
 /// Lower case without any diacritic, đ -> d: "BIỂN Đảo" -> "bien dao" (NFD gives the same).
@@ -362,6 +365,27 @@ pub fn sort_key(s: &str) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Found by the vi_keys fuzz target: the exact form of an exact form was another string
+    /// ("T\u{308}" gave "t\u{308}", whose form is "ẗ").
+    #[test]
+    fn lower_is_stable() {
+        const CRASH: &[&str] = &["Td_","\u{0}\u{0}%\u{0}\u{0}\u{0}\u{6}\u{0}a/v\u{32f}\u{48f}\u{0}\u{0}uv\u{32f}\u{48f}\u{0}\u{0}u\u{0}\u{0}uv\u{32f}\u{48f}\u{0}\u{0}u)uu\u{0}\u{0}\u{0}\u{0}u\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{32f}\u{316}33nl\u{0}İ\u{32f}\u{48f}\u{0}\u{0}uv\u{32f}\u{48f}\u{0}\u{0}_d_\u{0}\u{0}\u{0}%\u{0}\u{0}\u{0}\u{6}-_d_\u{0}Nİ","Đİ\u{31b}\u{300}ng","Đư\u{309}\u{31b}\u{323}\u{31b}\u{31b}\u{309}\u{323}\u{309}\u{31b}\u{31b}\u{323}\u{31b}\u{31b}\u{31b}\u{31b}\u{309}\u{31c}[3aBUy\u{309}\u{1}E","T\u{1}","\u{0}\u{a}İ=3////4\u{0}İ\u{32f}\u{36f}\u{36f}3222222222s","T=","T\u{309}\u{31b}\u{323}\u{31b}\u{31b}\u{31b}\u{31b}\u{309}\u{323}NG+Ʒ\u{1e7b}Tİ\u{309}\u{31b}"];
+        for s in [
+            "T\u{308}",
+            "T\u{308}`",
+            "\u{130}\u{309}\u{338}",
+            "HÒA",
+            "Đư\u{309}\u{31b}",
+        ]
+        .iter()
+        .chain(CRASH)
+        {
+            let l = lower(s);
+            assert_eq!(lower(&l), l, "{s:?}");
+        }
+        assert_eq!(lower("T\u{308}"), "\u{1E97}");
+    }
     use super::*;
 
     fn nfd(s: &str) -> String {
