@@ -63,9 +63,36 @@ impl Noun {
 /// Elements a reader follows: only these make a page "linked" for the orphan check.
 const FOLLOWED: &[&str] = &["a", "area"];
 
+/// A broken address: what is wrong, what kind of address, as written.
+type Broken = (Problem, Noun, String);
+
 /// Checks every address in every built HTML file.
 pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
-    let mut broken: BTreeMap<(Problem, Noun, String), Vec<String>> = BTreeMap::new();
+    let Walked {
+        broken,
+        incoming,
+        external,
+    } = walk(map);
+    let mut findings = broken_findings(map, broken, lang);
+    findings.extend(theme_alt_findings(map, lang));
+    findings.extend(orphan_findings(map, &incoming, lang));
+    LinkOutcome { findings, external }
+}
+
+/// What one pass over every address of every page gathers.
+struct Walked<'m> {
+    /// Each broken address, with the outputs it is in.
+    broken: BTreeMap<Broken, Vec<String>>,
+    /// Each output, with the outputs that a reader follows to it.
+    incoming: HashMap<String, BTreeSet<&'m str>>,
+    /// External URLs (without fragment) and where they were seen.
+    external: BTreeMap<String, Vec<Seen>>,
+}
+
+/// Resolves every address of every built page: broken ones, links between pages, external
+/// URLs.
+fn walk<'m>(map: &'m SiteMap<'_>) -> Walked<'m> {
+    let mut broken: BTreeMap<Broken, Vec<String>> = BTreeMap::new();
     let mut incoming: HashMap<String, BTreeSet<&str>> = HashMap::new();
     let mut external: BTreeMap<String, Vec<Seen>> = BTreeMap::new();
     for (&from, doc) in &map.docs {
@@ -119,66 +146,29 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
             }
         }
     }
+    Walked {
+        broken,
+        incoming,
+        external,
+    }
+}
 
+/// An error for each broken address, where it was written.
+fn broken_findings(
+    map: &SiteMap<'_>,
+    broken: BTreeMap<Broken, Vec<String>>,
+    lang: Lang,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     for ((problem, noun, value), froms) in broken {
-        let (noun_vi, noun_en) = noun.words();
         let seen: Vec<Seen> = froms.into_iter().map(|f| (f, value.clone())).collect();
         let kind = match problem {
             Problem::Anchor(..) => Kind::BrokenAnchor,
             _ => Kind::BrokenLink,
         };
         for place in place(map, &seen) {
-            let what = match &problem {
-                Problem::Missing(path) => {
-                    let what = tr!(
-                        lang,
-                        "{noun_vi} \"{value}\" trỏ tới {path}, nhưng trang web không có trang hay tệp nào ở địa chỉ đó.",
-                        "{noun_en} \"{value}\" points to {path}, but the site has no page or file at that address."
-                    );
-                    let fix = match noun {
-                        Noun::Link => tr!(
-                            lang,
-                            " Sửa lại địa chỉ (trang trong nội dung nên viết dạng @/thu-muc/bai.md để bangtin tự kiểm tra) hoặc bỏ liên kết.",
-                            " Fix the address (for pages of the site write @/folder/page.md so bangtin checks it) or remove the link."
-                        ),
-                        Noun::Image => tr!(
-                            lang,
-                            " Kiểm tra tên tệp ảnh, và đặt ảnh cùng thư mục với bài (thư mục có index.md) hoặc trong static/.",
-                            " Check the image's file name, and put the image in the page's folder (the one with index.md) or in static/."
-                        ),
-                        Noun::File | Noun::Address => tr!(
-                            lang,
-                            " Sửa lại địa chỉ hoặc bỏ nó đi.",
-                            " Fix the address or remove it."
-                        ),
-                    };
-                    what + &fix
-                }
-                Problem::Anchor(path, frag) => tr!(
-                    lang,
-                    "{noun_vi} \"{value}\": trang {path} không có mục nào mang mã #{frag}. Sửa phần sau dấu # cho khớp với mã một tiêu đề của trang đó (chữ thường, không dấu, nối bằng gạch ngang, ví dụ #muc-tieu).",
-                    "{noun_en} \"{value}\": page {path} has no element with the id #{frag}. Change the part after # to the id of a heading on that page (lower case, no accents, words joined by hyphens, e.g. #goals)."
-                ),
-                Problem::Malformed => tr!(
-                    lang,
-                    "{noun_vi} \"{value}\" không phải địa chỉ hợp lệ nên trình duyệt không mở được. Viết lại địa chỉ cho đúng.",
-                    "{noun_en} \"{value}\" is not a valid address, so no browser can follow it. Write the address correctly."
-                ),
-            };
-            let hint = match &problem {
-                Problem::Missing(path) => map
-                    .case_variant(path)
-                    .map(|actual| {
-                        tr!(
-                            lang,
-                            " Có {actual} chỉ khác chữ hoa, chữ thường: máy chủ web phân biệt chữ hoa và chữ thường, hãy viết đúng như tên tệp.",
-                            " There is {actual}, which differs only in upper/lower case: web servers tell them apart, so write the name exactly as the file's."
-                        )
-                    })
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
+            let what = broken_message(&problem, noun, &value, lang);
+            let hint = case_hint(map, &problem, lang);
             findings.push(Finding::error(
                 kind,
                 place.file.clone(),
@@ -187,8 +177,71 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
             ));
         }
     }
+    findings
+}
 
-    // Images the theme writes (logos, banners): Markdown images are checked in their source.
+/// What is wrong with a broken address, and how to fix it.
+fn broken_message(problem: &Problem, noun: Noun, value: &str, lang: Lang) -> String {
+    let (noun_vi, noun_en) = noun.words();
+    match problem {
+        Problem::Missing(path) => {
+            let what = tr!(
+                lang,
+                "{noun_vi} \"{value}\" trỏ tới {path}, nhưng trang web không có trang hay tệp nào ở địa chỉ đó.",
+                "{noun_en} \"{value}\" points to {path}, but the site has no page or file at that address."
+            );
+            let fix = match noun {
+                Noun::Link => tr!(
+                    lang,
+                    " Sửa lại địa chỉ (trang trong nội dung nên viết dạng @/thu-muc/bai.md để bangtin tự kiểm tra) hoặc bỏ liên kết.",
+                    " Fix the address (for pages of the site write @/folder/page.md so bangtin checks it) or remove the link."
+                ),
+                Noun::Image => tr!(
+                    lang,
+                    " Kiểm tra tên tệp ảnh, và đặt ảnh cùng thư mục với bài (thư mục có index.md) hoặc trong static/.",
+                    " Check the image's file name, and put the image in the page's folder (the one with index.md) or in static/."
+                ),
+                Noun::File | Noun::Address => tr!(
+                    lang,
+                    " Sửa lại địa chỉ hoặc bỏ nó đi.",
+                    " Fix the address or remove it."
+                ),
+            };
+            what + &fix
+        }
+        Problem::Anchor(path, frag) => tr!(
+            lang,
+            "{noun_vi} \"{value}\": trang {path} không có mục nào mang mã #{frag}. Sửa phần sau dấu # cho khớp với mã một tiêu đề của trang đó (chữ thường, không dấu, nối bằng gạch ngang, ví dụ #muc-tieu).",
+            "{noun_en} \"{value}\": page {path} has no element with the id #{frag}. Change the part after # to the id of a heading on that page (lower case, no accents, words joined by hyphens, e.g. #goals)."
+        ),
+        Problem::Malformed => tr!(
+            lang,
+            "{noun_vi} \"{value}\" không phải địa chỉ hợp lệ nên trình duyệt không mở được. Viết lại địa chỉ cho đúng.",
+            "{noun_en} \"{value}\" is not a valid address, so no browser can follow it. Write the address correctly."
+        ),
+    }
+}
+
+/// For a missing file, the file that differs from it only in case, if there is one.
+fn case_hint(map: &SiteMap<'_>, problem: &Problem, lang: Lang) -> String {
+    match problem {
+        Problem::Missing(path) => map
+            .case_variant(path)
+            .map(|actual| {
+                tr!(
+                    lang,
+                    " Có {actual} chỉ khác chữ hoa, chữ thường: máy chủ web phân biệt chữ hoa và chữ thường, hãy viết đúng như tên tệp.",
+                    " There is {actual}, which differs only in upper/lower case: web servers tell them apart, so write the name exactly as the file's."
+                )
+            })
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// A warning for each image the theme writes (logos, banners) without alt text: Markdown
+/// images are checked in their source.
+fn theme_alt_findings(map: &SiteMap<'_>, lang: Lang) -> Vec<Finding> {
     let mut theme_images: BTreeMap<&str, Vec<Seen>> = BTreeMap::new();
     let mut in_markdown: HashMap<&str, bool> = HashMap::new();
     for (&from, doc) in &map.docs {
@@ -204,6 +257,7 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
             }
         }
     }
+    let mut findings = Vec::new();
     for (src, seen) in theme_images {
         let n = seen.len();
         let example = seen.first().map(|(f, _)| map.url_of(f)).unwrap_or_default();
@@ -218,7 +272,16 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
             ),
         ));
     }
+    findings
+}
 
+/// A warning for each page no other page links to.
+fn orphan_findings(
+    map: &SiteMap<'_>,
+    incoming: &HashMap<String, BTreeSet<&str>>,
+    lang: Lang,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
     for rel in &map.page_outputs {
         let Some(doc) = map.docs.get(rel.as_str()) else {
             continue;
@@ -243,7 +306,7 @@ pub fn check(map: &SiteMap<'_>, lang: Lang) -> LinkOutcome {
             ),
         ));
     }
-    LinkOutcome { findings, external }
+    findings
 }
 
 /// Where to report a problem seen in some outputs.
