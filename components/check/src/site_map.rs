@@ -46,7 +46,7 @@ pub enum Target {
 /// The built site.
 pub struct SiteMap<'a> {
     /// Every output file.
-    pub files: &'a BTreeMap<String, Vec<u8>>,
+    pub files: &'a site::write::sink::Files,
     /// Parsed HTML outputs, by output path.
     pub docs: BTreeMap<&'a str, Doc>,
     /// Source of each page or section output.
@@ -63,7 +63,7 @@ pub struct SiteMap<'a> {
 
 impl<'a> SiteMap<'a> {
     /// Parses every HTML output (in parallel) and maps outputs to their sources.
-    pub fn new(built: &'a Built, files: &'a BTreeMap<String, Vec<u8>>) -> Self {
+    pub fn new(built: &'a Built, files: &'a site::write::sink::Files) -> Self {
         let docs: BTreeMap<&str, Doc> = files
             .par_iter()
             .filter(|(rel, _)| rel.ends_with(".html") || rel.ends_with(".htm"))

@@ -3,7 +3,6 @@
 
 use crate::{Finding, Kind};
 use i18n::{tr, Lang};
-use std::collections::BTreeMap;
 
 /// The published site's size.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -19,7 +18,7 @@ pub struct SiteSize {
 }
 
 /// Measures the built files (bangtin's own marker and manifest are not published).
-pub fn measure(files: &BTreeMap<String, Vec<u8>>, budget_mb: u64) -> SiteSize {
+pub fn measure(files: &site::write::sink::Files, budget_mb: u64) -> SiteSize {
     let mut all: Vec<(String, u64)> = files
         .iter()
         .filter(|(rel, _)| !rel.starts_with(".bangtin"))
@@ -87,14 +86,17 @@ mod tests {
 
     #[test]
     fn total_heaviest_and_budget() {
-        let mut files = BTreeMap::new();
+        let mut files = std::collections::BTreeMap::new();
         for i in 0..12u8 {
             files.insert(
                 format!("f{i:02}.jpg"),
-                vec![0u8; 100_000 * (usize::from(i) + 1)],
+                std::sync::Arc::new(vec![0u8; 100_000 * (usize::from(i) + 1)]),
             );
         }
-        files.insert(".bangtin-build".into(), vec![0u8; 50_000_000]);
+        files.insert(
+            ".bangtin-build".into(),
+            std::sync::Arc::new(vec![0u8; 50_000_000]),
+        );
         let s = measure(&files, 7);
         assert_eq!(s.files, 12);
         assert_eq!(s.total, 7_800_000);

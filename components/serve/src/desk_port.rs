@@ -40,9 +40,9 @@ impl SessionPreview {
         if missing.is_empty() {
             return;
         }
-        let read: Vec<(String, Vec<u8>)> = missing
+        let read: Vec<(String, site::write::sink::Bytes)> = missing
             .into_iter()
-            .filter_map(|(k, p)| std::fs::read(p).ok().map(|b| (k, b)))
+            .filter_map(|(k, p)| std::fs::read(p).ok().map(|b| (k, Arc::new(b))))
             .collect();
         let mut extras = self
             .shared

@@ -3,11 +3,10 @@
 //! Files come only from the map of rendered outputs, so nothing outside the output can be
 //! served by construction; the checks below refuse odd targets early and explicitly anyway.
 
-use std::collections::BTreeMap;
 use unicode_normalization::UnicodeNormalization;
 
-/// The rendered site: relative path (with `/`) to bytes.
-pub type Files = BTreeMap<String, Vec<u8>>;
+/// The rendered site: relative path (with `/`) to bytes (shared with the session's memo).
+pub type Files = site::write::sink::Files;
 
 /// What a request target resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,7 +181,7 @@ mod tests {
             "css/site.css",
             "tệp/biển đảo.pdf",
         ] {
-            f.insert(k.to_string(), k.as_bytes().to_vec());
+            f.insert(k.to_string(), std::sync::Arc::new(k.as_bytes().to_vec()));
         }
         f
     }

@@ -133,7 +133,7 @@ pub(crate) fn handle(shared: &Arc<Shared>, req: Request) {
     }
     match target {
         Target::File(key) => {
-            let body = files.get(&key).cloned().unwrap_or_default();
+            let body = files.get(&key).map(|b| b.to_vec()).unwrap_or_default();
             respond_bytes(req, 200, http::content_type(&key), body);
         }
         Target::Redirect(location) => {
@@ -143,7 +143,7 @@ pub(crate) fn handle(shared: &Arc<Shared>, req: Request) {
             let _ = req.respond(resp);
         }
         Target::NotFound(Some(page)) => {
-            let body = files.get(&page).cloned().unwrap_or_default();
+            let body = files.get(&page).map(|b| b.to_vec()).unwrap_or_default();
             respond_bytes(req, 404, http::content_type(&page), body);
         }
         Target::NotFound(None) => respond_text(
@@ -168,5 +168,5 @@ fn desk_photo(shared: &Shared, url: &str) -> Option<Vec<u8>> {
     let raw_path = url.split(['?', '#']).next().unwrap_or_default();
     let key = http::clean_path(raw_path)?;
     let extras = shared.extras.read().unwrap_or_else(|e| e.into_inner());
-    extras.get(&key).cloned()
+    extras.get(&key).map(|b| b.to_vec())
 }

@@ -24,7 +24,7 @@ use crate::write::marker::Recorder;
 use crate::write::sink::WriteStats;
 use i18n::tr;
 use outputs::OutputStep;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
@@ -47,7 +47,7 @@ pub struct Built {
     /// Wall time.
     pub elapsed: Duration,
     /// Files kept in memory (memory builds only).
-    pub memory: Option<BTreeMap<String, Vec<u8>>>,
+    pub memory: Option<crate::write::sink::Files>,
     /// Images processed and reused from the cache.
     pub images: (usize, usize),
     /// Config used.

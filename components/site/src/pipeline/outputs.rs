@@ -11,7 +11,7 @@ use crate::render::jobs::{self, Job, Renderer};
 use crate::util::timings::Timings;
 use crate::util::{into_inner, lock, PAR_CHUNK};
 use crate::write::feeds::{self, FeedSpec};
-use crate::write::sink::{one_disk_full_error, Sink};
+use crate::write::sink::{one_disk_full_error, Bytes, Sink};
 use crate::write::site_files::{alias_page, redirects, robots, search_files, sitemap};
 use crate::write::statics::{self, io_diag, Copier};
 use rayon::prelude::*;
@@ -120,7 +120,12 @@ impl OutputStep<'_> {
         let (jobs, loans) = jobs::plan(model, self.renderer.tera);
         let lend = Listings::new(model, &loans);
         let seen = Mutex::new(Vec::new());
-        let write = |rel: &str, bytes: &[u8]| self.write(rel, bytes);
+        let write = |rel: &str, bytes: Bytes| {
+            self.count.fetch_add(1, Ordering::Relaxed);
+            self.sink
+                .write_shared(rel, bytes)
+                .map_err(|e| io_diag(rel, e, self.renderer.lang))
+        };
         let errors = jobs
             .par_iter()
             .with_max_len(4 * PAR_CHUNK)

@@ -10,6 +10,7 @@ use super::memo::Cache;
 use super::tera::{page_template, render_bytes, section_template};
 use super::values::Model;
 use crate::diag::Diagnostic;
+use crate::write::sink::Bytes;
 use i18n::Lang;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -20,6 +21,9 @@ use tera::Tera;
 
 /// Writes one output file.
 pub(crate) type WriteFn<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// Hands over one rendered output, whose bytes the session memo may keep too (no copy).
+pub(crate) type OutFn<'a> = dyn Fn(&str, Bytes) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// One thing to render: kept small so the list is cheap to build and split across threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -128,7 +132,7 @@ impl<'a> Renderer<'a> {
     pub(crate) fn render(
         &self,
         job: &Job,
-        write: &WriteFn<'_>,
+        write: &OutFn<'_>,
         contexts: &mut Contexts<'_>,
     ) -> Result<(), Diagnostic> {
         let out = match *job {
@@ -143,7 +147,7 @@ impl<'a> Renderer<'a> {
         if let (Some((c, _)), Some(k)) = (self.memo, &key) {
             if let Some((bytes, looked)) = c.output(k) {
                 functions::replay(&looked);
-                return write(&out.rel, &bytes);
+                return write(&out.rel, bytes);
             }
         }
         let Prepared {
@@ -158,10 +162,10 @@ impl<'a> Renderer<'a> {
             functions::recording(|| render_bytes(self.tera, &template, ctx, for_file, self.lang))
         });
         functions::replay(&looked);
-        let html = inject(html?, self.inject);
-        write(&rel, &html)?;
+        let html = Arc::new(inject(html?, self.inject));
+        write(&rel, html.clone())?;
         if let (Some((c, _)), Some(k)) = (self.memo, key) {
-            c.put_output(k, (Arc::new(html), Arc::new(looked)));
+            c.put_output(k, (html, Arc::new(looked)));
         }
         Ok(())
     }

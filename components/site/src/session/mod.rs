@@ -186,7 +186,7 @@ impl Session {
                     files
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .push((rel, bytes));
+                        .push((rel, Arc::new(bytes)));
                 });
                 let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
                 files.sort_by(|a, b| a.0.cmp(&b.0));

@@ -8,9 +8,10 @@ use crate::diag::Diagnostic;
 use crate::options::Options;
 use crate::render::contexts::Contexts;
 use crate::render::functions::{self, Lookup};
-use crate::render::jobs::{Job, Renderer, WriteFn};
+use crate::render::jobs::{Job, OutFn, Renderer};
 use crate::render::values::Model;
 use crate::write::feeds::write_feeds;
+use crate::write::sink::Bytes;
 use crate::write::site_files::sitemap;
 use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
@@ -66,7 +67,11 @@ pub(super) fn redo(
 
     let out: Mutex<Vec<File>> = Mutex::new(Vec::new());
     let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        crate::util::lock(&out).push((rel.to_string(), bytes.to_vec()));
+        crate::util::lock(&out).push((rel.to_string(), Arc::new(bytes.to_vec())));
+        Ok(())
+    };
+    let hand = |rel: &str, bytes: Bytes| -> Result<(), Diagnostic> {
+        crate::util::lock(&out).push((rel.to_string(), bytes));
         Ok(())
     };
     let renderer = Renderer {
@@ -76,7 +81,7 @@ pub(super) fn redo(
         inject: opts.inject.as_deref(),
         memo: None,
     };
-    let (relooks, mut failed) = render_jobs(&renderer, redo.jobs, &write);
+    let (relooks, mut failed) = render_jobs(&renderer, redo.jobs, &hand);
     for &f in &feeds {
         failed |= write_feeds(&write, &model, &st.kept.tera, &st.kept.feeds[f], opts.lang).is_err();
     }
@@ -102,7 +107,7 @@ pub(super) fn redo(
 fn render_jobs(
     renderer: &Renderer<'_>,
     jobs: std::collections::HashSet<Job>,
-    write: &WriteFn<'_>,
+    write: &OutFn<'_>,
 ) -> (Vec<(Job, Vec<String>)>, bool) {
     let jobs: Vec<Job> = jobs.into_iter().collect();
     let results: Vec<(Job, bool, Vec<String>)> = jobs

@@ -4,17 +4,18 @@
 use crate::diag::Failed;
 use crate::pipeline::{Built, Kept};
 use crate::render::jobs::Job;
+use crate::write::sink::Bytes;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// An output file: path relative to the output, bytes.
-pub(super) type File = (String, Vec<u8>);
+pub(super) type File = (String, Bytes);
 
 /// Files of the output that one rebuild changed.
 #[derive(Debug, Default, Clone)]
 pub struct Delta {
     /// Files written (path relative to the output, bytes); some may be unchanged.
-    pub write: Vec<(String, Vec<u8>)>,
+    pub write: Vec<(String, Bytes)>,
     /// Files that are gone.
     pub remove: Vec<String>,
 }

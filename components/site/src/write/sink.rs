@@ -5,7 +5,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::marker::{write_marker, Recorder, MARKER};
 use super::staging::{clear_dead, exchange, old_dir, staging_dir, Lease};
@@ -13,15 +13,19 @@ use crate::diag::Diagnostic;
 use crate::util::tree::Stat;
 use i18n::{tr, Lang};
 
+/// The bytes of an output file kept in memory, shared: a preview session's memo of rendered
+/// outputs and the map of served files hold the same bytes, not a copy each.
+pub type Bytes = Arc<Vec<u8>>;
+
 /// Output files kept in memory: relative path -> bytes.
-pub type Files = BTreeMap<String, Vec<u8>>;
+pub type Files = BTreeMap<String, Bytes>;
 
 /// Where rendered files go: a staged folder, or memory (for `serve` and `check`).
 pub enum Sink {
     /// A staging folder next to the output folder, swapped in on commit.
     Dir(DirSink),
     /// A map from relative path to bytes.
-    Memory(Mutex<BTreeMap<String, Vec<u8>>>),
+    Memory(Mutex<Files>),
 }
 
 /// Counters of what the write did.
@@ -118,13 +122,21 @@ impl Sink {
     /// Writes one file (`rel` uses `/`).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         match self {
+            Sink::Memory(_) => self.write_shared(rel, Arc::new(bytes.to_vec())),
+            Sink::Dir(d) => d.write(rel, bytes),
+        }
+    }
+
+    /// Writes one file whose bytes others may hold too (a memory sink keeps them, uncopied).
+    pub fn write_shared(&self, rel: &str, bytes: Bytes) -> io::Result<()> {
+        match self {
             Sink::Memory(m) => {
                 m.lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .insert(rel.to_string(), bytes.to_vec());
+                    .insert(rel.to_string(), bytes);
                 Ok(())
             }
-            Sink::Dir(d) => d.write(rel, bytes),
+            Sink::Dir(d) => d.write(rel, &bytes),
         }
     }
 
