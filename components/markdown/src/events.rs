@@ -5,16 +5,12 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use i18n::tr;
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
 use crate::shortcode::{push_placeholder, single_placeholder, strip_placeholders, Sub};
 
-use crate::error::{MdError, MdErrorKind};
 use crate::renderer::*;
 use crate::text::*;
-
-/// How deep tags may nest (a real page nests a list in a list in a quote: a handful).
-const MAX_NESTING: usize = 100;
 
 impl<'a> Renderer<'a, '_> {
     pub(crate) fn event(&mut self, event: Event<'a>, range: Range<usize>) {
@@ -39,12 +35,6 @@ impl<'a> Renderer<'a, '_> {
         }
         match event {
             Event::Start(tag) => {
-                if self.stack.len() == MAX_NESTING {
-                    self.errors.push(MdError {
-                        offset: range.start,
-                        kind: MdErrorKind::TooDeep { limit: MAX_NESTING },
-                    });
-                }
                 self.stack.push(tag.to_end());
                 self.start(tag, range);
             }
@@ -150,36 +140,10 @@ impl<'a> Renderer<'a, '_> {
                     attrs,
                 }));
             }
-            Tag::CodeBlock(kind) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
-                        .next()
-                        .unwrap_or("")
-                        .to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                // Code blocks are not nested in the tag stack: they hold only text.
-                self.stack.pop();
-                self.code = Some(CodeBuf {
-                    lang,
-                    content: String::new(),
-                });
-            }
+            Tag::CodeBlock(kind) => self.start_code_block(kind),
             Tag::Image {
                 dest_url, title, ..
-            } => {
-                self.stack.pop();
-                let offset = self.orig(range.start);
-                let dest = self.destination(dest_url, range);
-                self.image = Some(ImageBuf {
-                    dest,
-                    title,
-                    alt: String::new(),
-                    offset,
-                    depth: 0,
-                });
-            }
+            } => self.start_image(dest_url, title, range),
             Tag::Link {
                 link_type,
                 dest_url,
@@ -198,22 +162,7 @@ impl<'a> Renderer<'a, '_> {
                     id,
                 }));
             }
-            Tag::Table(aligns) => {
-                self.tables += 1;
-                let lang = self.host.page_lang().unwrap_or(self.opts.lang);
-                let label = tr!(lang, "Bảng {}", "Table {}", self.tables);
-                self.out.push(Event::Html(
-                    format!(
-                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{label}\">\n<table>\n"
-                    )
-                    .into(),
-                ));
-                self.table = Some(TableState {
-                    aligns,
-                    in_head: false,
-                    col: 0,
-                });
-            }
+            Tag::Table(aligns) => self.start_table(aligns),
             Tag::TableHead => {
                 if let Some(t) = self.table.as_mut() {
                     t.in_head = true;
@@ -227,24 +176,7 @@ impl<'a> Renderer<'a, '_> {
                 }
                 self.out.push(Event::Html("<tr>".into()));
             }
-            Tag::TableCell => {
-                let (in_head, align) = match &self.table {
-                    Some(t) => (
-                        t.in_head,
-                        t.aligns.get(t.col).copied().unwrap_or(Alignment::None),
-                    ),
-                    None => (false, Alignment::None),
-                };
-                let mut html = String::from(if in_head { "<th scope=\"col\"" } else { "<td" });
-                match align {
-                    Alignment::Left => html.push_str(" class=\"align-left\""),
-                    Alignment::Center => html.push_str(" class=\"align-center\""),
-                    Alignment::Right => html.push_str(" class=\"align-right\""),
-                    Alignment::None => {}
-                }
-                html.push('>');
-                self.out.push(Event::Html(html.into()));
-            }
+            Tag::TableCell => self.start_table_cell(),
             Tag::FootnoteDefinition(name) => {
                 let (n, _) = self.footnote_number(&name);
                 let id = footnote_slug(&name, n);
@@ -263,6 +195,76 @@ impl<'a> Renderer<'a, '_> {
             }
             other => self.out.push(Event::Start(other)),
         }
+    }
+
+    /// A code block: its text is gathered until it ends, then highlighted.
+    fn start_code_block(&mut self, kind: CodeBlockKind<'a>) {
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info
+                .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                .next()
+                .unwrap_or("")
+                .to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        // Code blocks are not nested in the tag stack: they hold only text.
+        self.stack.pop();
+        self.code = Some(CodeBuf {
+            lang,
+            content: String::new(),
+        });
+    }
+
+    /// An image: its alt text is gathered until it ends, then the host makes its HTML.
+    fn start_image(&mut self, dest_url: CowStr<'a>, title: CowStr<'a>, range: Range<usize>) {
+        self.stack.pop();
+        let offset = self.orig(range.start);
+        let dest = self.destination(dest_url, range);
+        self.image = Some(ImageBuf {
+            dest,
+            title,
+            alt: String::new(),
+            offset,
+            depth: 0,
+        });
+    }
+
+    /// A table, in a labelled region that scrolls on a narrow screen.
+    fn start_table(&mut self, aligns: Vec<Alignment>) {
+        self.tables += 1;
+        let lang = self.host.page_lang().unwrap_or(self.opts.lang);
+        let label = tr!(lang, "Bảng {}", "Table {}", self.tables);
+        self.out.push(Event::Html(
+            format!(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{label}\">\n<table>\n"
+            )
+            .into(),
+        ));
+        self.table = Some(TableState {
+            aligns,
+            in_head: false,
+            col: 0,
+        });
+    }
+
+    /// A table cell: a header cell in the head, aligned as its column.
+    fn start_table_cell(&mut self) {
+        let (in_head, align) = match &self.table {
+            Some(t) => (
+                t.in_head,
+                t.aligns.get(t.col).copied().unwrap_or(Alignment::None),
+            ),
+            None => (false, Alignment::None),
+        };
+        let mut html = String::from(if in_head { "<th scope=\"col\"" } else { "<td" });
+        match align {
+            Alignment::Left => html.push_str(" class=\"align-left\""),
+            Alignment::Center => html.push_str(" class=\"align-center\""),
+            Alignment::Right => html.push_str(" class=\"align-right\""),
+            Alignment::None => {}
+        }
+        html.push('>');
+        self.out.push(Event::Html(html.into()));
     }
 
     pub(crate) fn end(&mut self, end: TagEnd) {

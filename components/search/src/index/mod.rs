@@ -135,21 +135,7 @@ fn term_shards(
     phase: &(dyn Fn(&str) + Sync),
 ) -> (Vec<String>, Vec<String>) {
     // 1. Each page's words as written, counted, in runs of consecutive pages.
-    let runs = docs
-        .len()
-        .div_ceil(MIN_RUN)
-        .clamp(1, 4 * rayon::current_num_threads());
-    let mut batches: Vec<Batch> = (0..runs)
-        .into_par_iter()
-        .map(|r| {
-            let range = r * docs.len() / runs..(r + 1) * docs.len() / runs;
-            let mut b = Batch::new(range.start as u32);
-            for d in &docs[range] {
-                b.add(d);
-            }
-            b
-        })
-        .collect();
+    let mut batches = count_words(docs);
     phase(&format!(
         "words ({} chunks seen)",
         batches.iter().map(|b| b.chunks.len()).sum::<usize>()
@@ -160,6 +146,59 @@ fn term_shards(
         .iter_mut()
         .map(|b| std::mem::take(&mut b.words))
         .collect();
+    let (exacts, local_to_exact) = number_exacts(&words);
+
+    // 3. Each run's words by exact form; the length part of each page's weights.
+    let (norms, runs) = postings(batches, local_to_exact, exacts.len(), docs.len());
+    phase(&format!(
+        "postings ({} exact forms, {} postings in {} bytes of lists)",
+        exacts.len(),
+        runs.iter().map(|r| r.postings).sum::<usize>(),
+        runs.iter()
+            .flat_map(|r| &r.lists)
+            .map(Vec::len)
+            .sum::<usize>()
+    ));
+
+    // 4. The exact forms grouped under their folded form, in the order the script searches,
+    // then their JSON cut into shards.
+    let entries = by_folded_form(&exacts);
+    let mut groups: Vec<&[(String, &str, u32)]> = Vec::new();
+    let mut start = 0;
+    for i in 1..=entries.len() {
+        if i == entries.len() || entries[i].0 != entries[start].0 {
+            groups.push(&entries[start..i]);
+            start = i;
+        }
+    }
+    let shards = write_term_shards(dir, &groups, &runs, &norms, opts, emit);
+    phase("term shards");
+    shards
+}
+
+/// Step 1: the pages cut into runs of consecutive pages, each run's words counted (in
+/// parallel).
+fn count_words<'d>(docs: &'d [Doc<'_>]) -> Vec<Batch<'d>> {
+    let runs = docs
+        .len()
+        .div_ceil(MIN_RUN)
+        .clamp(1, 4 * rayon::current_num_threads());
+    (0..runs)
+        .into_par_iter()
+        .map(|r| {
+            let range = r * docs.len() / runs..(r + 1) * docs.len() / runs;
+            let mut b = Batch::new(range.start as u32);
+            for d in &docs[range] {
+                b.add(d);
+            }
+            b
+        })
+        .collect()
+}
+
+/// Step 2: the exact forms of the whole site (numbered in the order met), and for each run the
+/// site's number of each of its words.
+fn number_exacts(words: &[Vec<String>]) -> (Vec<&str>, Vec<Vec<u32>>) {
     let mut exact_ids: FastMap<&str, u32> = FastMap::default();
     let mut exacts: Vec<&str> = Vec::new();
     let local_to_exact: Vec<Vec<u32>> = words
@@ -175,15 +214,22 @@ fn term_shards(
                 .collect()
         })
         .collect();
-    drop(exact_ids);
+    (exacts, local_to_exact)
+}
 
-    // 3. Each run's words by exact form; the length part of each page's weights.
+/// Step 3: each page's length norm, and each run's postings by the site's exact forms.
+fn postings(
+    batches: Vec<Batch<'_>>,
+    local_to_exact: Vec<Vec<u32>>,
+    n_exact: usize,
+    n_docs: usize,
+) -> (Vec<Norm>, Vec<Run>) {
     let lens: Vec<u32> = batches
         .iter()
         .flat_map(|b| b.lens.iter().copied())
         .collect();
     let total_len: u64 = lens.iter().map(|&n| u64::from(n)).sum();
-    let avg_len = (total_len as f32 / docs.len().max(1) as f32).max(1.0);
+    let avg_len = (total_len as f32 / n_docs.max(1) as f32).max(1.0);
     let norms: Vec<Norm> = lens
         .par_iter()
         .map(|&n| Norm::new(length_norm(n, avg_len)))
@@ -191,37 +237,36 @@ fn term_shards(
     let runs: Vec<Run> = batches
         .into_par_iter()
         .zip(local_to_exact)
-        .map(|(b, to_exact)| Run::new(b, &to_exact, exacts.len()))
+        .map(|(b, to_exact)| Run::new(b, &to_exact, n_exact))
         .collect();
-    phase(&format!(
-        "postings ({} exact forms, {} postings in {} bytes of lists)",
-        exacts.len(),
-        runs.iter().map(|r| r.postings).sum::<usize>(),
-        runs.iter()
-            .flat_map(|r| &r.lists)
-            .map(Vec::len)
-            .sum::<usize>()
-    ));
+    (norms, runs)
+}
 
-    // 4. The exact forms grouped under their folded form, in the order the script searches.
+/// Step 4: (folded form, exact form, exact id) of each exact form, sorted as the script
+/// searches (UTF-16 order of the folded form, then of the exact form).
+fn by_folded_form<'w>(exacts: &[&'w str]) -> Vec<(String, &'w str, u32)> {
     let mut entries: Vec<(String, &str, u32)> = exacts
         .par_iter()
         .enumerate()
         .map(|(id, exact)| (fold(exact), *exact, id as u32))
         .collect();
     entries.par_sort_unstable_by(|a, b| utf16_cmp(&a.0, &b.0).then_with(|| utf16_cmp(a.1, b.1)));
-    let mut groups: Vec<&[(String, &str, u32)]> = Vec::new();
-    let mut start = 0;
-    for i in 1..=entries.len() {
-        if i == entries.len() || entries[i].0 != entries[start].0 {
-            groups.push(&entries[start..i]);
-            start = i;
-        }
-    }
-    // Their JSON, a window of words at a time (in parallel within the window), so that only
-    // a window's fragments are in memory at once. A shard is closed when adding the next word
-    // would pass `shard_bytes`; the shards closed in a window are named and handed over in
-    // parallel.
+    entries
+}
+
+/// Step 4: the JSON of each group of exact forms (one folded word), a window of words at a
+/// time (in parallel within the window), so that only a window's fragments are in memory at
+/// once. A shard is closed when adding the next word would pass `shard_bytes`; the shards
+/// closed in a window are named and handed over in parallel. Returns the first folded word
+/// and the file name of each shard.
+fn write_term_shards(
+    dir: &str,
+    groups: &[&[(String, &str, u32)]],
+    runs: &[Run],
+    norms: &[Norm],
+    opts: &Options,
+    emit: &Emit,
+) -> (Vec<String>, Vec<String>) {
     const WINDOW: usize = 256;
     let mut bounds: Vec<String> = Vec::new();
     let mut names: Vec<String> = Vec::new();
@@ -241,7 +286,7 @@ fn term_shards(
     for window in groups.chunks(WINDOW) {
         let fragments: Vec<Vec<u8>> = window
             .par_iter()
-            .map(|g| term_json(g, &runs, &norms))
+            .map(|g| term_json(g, runs, norms))
             .collect();
         for (group, frag) in window.iter().zip(&fragments) {
             if !shard.is_empty() && shard.len() + frag.len() > opts.shard_bytes {
@@ -264,7 +309,6 @@ fn term_shards(
         closed.push((bounds.len() - 1, shard));
         hand_over(&mut closed);
     }
-    phase("term shards");
     (bounds, names)
 }
 
