@@ -9,8 +9,12 @@ use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
 use crate::shortcode::{push_placeholder, single_placeholder, strip_placeholders, Sub};
 
+use crate::error::{MdError, MdErrorKind};
 use crate::renderer::*;
 use crate::text::*;
+
+/// How deep tags may nest (a real page nests a list in a list in a quote: a handful).
+const MAX_NESTING: usize = 100;
 
 impl<'a> Renderer<'a, '_> {
     pub(crate) fn event(&mut self, event: Event<'a>, range: Range<usize>) {
@@ -35,6 +39,12 @@ impl<'a> Renderer<'a, '_> {
         }
         match event {
             Event::Start(tag) => {
+                if self.stack.len() == MAX_NESTING {
+                    self.errors.push(MdError {
+                        offset: range.start,
+                        kind: MdErrorKind::TooDeep { limit: MAX_NESTING },
+                    });
+                }
                 self.stack.push(tag.to_end());
                 self.start(tag, range);
             }

@@ -10,7 +10,7 @@ use super::memo::Cache;
 use super::tera::{page_template, render_bytes, section_template};
 use super::values::Model;
 use crate::diag::Diagnostic;
-use crate::write::sink::Bytes;
+use crate::util::Bytes;
 use i18n::Lang;
 use serde_json::{Map, Value};
 use std::borrow::Cow;

@@ -24,7 +24,7 @@ pub struct Memo {
 }
 
 /// A rendered output file and the lookups its templates made (`functions::recording`).
-pub type Rendered = (crate::write::sink::Bytes, Arc<Vec<String>>);
+pub type Rendered = (crate::util::Bytes, Arc<Vec<String>>);
 
 /// Entries with the build (generation) that last used them.
 type Generational<V> = HashMap<Key, (u64, V)>;

@@ -13,9 +13,7 @@ use crate::diag::Diagnostic;
 use crate::util::tree::Stat;
 use i18n::{tr, Lang};
 
-/// The bytes of an output file kept in memory, shared: a preview session's memo of rendered
-/// outputs and the map of served files hold the same bytes, not a copy each.
-pub type Bytes = Arc<Vec<u8>>;
+pub use crate::util::Bytes;
 
 /// Output files kept in memory: relative path -> bytes.
 pub type Files = BTreeMap<String, Bytes>;
