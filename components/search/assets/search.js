@@ -27,7 +27,7 @@
       if (
         ((/[oO]/.test(p) && /[ae]/.test(b)) || (/[uU]/.test(p) && b == "y")) &&
         d.length == 2 && TONES.includes(d[1]) &&
-        !/[\p{L}\p{N}\u0300-\u036f]/u.test(c[i + 1] || " ") &&
+        !/[\p{Alphabetic}\p{N}\p{M}]/u.test(c[i + 1] || " ") &&
         !(i > 1 && (/[qQ]/.test(c[i - 2]) || isVowel(c[i - 2])))
       )
         (c[i - 1] = (p + d[1]).normalize("NFC")), (c[i] = d[0]);

@@ -22,6 +22,7 @@ use std::sync::LazyLock;
 
 use icu_collator::options::CollatorOptions;
 use icu_collator::{Collator, CollatorBorrowed, CollatorPreferences};
+use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 pub mod date;
@@ -190,8 +191,10 @@ fn retone_pair(
     if !pair_ok || v1.tone != NONE {
         return None;
     }
-    // A following letter (final consonant or third vowel) fixes the tone on the second vowel.
-    if next.is_some_and(|n| n.is_alphanumeric() || is_combining(n)) {
+    // A following letter (final consonant or third vowel) fixes the tone on the second vowel;
+    // a following mark of any script leaves the pair alone, as the browser's search script
+    // does (moving the tone past it would let NFC compose differently on a second pass).
+    if next.is_some_and(|n| n.is_alphanumeric() || is_combining_mark(n)) {
         return None;
     }
     // In "qu" the u belongs to the consonant: "quý" is right in both styles.
@@ -385,6 +388,22 @@ mod tests {
             assert_eq!(lower(&l), l, "{s:?}");
         }
         assert_eq!(lower("T\u{308}"), "\u{1E97}");
+    }
+    #[test]
+    fn a_mark_of_any_script_after_the_pair_keeps_the_tone() {
+        // Found by fuzzing: a mark beyond U+036F after "oạ"/"uỷ" left the tone in the browser
+        // script but not here, and moving it let NFC compose differently on a second pass.
+        for (s, want) in [
+            ("hoạ\u{ecd}i", "hoạ\u{ecd}i"),
+            ("juy\u{309}\u{1aeb}\u{309}", "juỷ\u{309}\u{1aeb}"),
+            ("thuỷ\u{20d0}", "thuỷ\u{20d0}"),
+            ("hoạ", "họa"),
+            ("hoạ.", "họa."),
+        ] {
+            let c = canonical(s);
+            assert_eq!(c, want, "{s:?}");
+            assert_eq!(canonical(&c), c, "{s:?}");
+        }
     }
     use super::*;
 
