@@ -18,7 +18,7 @@ use shared::{Shared, State};
 use site::Diagnostic;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
@@ -202,83 +202,123 @@ fn preview_base_url(addr: SocketAddr) -> String {
     }
 }
 
+/// The site folder, symlink-free when it can be, once it is known to hold a config.toml.
+fn site_root(opts: &Options) -> Result<PathBuf, ServeError> {
+    if !opts.root.join("config.toml").is_file() {
+        return Err(ServeError::NotASite(opts.root.clone()));
+    }
+    // Watch events carry absolute, symlink-free paths on some systems (macOS).
+    let root = opts
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| opts.root.clone());
+    // The preview never writes public/, but clears what killed builds left beside it.
+    let _ = site::clear_dead(&root.join("public"));
+    Ok(root)
+}
+
+/// The build session of the preview: links to `addr`, the live-reload snippet in every page.
+fn builder_for(opts: &Options, root: &Path, addr: SocketAddr) -> Builder {
+    let mut build_opts = site::Options::new(root.to_path_buf(), opts.lang);
+    build_opts.drafts = opts.drafts;
+    build_opts.future = opts.future;
+    build_opts.base_url = Some(preview_base_url(addr));
+    build_opts.inject = Some(live::SNIPPET.to_string());
+    // Rebuilds re-read only the changed files and re-render what shows them.
+    Builder {
+        session: site::Session::new(build_opts),
+    }
+}
+
+/// Runs the first build and says how it went; its result is the server's first state.
+fn first_build(builder: &mut Builder, quiet: bool, lang: Lang) -> State {
+    let first = builder.build(&[]);
+    match first.result {
+        Ok(output) => {
+            let files = match output {
+                site::Output::All(f) => f,
+                site::Output::Changed(_) => Files::new(),
+            };
+            if !quiet {
+                let (n, t) = (first.pages, ms(first.elapsed));
+                println!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "Đã dựng {n} trang vào bộ nhớ trong {t}.",
+                        "Built {n} pages into memory in {t}."
+                    )
+                );
+            }
+            State {
+                files: Some(Arc::new(files)),
+                errors: Vec::new(),
+                version: 1,
+                last_build: first.elapsed,
+            }
+        }
+        Err(errors) => {
+            if !quiet {
+                print_errors(&errors, lang);
+            }
+            State {
+                files: None,
+                errors,
+                version: 0,
+                last_build: first.elapsed,
+            }
+        }
+    }
+}
+
+/// A number telling this run of the server from earlier ones (the clock and the process id).
+fn session_id() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+        ^ u64::from(std::process::id())
+}
+
+/// Starts the threads answering ordinary requests.
+fn spawn_workers(
+    http: &Arc<tiny_http::Server>,
+    shared: &Arc<Shared>,
+) -> Result<Vec<JoinHandle<()>>, ServeError> {
+    let mut workers = Vec::new();
+    for i in 0..WORKERS {
+        let http = http.clone();
+        let shared = shared.clone();
+        let w = std::thread::Builder::new()
+            .name(format!("bangtin-http-{i}"))
+            .spawn(move || {
+                while let Ok(req) = http.recv() {
+                    handle(&shared, req);
+                }
+            })
+            .map_err(|e| ServeError::Http(e.to_string()))?;
+        workers.push(w);
+    }
+    Ok(workers)
+}
+
 impl Server {
     /// Builds the site, starts listening and watching. A failing first build still starts the
     /// server: the browser shows the errors until they are fixed.
     pub fn start(opts: Options) -> Result<Server, ServeError> {
         let lang = opts.lang;
-        if !opts.root.join("config.toml").is_file() {
-            return Err(ServeError::NotASite(opts.root.clone()));
-        }
-        // Watch events carry absolute, symlink-free paths on some systems (macOS).
-        let root = opts
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| opts.root.clone());
-        // The preview never writes public/, but clears what killed builds left beside it.
-        let _ = site::clear_dead(&root.join("public"));
+        let root = site_root(&opts)?;
         let listener = listen(opts.bind, opts.port)?;
         let addr = listener
             .local_addr()
             .map_err(|e| ServeError::Http(e.to_string()))?;
-
-        let mut build_opts = site::Options::new(root.clone(), lang);
-        build_opts.drafts = opts.drafts;
-        build_opts.future = opts.future;
-        build_opts.base_url = Some(preview_base_url(addr));
-        build_opts.inject = Some(live::SNIPPET.to_string());
-        // Rebuilds re-read only the changed files and re-render what shows them.
-        let mut builder = Builder {
-            session: site::Session::new(build_opts),
-        };
-
-        let first = builder.build(&[]);
-        let state = match first.result {
-            Ok(output) => {
-                let files = match output {
-                    site::Output::All(f) => f,
-                    site::Output::Changed(_) => Files::new(),
-                };
-                if !opts.quiet {
-                    let (n, t) = (first.pages, ms(first.elapsed));
-                    println!(
-                        "{}",
-                        tr!(
-                            lang,
-                            "Đã dựng {n} trang vào bộ nhớ trong {t}.",
-                            "Built {n} pages into memory in {t}."
-                        )
-                    );
-                }
-                State {
-                    files: Some(Arc::new(files)),
-                    errors: Vec::new(),
-                    version: 1,
-                    last_build: first.elapsed,
-                }
-            }
-            Err(errors) => {
-                if !opts.quiet {
-                    print_errors(&errors, lang);
-                }
-                State {
-                    files: None,
-                    errors,
-                    version: 0,
-                    last_build: first.elapsed,
-                }
-            }
-        };
-        let session = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0)
-            ^ u64::from(std::process::id());
+        let mut builder = builder_for(&opts, &root, addr);
+        let state = first_build(&mut builder, opts.quiet, lang);
         let shared = Arc::new(Shared {
             state: RwLock::new(state),
             hub: live::Hub::default(),
             lang,
-            session,
+            session: session_id(),
             loopback: addr.ip().is_loopback(),
             extras: RwLock::default(),
         });
@@ -308,20 +348,7 @@ impl Server {
             tiny_http::Server::from_listener(listener, None)
                 .map_err(|e| ServeError::Http(e.to_string()))?,
         );
-        let mut workers = Vec::new();
-        for i in 0..WORKERS {
-            let http = http.clone();
-            let shared = shared.clone();
-            let w = std::thread::Builder::new()
-                .name(format!("bangtin-http-{i}"))
-                .spawn(move || {
-                    while let Ok(req) = http.recv() {
-                        handle(&shared, req);
-                    }
-                })
-                .map_err(|e| ServeError::Http(e.to_string()))?;
-            workers.push(w);
-        }
+        let workers = spawn_workers(&http, &shared)?;
         let desk = desk_port::start(&opts, &root, addr, &builder_shared, &shared)?;
         Ok(Server {
             desk,

@@ -3,7 +3,7 @@
 //! stylesheet refresh, or the error overlay).
 
 use crate::http::Files;
-use crate::shared::Shared;
+use crate::shared::{Shared, State};
 use crate::{live, watch};
 use i18n::{tr, Lang};
 use site::Diagnostic;
@@ -146,13 +146,7 @@ fn changed_files(old: &Files, new: &Files) -> Vec<String> {
 /// Publishes a build: new files and a reload, a stylesheet refresh, or the error overlay.
 fn apply(shared: &Shared, outcome: Outcome, burst: &watch::Burst, quiet: bool) {
     let lang = shared.lang;
-    let what: Vec<String> = burst
-        .paths
-        .iter()
-        .take(3)
-        .map(|p| site::diag::display_path(p))
-        .collect();
-    let what = what.join(", ");
+    let what = what_changed(burst);
     // Events go out while the lock is held: a tab that connects meanwhile either gets them or
     // sees the new state in its first frames, never both and never neither.
     let mut st = shared.write();
@@ -161,67 +155,18 @@ fn apply(shared: &Shared, outcome: Outcome, burst: &watch::Burst, quiet: bool) {
         Ok(output) => {
             let had_errors = !st.errors.is_empty();
             st.errors.clear();
-            let (files, changed) = match (output, st.files.take()) {
-                (site::Output::All(files), old) => {
-                    let changed = old.as_ref().map(|old| changed_files(old, &files));
-                    (Arc::new(files), changed)
-                }
-                (site::Output::Changed(delta), Some(mut old)) => {
-                    // Usually no request holds the map now, so nothing is copied.
-                    let files = Arc::make_mut(&mut old);
-                    let mut changed = Vec::new();
-                    for (k, v) in delta.write {
-                        if files.get(&k) != Some(&v) {
-                            changed.push(k.clone());
-                            files.insert(k, v);
-                        }
-                    }
-                    for k in delta.remove {
-                        if files.remove(&k).is_some() {
-                            changed.push(k);
-                        }
-                    }
-                    (old, Some(changed))
-                }
-                (site::Output::Changed(_), None) => (Arc::new(Files::new()), None),
-            };
+            let (files, changed) = merge_output(output, st.files.take());
             st.files = Some(files);
-            match changed {
-                Some(c) if c.is_empty() => {
-                    if had_errors {
-                        shared
-                            .hub
-                            .broadcast(&live::frame("build-ok", &serde_json::json!({})));
-                    }
-                }
-                changed => {
-                    st.version += 1;
-                    let data = serde_json::json!({ "version": shared.version_tag(st.version) });
-                    let css_only = changed
-                        .as_ref()
-                        .is_some_and(|c| burst.css_only() || c.iter().all(|k| k.ends_with(".css")));
-                    let event = if css_only { "css" } else { "reload" };
-                    shared.hub.broadcast(&live::frame(event, &data));
-                }
-            }
+            announce(shared, &mut st, changed, had_errors, burst);
             drop(st);
             if !quiet {
-                let t = ms(outcome.elapsed);
-                let (kept, redone) = outcome.reuse;
-                let line = if outcome.incremental {
-                    tr!(
-                        lang,
-                        "Đã dựng lại ({what}) trong {t}: chỉ đọc lại tệp đã sửa, dựng lại {redone} phần hiển thị nó.",
-                        "Rebuilt ({what}) in {t}: only the edited file read again, {redone} parts that show it rendered."
-                    )
-                } else {
-                    tr!(
-                        lang,
-                        "Đã dựng lại ({what}) trong {t}: dựng {redone} phần, giữ nguyên {kept} phần.",
-                        "Rebuilt ({what}) in {t}: {redone} parts rendered, {kept} reused."
-                    )
-                };
-                println!("{line}");
+                print_rebuilt(
+                    &what,
+                    outcome.elapsed,
+                    outcome.reuse,
+                    outcome.incremental,
+                    lang,
+                );
             }
         }
         Err(errors) => {
@@ -241,6 +186,103 @@ fn apply(shared: &Shared, outcome: Outcome, burst: &watch::Burst, quiet: bool) {
             shared.hub.broadcast(&frame);
         }
     }
+}
+
+/// The first three changed paths, for the rebuild's message.
+fn what_changed(burst: &watch::Burst) -> String {
+    let what: Vec<String> = burst
+        .paths
+        .iter()
+        .take(3)
+        .map(|p| site::diag::display_path(p))
+        .collect();
+    what.join(", ")
+}
+
+/// The files to serve after a build, and which of them changed (`None`: unknown, the first
+/// good build).
+fn merge_output(
+    output: site::Output,
+    old: Option<Arc<Files>>,
+) -> (Arc<Files>, Option<Vec<String>>) {
+    match (output, old) {
+        (site::Output::All(files), old) => {
+            let changed = old.as_ref().map(|old| changed_files(old, &files));
+            (Arc::new(files), changed)
+        }
+        (site::Output::Changed(delta), Some(mut old)) => {
+            // Usually no request holds the map now, so nothing is copied.
+            let files = Arc::make_mut(&mut old);
+            let mut changed = Vec::new();
+            for (k, v) in delta.write {
+                if files.get(&k) != Some(&v) {
+                    changed.push(k.clone());
+                    files.insert(k, v);
+                }
+            }
+            for k in delta.remove {
+                if files.remove(&k).is_some() {
+                    changed.push(k);
+                }
+            }
+            (old, Some(changed))
+        }
+        (site::Output::Changed(_), None) => (Arc::new(Files::new()), None),
+    }
+}
+
+/// Tells open tabs about a good build: a reload, a stylesheet refresh, or that the errors
+/// are gone.
+fn announce(
+    shared: &Shared,
+    st: &mut State,
+    changed: Option<Vec<String>>,
+    had_errors: bool,
+    burst: &watch::Burst,
+) {
+    match changed {
+        Some(c) if c.is_empty() => {
+            if had_errors {
+                shared
+                    .hub
+                    .broadcast(&live::frame("build-ok", &serde_json::json!({})));
+            }
+        }
+        changed => {
+            st.version += 1;
+            let data = serde_json::json!({ "version": shared.version_tag(st.version) });
+            let css_only = changed
+                .as_ref()
+                .is_some_and(|c| burst.css_only() || c.iter().all(|k| k.ends_with(".css")));
+            let event = if css_only { "css" } else { "reload" };
+            shared.hub.broadcast(&live::frame(event, &data));
+        }
+    }
+}
+
+/// Prints how a good rebuild went: what was read again and what was rendered.
+fn print_rebuilt(
+    what: &str,
+    elapsed: Duration,
+    (kept, redone): (usize, usize),
+    incremental: bool,
+    lang: Lang,
+) {
+    let t = ms(elapsed);
+    let line = if incremental {
+        tr!(
+            lang,
+            "Đã dựng lại ({what}) trong {t}: chỉ đọc lại tệp đã sửa, dựng lại {redone} phần hiển thị nó.",
+            "Rebuilt ({what}) in {t}: only the edited file read again, {redone} parts that show it rendered."
+        )
+    } else {
+        tr!(
+            lang,
+            "Đã dựng lại ({what}) trong {t}: dựng {redone} phần, giữ nguyên {kept} phần.",
+            "Rebuilt ({what}) in {t}: {redone} parts rendered, {kept} reused."
+        )
+    };
+    println!("{line}");
 }
 
 #[cfg(test)]

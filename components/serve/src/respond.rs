@@ -1,10 +1,11 @@
 //! Answers one request of the preview from the in-memory site: pages, the live-reload event
 //! stream, the error overlay; only for this computer's own names when on loopback.
 
-use crate::http::{self, Target};
+use crate::http::{self, Files, Target};
 use crate::live;
 use crate::shared::Shared;
-use i18n::tr;
+use i18n::{tr, Lang};
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use tiny_http::{Header, Method, Request, Response};
 
@@ -33,61 +34,23 @@ pub(crate) fn handle(shared: &Arc<Shared>, req: Request) {
     let lang = shared.lang;
     let method = req.method().clone();
     if method != Method::Get && method != Method::Head {
-        let resp = Response::from_string(tr!(
-            lang,
-            "máy chủ xem trước chỉ nhận GET và HEAD",
-            "the preview server only answers GET and HEAD"
-        ))
-        .with_status_code(405)
-        .with_header(header("Allow", "GET, HEAD"));
-        let _ = req.respond(resp);
-        return;
+        return refuse_method(req, lang);
     }
-    if shared.loopback {
-        let host = req
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("Host"))
-            .map(|h| h.value.as_str().to_string())
-            .unwrap_or_default();
-        if !http::host_is_local(&host) {
-            return respond_text(
-                req,
-                400,
-                tr!(
-                    lang,
-                    "máy chủ xem trước chỉ trả lời địa chỉ 127.0.0.1 hoặc localhost",
-                    "the preview server only answers to 127.0.0.1 or localhost"
-                ),
-            );
-        }
+    if shared.loopback && !http::host_is_local(&host_of(&req)) {
+        return respond_text(
+            req,
+            400,
+            tr!(
+                lang,
+                "máy chủ xem trước chỉ trả lời địa chỉ 127.0.0.1 hoặc localhost",
+                "the preview server only answers to 127.0.0.1 or localhost"
+            ),
+        );
     }
     let url = req.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or_default();
     if path == live::EVENTS_PATH && method == Method::Get {
-        let shared = shared.clone();
-        // One thread per open tab; it ends when the tab closes or the server stops.
-        let _ = std::thread::Builder::new()
-            .name("bangtin-events".into())
-            .spawn(move || {
-                let (rx, first) = {
-                    let st = shared.read();
-                    let rx = shared.hub.subscribe();
-                    let mut first = vec![live::frame(
-                        "hello",
-                        &serde_json::json!({ "version": shared.version_tag(st.version) }),
-                    )];
-                    if !st.errors.is_empty() {
-                        first.push(live::frame(
-                            "build-error",
-                            &live::error_data(&st.errors, shared.lang),
-                        ));
-                    }
-                    (rx, first)
-                };
-                let _ = live::stream(req.into_writer(), first, rx);
-            });
-        return;
+        return open_events(shared, req);
     }
     if path.starts_with("/_bangtin/api/") {
         // The desk's API lives on the desk's own port only: pages of the preview (which may
@@ -111,6 +74,62 @@ pub(crate) fn handle(shared: &Arc<Shared>, req: Request) {
         );
         return;
     }
+    serve_site(shared, req, &url);
+}
+
+/// Answers 405 to a method other than GET and HEAD.
+fn refuse_method(req: Request, lang: Lang) {
+    let resp = Response::from_string(tr!(
+        lang,
+        "máy chủ xem trước chỉ nhận GET và HEAD",
+        "the preview server only answers GET and HEAD"
+    ))
+    .with_status_code(405)
+    .with_header(header("Allow", "GET, HEAD"));
+    let _ = req.respond(resp);
+}
+
+/// The request's Host header, empty when it has none.
+fn host_of(req: &Request) -> String {
+    req.headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string())
+        .unwrap_or_default()
+}
+
+/// Opens a live-reload event stream on a thread of its own.
+fn open_events(shared: &Arc<Shared>, req: Request) {
+    let shared = shared.clone();
+    // One thread per open tab; it ends when the tab closes or the server stops.
+    let _ = std::thread::Builder::new()
+        .name("bangtin-events".into())
+        .spawn(move || {
+            let (rx, first) = first_events(&shared);
+            let _ = live::stream(req.into_writer(), first, rx);
+        });
+}
+
+/// Subscribes to the hub and makes the first frames: the version, and the errors if any.
+fn first_events(shared: &Shared) -> (Receiver<String>, Vec<String>) {
+    let st = shared.read();
+    let rx = shared.hub.subscribe();
+    let mut first = vec![live::frame(
+        "hello",
+        &serde_json::json!({ "version": shared.version_tag(st.version) }),
+    )];
+    if !st.errors.is_empty() {
+        first.push(live::frame(
+            "build-error",
+            &live::error_data(&st.errors, shared.lang),
+        ));
+    }
+    (rx, first)
+}
+
+/// Answers from the latest good build, or with the error page when there is none yet.
+fn serve_site(shared: &Shared, req: Request, url: &str) {
+    let lang = shared.lang;
     let (files, errors) = {
         let st = shared.read();
         (st.files.clone(), st.errors.clone())
@@ -125,12 +144,17 @@ pub(crate) fn handle(shared: &Arc<Shared>, req: Request) {
         );
         return;
     };
-    let target = http::resolve(&files, &url);
+    let target = http::resolve(&files, url);
     if let Target::NotFound(_) = &target {
-        if let Some(bytes) = desk_photo(shared, &url) {
-            return respond_bytes(req, 200, http::content_type(&url), bytes);
+        if let Some(bytes) = desk_photo(shared, url) {
+            return respond_bytes(req, 200, http::content_type(url), bytes);
         }
     }
+    answer_target(req, &files, target, lang);
+}
+
+/// Answers with what the path resolved to: a file, a redirect, the 404 page or an error.
+fn answer_target(req: Request, files: &Files, target: Target, lang: Lang) {
     match target {
         Target::File(key) => {
             let body = files.get(&key).map(|b| b.to_vec()).unwrap_or_default();
