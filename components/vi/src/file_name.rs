@@ -42,7 +42,7 @@ pub fn safe_file_name(name: &str) -> String {
 pub fn safe_file_stem(stem: &str) -> String {
     let mut out = String::with_capacity(stem.len());
     let mut dash = false;
-    crate::fold_each(stem, |c| {
+    crate::folding::fold_each(stem, |c| {
         if c.is_ascii_alphanumeric() || c == '_' {
             if dash && !out.is_empty() {
                 out.push('-');

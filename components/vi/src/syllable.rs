@@ -33,101 +33,175 @@ const MAX_LEN: usize = 8;
 
 /// Whether `word` (any case, NFC) is one well-formed Vietnamese syllable with at most one tone.
 pub(crate) fn is_syllable(word: &str) -> bool {
-    // Letters as lower-case toneless bases in a small stack buffer, plus the one tone.
-    let mut buf = [0u8; MAX_LEN * 4];
-    let mut len = 0;
-    let mut bases = [' '; MAX_LEN];
-    let mut n = 0;
-    let mut tone = NONE;
-    let mut tone_at = 0;
-    for c in word.chars() {
-        if n == MAX_LEN {
-            return false;
-        }
-        let base = if let Some(v) = vowel::decompose(c) {
-            if v.tone != NONE {
-                if tone != NONE {
-                    return false;
-                }
-                tone = v.tone;
-                tone_at = n;
-            }
-            vowel::compose(v.base, NONE, false)
-        } else if c.is_ascii_alphabetic() {
-            c.to_ascii_lowercase()
-        } else if matches!(c, 'đ' | 'Đ') {
-            'đ'
-        } else {
-            return false;
-        };
-        bases[n] = base;
-        n += 1;
-        len += base.encode_utf8(&mut buf[len..]).len();
-    }
-    let Ok(s) = std::str::from_utf8(&buf[..len]) else {
+    let Some(letters) = Letters::of(word) else {
         return false;
     };
-    let bases = &bases[..n];
-    if n == 0 {
+    let Ok(s) = std::str::from_utf8(letters.text()) else {
+        return false;
+    };
+    let bases = letters.bases();
+    if bases.is_empty() {
         return false;
     }
-
-    // Initial consonant: "gi" only when a vowel follows it ("gìn" is g + ìn).
-    let is_vowel = |c: char| vowel::decompose(c).is_some();
-    let mut initial = "";
-    for cand in INITIALS {
-        if s.starts_with(cand) {
-            let k = cand.chars().count();
-            if cand == "gi" && !bases.get(k).is_some_and(|&c| is_vowel(c)) {
-                continue;
-            }
-            initial = cand;
-            break;
-        }
-    }
+    let initial = initial_of(s, bases);
     let start = initial.chars().count();
     let vowel_len = bases[start..].iter().take_while(|&&c| is_vowel(c)).count();
     if vowel_len == 0 {
         return false;
     }
-    let (vbytes_start, vbytes_end) = {
-        let a: usize = bases[..start].iter().map(|c| c.len_utf8()).sum();
-        let b: usize = bases[start..start + vowel_len]
-            .iter()
-            .map(|c| c.len_utf8())
-            .sum();
-        (a, a + b)
-    };
-    let nucleus = &s[vbytes_start..vbytes_end];
-    let fin = &s[vbytes_end..];
-
-    let nucleus_ok = if fin.is_empty() {
-        OPEN_OR_CLOSED.contains(&nucleus) || OPEN_ONLY.contains(&nucleus)
-    } else {
-        FINALS.contains(&fin)
-            && (OPEN_OR_CLOSED.contains(&nucleus) || CLOSED_ONLY.contains(&nucleus))
-    };
-    if !nucleus_ok {
-        return false;
-    }
-    // Stop finals allow only the rising (sắc) and heavy (nặng) tones.
-    if matches!(fin, "c" | "ch" | "p" | "t") && !matches!(tone, ACUTE | DOT) {
-        return false;
-    }
+    let (nucleus, fin) = nucleus_and_final(s, bases, start, vowel_len);
     let nuc = &bases[start..start + vowel_len];
-    // "nh" and "ch" close only front vowels: "anh", "ênh", "inh", "oanh", "uynh", "ach".
-    if matches!(fin, "nh" | "ch") && !matches!(nuc.last(), Some('a' | 'ê' | 'i' | 'y')) {
+    if !nucleus_takes_final(nucleus, fin) || !final_takes(fin, letters.tone, nuc) {
         return false;
     }
     // A tone on the initial's vowel ("gìan", "qùan") is never in place.
-    if tone != NONE
-        && !tone_at
+    if letters.tone != NONE
+        && !letters
+            .tone_at
             .checked_sub(start)
             .is_some_and(|at| tone_in_place(nuc, nucleus, !fin.is_empty(), at))
     {
         return false;
     }
     spelling_ok(initial, nuc)
+}
+
+/// The letters of a word as lower-case toneless bases in a small stack buffer, plus the one
+/// tone and the index of the letter that carried it.
+struct Letters {
+    /// The bases, UTF-8 encoded.
+    buf: [u8; MAX_LEN * 4],
+    /// Bytes used in `buf`.
+    len: usize,
+    /// The bases, one per letter.
+    bases: [char; MAX_LEN],
+    /// Letters used in `bases`.
+    n: usize,
+    /// The word's tone, [`NONE`] if it has none.
+    tone: u8,
+    /// Index of the letter with the tone.
+    tone_at: usize,
+}
+
+impl Letters {
+    /// The letters of `word`; `None` for a word too long, a char that is no letter of a
+    /// syllable, or a second tone.
+    #[inline]
+    fn of(word: &str) -> Option<Letters> {
+        let mut letters = Letters {
+            buf: [0u8; MAX_LEN * 4],
+            len: 0,
+            bases: [' '; MAX_LEN],
+            n: 0,
+            tone: NONE,
+            tone_at: 0,
+        };
+        for c in word.chars() {
+            if letters.n == MAX_LEN {
+                return None;
+            }
+            let (base, tone) = base_and_tone(c)?;
+            if tone != NONE {
+                if letters.tone != NONE {
+                    return None;
+                }
+                letters.tone = tone;
+                letters.tone_at = letters.n;
+            }
+            letters.bases[letters.n] = base;
+            letters.n += 1;
+            letters.len += base.encode_utf8(&mut letters.buf[letters.len..]).len();
+        }
+        Some(letters)
+    }
+
+    /// The bases as UTF-8 bytes.
+    #[inline]
+    fn text(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// The bases, one per letter.
+    #[inline]
+    fn bases(&self) -> &[char] {
+        &self.bases[..self.n]
+    }
+}
+
+/// The lower-case toneless base of the letter `c` and its tone; `None` if `c` is no letter.
+#[inline]
+fn base_and_tone(c: char) -> Option<(char, u8)> {
+    if let Some(v) = vowel::decompose(c) {
+        Some((vowel::compose(v.base, NONE, false), v.tone))
+    } else if c.is_ascii_alphabetic() {
+        Some((c.to_ascii_lowercase(), NONE))
+    } else if matches!(c, 'đ' | 'Đ') {
+        Some(('đ', NONE))
+    } else {
+        None
+    }
+}
+
+/// Whether the base `c` is a vowel.
+#[inline]
+fn is_vowel(c: char) -> bool {
+    vowel::decompose(c).is_some()
+}
+
+/// The initial consonant the bases `s` start with, "" for none: "gi" only when a vowel
+/// follows it ("gìn" is g + ìn).
+#[inline]
+fn initial_of(s: &str, bases: &[char]) -> &'static str {
+    for cand in INITIALS {
+        if s.starts_with(cand) {
+            let k = cand.chars().count();
+            if cand == "gi" && !bases.get(k).is_some_and(|&c| is_vowel(c)) {
+                continue;
+            }
+            return cand;
+        }
+    }
+    ""
+}
+
+/// The vowel group (`vowel_len` letters from letter `start`) and the final consonant after
+/// it, as slices of the bases `s`.
+#[inline]
+fn nucleus_and_final<'a>(
+    s: &'a str,
+    bases: &[char],
+    start: usize,
+    vowel_len: usize,
+) -> (&'a str, &'a str) {
+    let a: usize = bases[..start].iter().map(|c| c.len_utf8()).sum();
+    let b: usize = bases[start..start + vowel_len]
+        .iter()
+        .map(|c| c.len_utf8())
+        .sum();
+    (&s[a..a + b], &s[a + b..])
+}
+
+/// Whether the vowel group `nucleus` may stand before the final consonant `fin` ("" for
+/// an open syllable), and `fin` is a final consonant at all.
+#[inline]
+fn nucleus_takes_final(nucleus: &str, fin: &str) -> bool {
+    if fin.is_empty() {
+        OPEN_OR_CLOSED.contains(&nucleus) || OPEN_ONLY.contains(&nucleus)
+    } else {
+        FINALS.contains(&fin)
+            && (OPEN_OR_CLOSED.contains(&nucleus) || CLOSED_ONLY.contains(&nucleus))
+    }
+}
+
+/// Whether the final consonant `fin` goes with the tone and with the vowels `nuc`.
+#[inline]
+fn final_takes(fin: &str, tone: u8, nuc: &[char]) -> bool {
+    // Stop finals allow only the rising (sắc) and heavy (nặng) tones.
+    if matches!(fin, "c" | "ch" | "p" | "t") && !matches!(tone, ACUTE | DOT) {
+        return false;
+    }
+    // "nh" and "ch" close only front vowels: "anh", "ênh", "inh", "oanh", "uynh", "ach".
+    !matches!(fin, "nh" | "ch") || matches!(nuc.last(), Some('a' | 'ê' | 'i' | 'y'))
 }
 
 /// Whether the tone sits where Vietnamese spelling puts it in the vowel group `nuc`
