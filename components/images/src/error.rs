@@ -86,83 +86,22 @@ impl ImageError {
     /// The full message in the user's language: what is wrong and what to do about it.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            ImageError::Read { path, source } => {
-                let p = path.display();
-                if source.kind() == std::io::ErrorKind::NotFound {
-                    tr!(
-                        lang,
-                        "Không tìm thấy ảnh {p}. Hãy kiểm tra tên tệp (chữ hoa/thường, dấu) và đường dẫn trong bài viết.",
-                        "Image {p} not found. Check the file name (case, accents) and the path used in the page."
-                    )
-                } else {
-                    tr!(
-                        lang,
-                        "Không đọc được ảnh {p}: {source}. Hãy kiểm tra tệp có tồn tại và có quyền đọc.",
-                        "Cannot read image {p}: {source}. Check that the file exists and is readable."
-                    )
-                }
-            }
+            ImageError::Read { path, source } => read_message(lang, path, source),
             ImageError::NoHeifDecoder { path, detail } => {
-                let p = path.display();
-                tr!(
-                    lang,
-                    "Ảnh {p} ở định dạng HEIC/AVIF (iPhone) mà bản bangtin này không đọc được ({detail}; trên Debian/Ubuntu: cài libheif1 và libde265-0). Hoặc hãy xuất ảnh thành JPEG (máy Mac: mở bằng Xem trước > Xuất; Windows: mở bằng Ảnh > Lưu thành .jpg), rồi sửa tên trong bài. Để iPhone chụp sẵn JPEG: Cài đặt > Camera > Định dạng > Tương thích nhất.",
-                    "Image {p} is a HEIC/AVIF (iPhone) photo this bangtin cannot read ({detail}; on Debian/Ubuntu: install libheif1 and libde265-0). Or export it as JPEG (Mac: open in Preview > Export; Windows: open in Photos > Save as .jpg) and fix the name in the page. To make the iPhone take JPEGs: Settings > Camera > Formats > Most Compatible."
-                )
+                no_heif_decoder_message(lang, path, detail)
             }
             ImageError::Unsupported { path, found } if found.starts_with("HEIC") => {
-                let p = path.display();
-                tr!(
-                    lang,
-                    "Ảnh {p} ở định dạng HEIC của iPhone, trình duyệt không hiển thị được. Hãy xuất ảnh thành JPEG (trên máy Mac: mở bằng Xem trước > Xuất; trên Windows: mở bằng Ảnh > Lưu thành .jpg). Để iPhone chụp sẵn JPEG: Cài đặt > Camera > Định dạng > Tương thích nhất.",
-                    "Image {p} is in the iPhone's HEIC format, which browsers cannot show. Export it as JPEG (Mac: open in Preview > Export; Windows: open in Photos > Save as .jpg). To make the iPhone take JPEGs: Settings > Camera > Formats > Most Compatible."
-                )
+                heic_message(lang, path)
             }
-            ImageError::Unsupported { path, found } => {
-                let p = path.display();
-                tr!(
-                    lang,
-                    "Ảnh {p} có định dạng không hỗ trợ ({found}). Hãy lưu lại ảnh dưới dạng JPEG hoặc PNG (ví dụ: mở bằng ứng dụng Ảnh rồi xuất/lưu thành .jpg).",
-                    "Image {p} is in an unsupported format ({found}). Save it again as JPEG or PNG (e.g. open it in a photo app and export as .jpg)."
-                )
-            }
-            ImageError::Corrupt { path, detail } => {
-                let p = path.display();
-                tr!(
-                    lang,
-                    "Ảnh {p} bị hỏng hoặc chưa tải xong ({detail}). Hãy chép lại ảnh gốc từ điện thoại/máy ảnh, hoặc mở và lưu lại bằng một ứng dụng xem ảnh.",
-                    "Image {p} is damaged or incomplete ({detail}). Copy the original again from the phone/camera, or open and re-save it in a photo app."
-                )
-            }
-            ImageError::TooLarge { path, detail } => {
-                let p = path.display();
-                tr!(
-                    lang,
-                    "Ảnh {p} quá lớn để xử lý ({detail}). Hãy thu nhỏ ảnh (ví dụ dưới 50 megapixel) rồi thử lại.",
-                    "Image {p} is too large to process ({detail}). Make it smaller (e.g. under 50 megapixels) and try again."
-                )
-            }
-            ImageError::Encode { path, detail } => {
-                let p = path.display();
-                tr!(
-                    lang,
-                    "Không tạo được bản thu nhỏ của ảnh {p} ({detail}). Hãy mở và lưu lại ảnh dưới dạng JPEG rồi thử lại.",
-                    "Could not create the resized copies of image {p} ({detail}). Open and re-save the image as JPEG, then try again."
-                )
-            }
+            ImageError::Unsupported { path, found } => unsupported_message(lang, path, found),
+            ImageError::Corrupt { path, detail } => corrupt_message(lang, path, detail),
+            ImageError::TooLarge { path, detail } => too_large_message(lang, path, detail),
+            ImageError::Encode { path, detail } => encode_message(lang, path, detail),
             ImageError::Cache {
                 path,
                 cache_path,
                 source,
-            } => {
-                let p = path.display();
-                let c = cache_path.display();
-                tr!(
-                    lang,
-                    "Không ghi được bộ nhớ đệm ảnh {c} khi xử lý {p}: {source}. Hãy kiểm tra ổ đĩa còn chỗ trống và thư mục có quyền ghi; có thể xóa thư mục đệm để làm lại từ đầu.",
-                    "Cannot write the image cache {c} while processing {p}: {source}. Check free disk space and write permission; the cache folder may be deleted to start afresh."
-                )
-            }
+            } => cache_message(lang, path, cache_path, source),
         }
     }
 
@@ -203,4 +142,93 @@ impl ImageError {
             },
         }
     }
+}
+
+/// The message of [`ImageError::Read`]: not found, or not readable.
+fn read_message(lang: Lang, path: &Path, source: &std::io::Error) -> String {
+    let p = path.display();
+    if source.kind() == std::io::ErrorKind::NotFound {
+        tr!(
+            lang,
+            "Không tìm thấy ảnh {p}. Hãy kiểm tra tên tệp (chữ hoa/thường, dấu) và đường dẫn trong bài viết.",
+            "Image {p} not found. Check the file name (case, accents) and the path used in the page."
+        )
+    } else {
+        tr!(
+            lang,
+            "Không đọc được ảnh {p}: {source}. Hãy kiểm tra tệp có tồn tại và có quyền đọc.",
+            "Cannot read image {p}: {source}. Check that the file exists and is readable."
+        )
+    }
+}
+
+/// The message of [`ImageError::NoHeifDecoder`]: install libheif, or export as JPEG.
+fn no_heif_decoder_message(lang: Lang, path: &Path, detail: &str) -> String {
+    let p = path.display();
+    tr!(
+        lang,
+        "Ảnh {p} ở định dạng HEIC/AVIF (iPhone) mà bản bangtin này không đọc được ({detail}; trên Debian/Ubuntu: cài libheif1 và libde265-0). Hoặc hãy xuất ảnh thành JPEG (máy Mac: mở bằng Xem trước > Xuất; Windows: mở bằng Ảnh > Lưu thành .jpg), rồi sửa tên trong bài. Để iPhone chụp sẵn JPEG: Cài đặt > Camera > Định dạng > Tương thích nhất.",
+        "Image {p} is a HEIC/AVIF (iPhone) photo this bangtin cannot read ({detail}; on Debian/Ubuntu: install libheif1 and libde265-0). Or export it as JPEG (Mac: open in Preview > Export; Windows: open in Photos > Save as .jpg) and fix the name in the page. To make the iPhone take JPEGs: Settings > Camera > Formats > Most Compatible."
+    )
+}
+
+/// The message of [`ImageError::Unsupported`] for a HEIC photo: export it as JPEG.
+fn heic_message(lang: Lang, path: &Path) -> String {
+    let p = path.display();
+    tr!(
+        lang,
+        "Ảnh {p} ở định dạng HEIC của iPhone, trình duyệt không hiển thị được. Hãy xuất ảnh thành JPEG (trên máy Mac: mở bằng Xem trước > Xuất; trên Windows: mở bằng Ảnh > Lưu thành .jpg). Để iPhone chụp sẵn JPEG: Cài đặt > Camera > Định dạng > Tương thích nhất.",
+        "Image {p} is in the iPhone's HEIC format, which browsers cannot show. Export it as JPEG (Mac: open in Preview > Export; Windows: open in Photos > Save as .jpg). To make the iPhone take JPEGs: Settings > Camera > Formats > Most Compatible."
+    )
+}
+
+/// The message of [`ImageError::Unsupported`] for any other format: save it as JPEG or PNG.
+fn unsupported_message(lang: Lang, path: &Path, found: &str) -> String {
+    let p = path.display();
+    tr!(
+        lang,
+        "Ảnh {p} có định dạng không hỗ trợ ({found}). Hãy lưu lại ảnh dưới dạng JPEG hoặc PNG (ví dụ: mở bằng ứng dụng Ảnh rồi xuất/lưu thành .jpg).",
+        "Image {p} is in an unsupported format ({found}). Save it again as JPEG or PNG (e.g. open it in a photo app and export as .jpg)."
+    )
+}
+
+/// The message of [`ImageError::Corrupt`]: copy the original again.
+fn corrupt_message(lang: Lang, path: &Path, detail: &str) -> String {
+    let p = path.display();
+    tr!(
+        lang,
+        "Ảnh {p} bị hỏng hoặc chưa tải xong ({detail}). Hãy chép lại ảnh gốc từ điện thoại/máy ảnh, hoặc mở và lưu lại bằng một ứng dụng xem ảnh.",
+        "Image {p} is damaged or incomplete ({detail}). Copy the original again from the phone/camera, or open and re-save it in a photo app."
+    )
+}
+
+/// The message of [`ImageError::TooLarge`]: make it smaller.
+fn too_large_message(lang: Lang, path: &Path, detail: &str) -> String {
+    let p = path.display();
+    tr!(
+        lang,
+        "Ảnh {p} quá lớn để xử lý ({detail}). Hãy thu nhỏ ảnh (ví dụ dưới 50 megapixel) rồi thử lại.",
+        "Image {p} is too large to process ({detail}). Make it smaller (e.g. under 50 megapixels) and try again."
+    )
+}
+
+/// The message of [`ImageError::Encode`]: re-save the image as JPEG.
+fn encode_message(lang: Lang, path: &Path, detail: &str) -> String {
+    let p = path.display();
+    tr!(
+        lang,
+        "Không tạo được bản thu nhỏ của ảnh {p} ({detail}). Hãy mở và lưu lại ảnh dưới dạng JPEG rồi thử lại.",
+        "Could not create the resized copies of image {p} ({detail}). Open and re-save the image as JPEG, then try again."
+    )
+}
+
+/// The message of [`ImageError::Cache`]: disk space, permissions, or delete the cache.
+fn cache_message(lang: Lang, path: &Path, cache_path: &Path, source: &std::io::Error) -> String {
+    let p = path.display();
+    let c = cache_path.display();
+    tr!(
+        lang,
+        "Không ghi được bộ nhớ đệm ảnh {c} khi xử lý {p}: {source}. Hãy kiểm tra ổ đĩa còn chỗ trống và thư mục có quyền ghi; có thể xóa thư mục đệm để làm lại từ đầu.",
+        "Cannot write the image cache {c} while processing {p}: {source}. Check free disk space and write permission; the cache folder may be deleted to start afresh."
+    )
 }
