@@ -5,6 +5,8 @@ use crate::diag::Diagnostic;
 use crate::util::paths::is_ignored_name;
 use i18n::{tr, Lang};
 use rayon::prelude::*;
+use std::ffi::OsString;
+use std::fs::DirEntry;
 use std::path::{Path, PathBuf};
 
 /// Markdown files and other files under `content/`, in file-name order; problems (unreadable
@@ -36,14 +38,44 @@ struct Listed {
 /// Lists `dir` into `out`: its entries in file-name order, each folder's files where the folder
 /// is; folders are read in parallel (a site has thousands of pages in a few folders).
 fn list_dir(dir: &Path, root: &Path, canon_root: &Path, lang: Lang, out: &mut Listed) {
-    let cannot_read = |p: &Path, e: std::io::Error| {
-        Diagnostic::error(
-            p.strip_prefix(root).unwrap_or(p),
-            0,
-            0,
-            tr!(lang, "không đọc được: {e}", "cannot read: {e}"),
-        )
+    let Some(entries) = read_entries(dir, root, lang, out) else {
+        return;
     };
+    let items: Vec<Item> = entries
+        .par_iter()
+        .map(|(_, e)| item(e, root, canon_root, lang))
+        .collect();
+    for item in items {
+        out.add(item);
+    }
+}
+
+/// What one entry of a folder is, once looked at.
+enum Item {
+    File(PathBuf),
+    Dir(Listed),
+    Error(Diagnostic),
+    Skip,
+}
+
+/// The error of a file or folder that cannot be read.
+fn cannot_read(root: &Path, lang: Lang, p: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        p.strip_prefix(root).unwrap_or(p),
+        0,
+        0,
+        tr!(lang, "không đọc được: {e}", "cannot read: {e}"),
+    )
+}
+
+/// The entries of `dir` not ignored, in file-name order; `None` when it cannot be read.
+/// Problems go to `out`.
+fn read_entries(
+    dir: &Path,
+    root: &Path,
+    lang: Lang,
+    out: &mut Listed,
+) -> Option<Vec<(OsString, DirEntry)>> {
     let mut entries = Vec::new();
     match std::fs::read_dir(dir) {
         Ok(read) => {
@@ -55,62 +87,65 @@ fn list_dir(dir: &Path, root: &Path, canon_root: &Path, lang: Lang, out: &mut Li
                             entries.push((name, e));
                         }
                     }
-                    Err(e) => out.errors.push(cannot_read(dir, e)),
+                    Err(e) => out.errors.push(cannot_read(root, lang, dir, e)),
                 }
             }
         }
         Err(e) => {
-            out.errors.push(cannot_read(dir, e));
-            return;
+            out.errors.push(cannot_read(root, lang, dir, e));
+            return None;
         }
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    enum Item {
-        File(PathBuf),
-        Dir(Listed),
-        Error(Diagnostic),
-        Skip,
+    Some(entries)
+}
+
+/// Looks at one entry: a file, a folder (listed), or a link (followed to a file only).
+fn item(e: &DirEntry, root: &Path, canon_root: &Path, lang: Lang) -> Item {
+    let path = e.path();
+    let kind = match e.file_type() {
+        Ok(t) => t,
+        Err(err) => return Item::Error(cannot_read(root, lang, &path, err)),
+    };
+    if kind.is_symlink() {
+        link_item(path, root, canon_root, lang)
+    } else if kind.is_dir() {
+        let mut below = Listed::default();
+        list_dir(&path, root, canon_root, lang, &mut below);
+        Item::Dir(below)
+    } else {
+        Item::File(path)
     }
-    let items: Vec<Item> = entries
-        .par_iter()
-        .map(|(_, e)| {
-            let path = e.path();
-            let kind = match e.file_type() {
-                Ok(t) => t,
-                Err(err) => return Item::Error(cannot_read(&path, err)),
-            };
-            if kind.is_symlink() {
-                let inside = path
-                    .canonicalize()
-                    .map(|t| t.starts_with(canon_root))
-                    .unwrap_or(false);
-                if !inside {
-                    return Item::Error(Diagnostic::error(
-                        path.strip_prefix(root).unwrap_or(&path),
-                        0,
-                        0,
-                        tr!(
-                            lang,
-                            "liên kết tượng trưng (symlink) trỏ ra ngoài thư mục trang web; hãy chép tệp vào trong thư mục trang web",
-                            "this symbolic link points outside the site folder; copy the file into the site folder instead"
-                        ),
-                    ));
-                }
-                // Links to folders are not followed.
-                if path.is_dir() {
-                    return Item::Skip;
-                }
-                Item::File(path)
-            } else if kind.is_dir() {
-                let mut below = Listed::default();
-                list_dir(&path, root, canon_root, lang, &mut below);
-                Item::Dir(below)
-            } else {
-                Item::File(path)
-            }
-        })
-        .collect();
-    for item in items {
+}
+
+/// A symbolic link: refused when it leads out of the site, skipped when it leads to a folder.
+fn link_item(path: PathBuf, root: &Path, canon_root: &Path, lang: Lang) -> Item {
+    let inside = path
+        .canonicalize()
+        .map(|t| t.starts_with(canon_root))
+        .unwrap_or(false);
+    if !inside {
+        return Item::Error(Diagnostic::error(
+            path.strip_prefix(root).unwrap_or(&path),
+            0,
+            0,
+            tr!(
+                lang,
+                "liên kết tượng trưng (symlink) trỏ ra ngoài thư mục trang web; hãy chép tệp vào trong thư mục trang web",
+                "this symbolic link points outside the site folder; copy the file into the site folder instead"
+            ),
+        ));
+    }
+    // Links to folders are not followed.
+    if path.is_dir() {
+        return Item::Skip;
+    }
+    Item::File(path)
+}
+
+impl Listed {
+    /// Adds an entry looked at: a Markdown file or another file, a folder's files, an error.
+    fn add(&mut self, item: Item) {
         match item {
             Item::File(path) => {
                 let is_md = path
@@ -118,17 +153,17 @@ fn list_dir(dir: &Path, root: &Path, canon_root: &Path, lang: Lang, out: &mut Li
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| e.eq_ignore_ascii_case("md"));
                 if is_md {
-                    out.md.push(path);
+                    self.md.push(path);
                 } else {
-                    out.other.push(path);
+                    self.other.push(path);
                 }
             }
             Item::Dir(below) => {
-                out.md.extend(below.md);
-                out.other.extend(below.other);
-                out.errors.extend(below.errors);
+                self.md.extend(below.md);
+                self.other.extend(below.other);
+                self.errors.extend(below.errors);
             }
-            Item::Error(d) => out.errors.push(d),
+            Item::Error(d) => self.errors.push(d),
             Item::Skip => {}
         }
     }

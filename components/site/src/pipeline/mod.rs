@@ -9,6 +9,7 @@ pub(crate) use outputs::Lookups;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Failed};
 use crate::load::content::Content;
+use crate::load::theme::Theme;
 use crate::model::taxonomy::Taxonomy;
 use crate::options::Options;
 use crate::render::functions::{self, Lookup};
@@ -21,9 +22,9 @@ use crate::render::values::{Derived, Model};
 use crate::util::timings::Timings;
 use crate::write::feeds::FeedSpec;
 use crate::write::marker::Recorder;
-use crate::write::sink::WriteStats;
+use crate::write::sink::{Files, Sink, WriteStats};
 use i18n::tr;
-use outputs::OutputStep;
+use outputs::{OutputStep, Written};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
@@ -47,7 +48,7 @@ pub struct Built {
     /// Wall time.
     pub elapsed: Duration,
     /// Files kept in memory (memory builds only).
-    pub memory: Option<crate::write::sink::Files>,
+    pub memory: Option<Files>,
     /// Images processed and reused from the cache.
     pub images: (usize, usize),
     /// Config used.
@@ -118,9 +119,68 @@ pub(crate) fn run(
         c.begin();
     }
     let lang = opts.lang;
-    let root = opts.root.as_path();
     progress(&tr!(lang, "Đọc nội dung", "Reading content"));
     let mut timings = Timings::start();
+    let mut site = prepare_stage(opts, config, progress, recorder, &mut timings)?;
+    let model = Model::new(
+        &site.config,
+        &site.content,
+        &site.marked.page_bodies,
+        &site.marked.section_bodies,
+        &site.taxonomies,
+        all_listings(opts, purpose, &site.theme),
+    );
+    let (lookup, out_keys) = lookup_stage(opts, &site, &model);
+    functions::register(&mut site.tera, lookup.clone());
+    timings.mark("model + lookup");
+    progress(&tr!(lang, "Dựng trang", "Rendering pages"));
+    let sink = open_sink(opts)?;
+    let renderer = Renderer {
+        model: &model,
+        tera: &site.tera,
+        lang,
+        inject: opts.inject.as_deref(),
+        memo: opts.cache.as_deref().zip(out_keys.as_ref()),
+    };
+    let (sink, written) = render_and_write(opts, purpose, sink, renderer, &site, &mut timings)?;
+    let derived = model.into_derived();
+    let (kept, parts) = split_kept(site, derived, lookup, written);
+    let kept = keep_or_let_go(kept, purpose, opts.exits_after);
+    let committed = sink
+        .commit(recorder)
+        .map_err(|e| Failed(vec![output_diag(&e, lang)]))?;
+    Ok((parts.built(committed, opts, started), kept))
+}
+
+/// What the steps before rendering made: the content, the templates, the Markdown bodies.
+struct Prepared {
+    config: Config,
+    content: Content,
+    theme: Theme,
+    tera: tera::Tera,
+    taxonomies: Vec<Taxonomy>,
+    links: Arc<HashMap<String, String>>,
+    marked: Marked,
+}
+
+/// What [`Built`] tells besides the write's figures, kept while the output is committed.
+struct BuiltParts {
+    config: Config,
+    content: Content,
+    page_bodies: Vec<Body>,
+    warnings: Vec<Diagnostic>,
+    files: usize,
+    images: (usize, usize),
+}
+
+/// The load, model and Markdown steps, each timed: what rendering needs.
+fn prepare_stage(
+    opts: &Options,
+    config: Config,
+    progress: &(dyn Fn(&str) + Sync),
+    recorder: Option<&dyn Recorder>,
+    timings: &mut Timings,
+) -> Result<Prepared, Failed> {
     let Loaded {
         content,
         theme,
@@ -130,51 +190,59 @@ pub(crate) fn run(
     timings.mark("load content + templates");
     let (taxonomies, links) = model_stage(&config, &content, &theme, &mut tera);
     timings.mark("taxonomies + first lookup");
-    progress(&tr!(lang, "Dựng Markdown", "Rendering Markdown"));
-    let Marked {
-        page_bodies,
-        section_bodies,
-        warnings,
-        looked_up,
-        page_images,
-        image_files,
-        processor,
-        md_fp,
-    } = markdown_stage(opts, &config, &content, &theme, &tera, &links, errors)?;
+    progress(&tr!(opts.lang, "Dựng Markdown", "Rendering Markdown"));
+    let marked = markdown_stage(opts, &config, &content, &theme, &tera, &links, errors)?;
     timings.mark("markdown + anchors");
-    // Every listing is made up front only for the template functions or a session or cache
-    // (which compare them); else each output makes the ones it shows.
-    let all_listings =
-        purpose == Purpose::Session || opts.cache.is_some() || theme.templates_list_pages();
-    let model = Model::new(
-        &config,
-        &content,
-        &page_bodies,
-        &section_bodies,
-        &taxonomies,
-        all_listings,
-    );
-    let lookup = make_lookup(&config, &model, &links, &theme);
+    Ok(Prepared {
+        config,
+        content,
+        theme,
+        tera,
+        taxonomies,
+        links,
+        marked,
+    })
+}
+
+/// Whether every listing is made up front: only for the template functions or a session or
+/// cache (which compare them); else each output makes the ones it shows.
+fn all_listings(opts: &Options, purpose: Purpose, theme: &Theme) -> bool {
+    purpose == Purpose::Session || opts.cache.is_some() || theme.templates_list_pages()
+}
+
+/// The values template functions return, and the keys of the outputs in the session memo.
+fn lookup_stage(
+    opts: &Options,
+    site: &Prepared,
+    model: &Model<'_>,
+) -> (Arc<Lookup>, Option<OutKeys>) {
+    let lookup = make_lookup(&site.config, model, &site.links, &site.theme);
     let inject = opts.inject.as_deref();
-    let out_keys = md_fp.map(|fp| OutKeys::new(&fp, &theme, &lookup, &model.derived.home, inject));
-    let lookup = Arc::new(lookup);
-    functions::register(&mut tera, lookup.clone());
-    timings.mark("model + lookup");
-    progress(&tr!(lang, "Dựng trang", "Rendering pages"));
-    let sink = open_sink(opts)?;
+    let out_keys = site
+        .marked
+        .md_fp
+        .as_ref()
+        .map(|fp| OutKeys::new(fp, &site.theme, &lookup, &model.derived.home, inject));
+    (Arc::new(lookup), out_keys)
+}
+
+/// Renders and writes every output into the sink, handed back to be committed; on error the
+/// sink is aborted, so the output folder is left as it was.
+fn render_and_write(
+    opts: &Options,
+    purpose: Purpose,
+    sink: Sink,
+    renderer: Renderer<'_>,
+    site: &Prepared,
+    timings: &mut Timings,
+) -> Result<(Sink, Written), Failed> {
     let step = OutputStep {
         sink: &sink,
-        renderer: Renderer {
-            model: &model,
-            tera: &tera,
-            lang,
-            inject: opts.inject.as_deref(),
-            memo: opts.cache.as_deref().zip(out_keys.as_ref()),
-        },
-        theme: &theme,
-        root,
-        image_files: &image_files,
-        processor: processor.as_ref(),
+        renderer,
+        theme: &site.theme,
+        root: opts.root.as_path(),
+        image_files: &site.marked.image_files,
+        processor: site.marked.processor.as_ref(),
         lookups: match purpose {
             Purpose::Once => Lookups::Ignore,
             Purpose::Session => Lookups::Record,
@@ -183,52 +251,76 @@ pub(crate) fn run(
     };
     let result = step.run();
     timings.mark("render + write");
-    let written = match result {
-        Ok(w) => w,
+    match result {
+        Ok(written) => Ok((sink, written)),
         Err(errs) => {
             sink.abort();
-            return Err(Failed(errs));
+            Err(Failed(errs))
         }
-    };
-    let images = processor.as_ref().map(|p| {
+    }
+}
+
+/// Splits what the build made into what a session keeps and what [`Built`] reports.
+fn split_kept(
+    site: Prepared,
+    derived: Derived,
+    lookup: Arc<Lookup>,
+    written: Written,
+) -> (Kept, BuiltParts) {
+    let marked = site.marked;
+    let images = marked.processor.as_ref().map(|p| {
         let s = p.stats();
         (s.processed, s.reused)
     });
-    let derived = model.into_derived();
     let kept = Kept {
-        tera,
-        taxonomies,
-        links,
-        section_bodies,
+        tera: site.tera,
+        taxonomies: site.taxonomies,
+        links: site.links,
+        section_bodies: marked.section_bodies,
         derived,
         lookup,
         seen: written.seen,
         feeds: written.feeds,
         search: written.search,
-        looked_up,
-        page_images,
-        processor,
+        looked_up: marked.looked_up,
+        page_images: marked.page_images,
+        processor: marked.processor,
     };
-    let kept = keep_or_let_go(kept, purpose, opts.exits_after);
-    let (stats, memory) = sink
-        .commit(recorder)
-        .map_err(|e| Failed(vec![output_diag(&e, lang)]))?;
-    let built = Built {
-        pages: content.pages.len(),
-        sections: content.sections.len(),
+    let parts = BuiltParts {
+        config: site.config,
+        content: site.content,
+        page_bodies: marked.page_bodies,
+        warnings: marked.warnings,
         files: written.files,
-        stats,
-        warnings,
-        elapsed: started.elapsed(),
-        memory,
         images: images.unwrap_or((0, 0)),
-        config,
-        content,
-        page_bodies,
-        reuse: opts.cache.as_ref().map(|c| c.finish()).unwrap_or_default(),
-        up_to_date: false,
     };
-    Ok((built, kept))
+    (kept, parts)
+}
+
+impl BuiltParts {
+    /// What the build did, once its output is committed.
+    fn built(
+        self,
+        (stats, memory): (WriteStats, Option<Files>),
+        opts: &Options,
+        started: Instant,
+    ) -> Built {
+        Built {
+            pages: self.content.pages.len(),
+            sections: self.content.sections.len(),
+            files: self.files,
+            stats,
+            warnings: self.warnings,
+            elapsed: started.elapsed(),
+            memory,
+            images: self.images,
+            config: self.config,
+            content: self.content,
+            page_bodies: self.page_bodies,
+            reuse: opts.cache.as_ref().map(|c| c.finish()).unwrap_or_default(),
+            up_to_date: false,
+        }
+    }
 }
 
 /// What a session keeps. Without a session to keep it, freeing all that (a value per page,

@@ -81,35 +81,12 @@ impl Bodies<'_> {
         page_lang: &str,
         assets: &[PathBuf],
     ) -> BodyResult {
-        let key: Option<Key> = self.md_fp.map(|fp: Key| {
-            let mut h = blake3::Hasher::new();
-            h.update(&fp);
-            let name = file.to_string_lossy();
-            let parts: [&[u8]; 4] = [
-                name.as_bytes(),
-                path.as_bytes(),
-                page_lang.as_bytes(),
-                &raw.as_bytes()[body_offset..],
-            ];
-            for part in parts {
-                h.update(&(part.len() as u64).to_le_bytes());
-                h.update(part);
-            }
-            *h.finalize().as_bytes()
-        });
-        let warned = |w: &[String]| {
-            w.iter()
-                .map(|w| Diagnostic::warning(file, 0, 0, w.clone()))
-                .collect::<Vec<_>>()
-        };
+        let key: Option<Key> = self
+            .md_fp
+            .map(|fp: Key| body_key(&fp, file, path, page_lang, &raw.as_bytes()[body_offset..]));
         if let (Some(c), Some(k)) = (self.cache, &key) {
             if let Some(m) = c.body(k) {
-                return Ok(Rendered {
-                    warnings: warned(&m.warnings),
-                    body: m.body,
-                    images: m.image_files,
-                    looked_up: m.looked_up,
-                });
+                return Ok(rendered(file, m));
             }
         }
         let warn = Mutex::new(Vec::new());
@@ -142,38 +119,70 @@ impl Bodies<'_> {
                 .iter()
                 .map(|e| md_diag(file, raw, body_offset, e, self.lang))
                 .collect::<Vec<_>>();
-            (e, warned(&warn))
+            (e, warned(file, &warn))
         })?;
-        let page_images = page_images.into_inner().unwrap_or_default();
-        // Addresses in raw HTML name the files as the teacher wrote them.
-        let html = published.rewrite_html(&r.html).unwrap_or(r.html);
-        let summary = r.summary.map(|s| published.rewrite_html(&s).unwrap_or(s));
-        let body = Body {
-            html,
-            summary,
-            toc: r.toc,
-            ids: r.ids,
-            text: r.text,
-            word_count: r.word_count,
-            links: r.links,
-            removed_html: r.removed_html,
+        let memo = Memo {
+            image_files: page_images.into_inner().unwrap_or_default(),
+            body: body_of(r, &published),
+            warnings: warn,
+            looked_up,
         };
         if let (Some(c), Some(k)) = (self.cache, key) {
-            c.put_body(
-                k,
-                Memo {
-                    body: body.clone(),
-                    image_files: page_images.clone(),
-                    warnings: warn.clone(),
-                    looked_up,
-                },
-            );
+            c.put_body(k, memo.clone());
         }
-        Ok(Rendered {
-            body,
-            warnings: warned(&warn),
-            images: page_images,
-            looked_up,
-        })
+        Ok(rendered(file, memo))
+    }
+}
+
+/// The memo key of a body: what the build shares (`fp`), then the file's name, its URL path,
+/// its language and its Markdown, each after its length.
+fn body_key(fp: &Key, file: &Path, path: &str, page_lang: &str, markdown: &[u8]) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(fp);
+    let name = file.to_string_lossy();
+    let parts: [&[u8]; 4] = [
+        name.as_bytes(),
+        path.as_bytes(),
+        page_lang.as_bytes(),
+        markdown,
+    ];
+    for part in parts {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    *h.finalize().as_bytes()
+}
+
+/// Warnings about `file`, as diagnostics without a position.
+fn warned(file: &Path, w: &[String]) -> Vec<Diagnostic> {
+    w.iter()
+        .map(|w| Diagnostic::warning(file, 0, 0, w.clone()))
+        .collect::<Vec<_>>()
+}
+
+/// A rendered (or remembered) body of `file` with what came with it.
+fn rendered(file: &Path, m: Memo) -> Rendered {
+    Rendered {
+        warnings: warned(file, &m.warnings),
+        body: m.body,
+        images: m.image_files,
+        looked_up: m.looked_up,
+    }
+}
+
+/// The body of rendered Markdown, addresses in its raw HTML rewritten to the published names.
+fn body_of(r: markdown::Rendered, published: &Published) -> Body {
+    // Addresses in raw HTML name the files as the teacher wrote them.
+    let html = published.rewrite_html(&r.html).unwrap_or(r.html);
+    let summary = r.summary.map(|s| published.rewrite_html(&s).unwrap_or(s));
+    Body {
+        html,
+        summary,
+        toc: r.toc,
+        ids: r.ids,
+        text: r.text,
+        word_count: r.word_count,
+        links: r.links,
+        removed_html: r.removed_html,
     }
 }

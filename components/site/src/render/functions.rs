@@ -69,102 +69,133 @@ fn arg<'a>(args: &'a HashMap<String, Value>, name: &str, f: &str) -> tera::Resul
 pub fn register(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
     let l = lookup.clone();
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
-        let path = arg(args, "path", "get_url")?;
-        if let Some(target) = path.strip_prefix("@/") {
-            let (file, anchor) = match target.split_once('#') {
-                Some((f, a)) => (f, Some(a)),
-                None => (target, None),
-            };
-            let url = l
-                .links
-                .get(file)
-                .ok_or_else(|| tera::Error::msg(format!("get_url: no content file `{file}`")))?;
-            let mut out = format!("{}{}", l.base_url, url);
-            if let Some(a) = anchor {
-                out.push('#');
-                out.push_str(a);
-            }
-            return Ok(Value::String(out));
-        }
-        if path.starts_with("http://") || path.starts_with("https://") {
-            return Ok(Value::String(path.to_string()));
-        }
-        let lang = args
-            .get("lang")
-            .and_then(Value::as_str)
-            .unwrap_or(&l.default_language);
-        let prefix = if lang == l.default_language {
-            String::new()
-        } else {
-            format!("/{lang}")
-        };
-        let clean = path.trim_start_matches('/');
-        let mut out = format!("{}{}/{}", l.base_url, prefix, clean);
-        if args
-            .get("cachebust")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-        {
-            if let Some(h) = l.hashes.get(clean) {
-                out.push_str("?h=");
-                out.push_str(h);
-            }
-        }
-        Ok(Value::String(out))
+        get_url(&l, args)
     });
     let l = lookup.clone();
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
-        let path = arg(args, "path", "get_page")?.trim_start_matches("@/");
-        let key = localized(path, args);
-        let key = if l.pages.contains_key(&key) {
-            key
-        } else {
-            path.to_string()
-        };
-        let found = l.pages.get(&key).and_then(|&i| l.listings.get(i)).cloned();
-        note(|| format!("page:{key}"));
-        found.ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}`")))
+        get_page(&l, args)
     });
     let l = lookup.clone();
     tera.register_function("get_section", move |args: &HashMap<String, Value>| {
-        let path = arg(args, "path", "get_section")?.trim_start_matches("@/");
-        let key = localized(path, args);
-        let key = if l.sections.contains_key(&key) {
-            key
-        } else {
-            path.to_string()
-        };
-        let meta = args
-            .get("metadata_only")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        let mut found = l.sections.get(&key).cloned();
-        if !meta {
-            note(|| format!("section:{key}"));
-            if let (Some(Value::Object(v)), Some(list)) = (&mut found, l.section_pages.get(&key)) {
-                let pages = list.iter().filter_map(|&i| l.listings.get(i)).cloned();
-                v.insert("pages".into(), Value::Array(pages.collect()));
-            }
-        }
-        found.ok_or_else(|| tera::Error::msg(format!("get_section: no section `{path}`")))
+        get_section(&l, args)
     });
     let l = lookup;
     tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
-        let kind = arg(args, "kind", "get_taxonomy")?;
-        let lang = args
-            .get("lang")
-            .and_then(Value::as_str)
-            .unwrap_or(&l.default_language);
-        note(|| format!("taxonomy:{kind}:{lang}"));
-        l.taxonomies
-            .get(&(kind.to_string(), lang.to_string()))
-            .cloned()
-            .ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "get_taxonomy: no taxonomy `{kind}` in [[taxonomies]]"
-                ))
-            })
+        get_taxonomy(&l, args)
     });
+}
+
+/// `get_url(path=...)`: a content file's URL (`@/...`), an outside address as it is, or a
+/// static file's URL in a language, with its hash when `cachebust`.
+fn get_url(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let path = arg(args, "path", "get_url")?;
+    if let Some(target) = path.strip_prefix("@/") {
+        return content_url(l, target);
+    }
+    if path.starts_with("http://") || path.starts_with("https://") {
+        return Ok(Value::String(path.to_string()));
+    }
+    Ok(Value::String(static_url(l, path, args)))
+}
+
+/// The URL of a content file (`bien-dao/a.md#muc`), anchor kept.
+fn content_url(l: &Lookup, target: &str) -> tera::Result<Value> {
+    let (file, anchor) = match target.split_once('#') {
+        Some((f, a)) => (f, Some(a)),
+        None => (target, None),
+    };
+    let url = l
+        .links
+        .get(file)
+        .ok_or_else(|| tera::Error::msg(format!("get_url: no content file `{file}`")))?;
+    let mut out = format!("{}{}", l.base_url, url);
+    if let Some(a) = anchor {
+        out.push('#');
+        out.push_str(a);
+    }
+    Ok(Value::String(out))
+}
+
+/// The URL of a static file in the asked language, with `?h=` its hash when `cachebust`.
+fn static_url(l: &Lookup, path: &str, args: &HashMap<String, Value>) -> String {
+    let lang = args
+        .get("lang")
+        .and_then(Value::as_str)
+        .unwrap_or(&l.default_language);
+    let prefix = if lang == l.default_language {
+        String::new()
+    } else {
+        format!("/{lang}")
+    };
+    let clean = path.trim_start_matches('/');
+    let mut out = format!("{}{}/{}", l.base_url, prefix, clean);
+    if args
+        .get("cachebust")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+    {
+        if let Some(h) = l.hashes.get(clean) {
+            out.push_str("?h=");
+            out.push_str(h);
+        }
+    }
+    out
+}
+
+/// `get_page(path=...)`: a page's listing value, in the asked language when it has one.
+fn get_page(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let path = arg(args, "path", "get_page")?.trim_start_matches("@/");
+    let key = localized(path, args);
+    let key = if l.pages.contains_key(&key) {
+        key
+    } else {
+        path.to_string()
+    };
+    let found = l.pages.get(&key).and_then(|&i| l.listings.get(i)).cloned();
+    note(|| format!("page:{key}"));
+    found.ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}`")))
+}
+
+/// `get_section(path=...)`: a section's value, with its pages unless `metadata_only`.
+fn get_section(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let path = arg(args, "path", "get_section")?.trim_start_matches("@/");
+    let key = localized(path, args);
+    let key = if l.sections.contains_key(&key) {
+        key
+    } else {
+        path.to_string()
+    };
+    let meta = args
+        .get("metadata_only")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let mut found = l.sections.get(&key).cloned();
+    if !meta {
+        note(|| format!("section:{key}"));
+        if let (Some(Value::Object(v)), Some(list)) = (&mut found, l.section_pages.get(&key)) {
+            let pages = list.iter().filter_map(|&i| l.listings.get(i)).cloned();
+            v.insert("pages".into(), Value::Array(pages.collect()));
+        }
+    }
+    found.ok_or_else(|| tera::Error::msg(format!("get_section: no section `{path}`")))
+}
+
+/// `get_taxonomy(kind=...)`: a taxonomy and its terms in a language.
+fn get_taxonomy(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let kind = arg(args, "kind", "get_taxonomy")?;
+    let lang = args
+        .get("lang")
+        .and_then(Value::as_str)
+        .unwrap_or(&l.default_language);
+    note(|| format!("taxonomy:{kind}:{lang}"));
+    l.taxonomies
+        .get(&(kind.to_string(), lang.to_string()))
+        .cloned()
+        .ok_or_else(|| {
+            tera::Error::msg(format!(
+                "get_taxonomy: no taxonomy `{kind}` in [[taxonomies]]"
+            ))
+        })
 }
 
 /// `bien-dao/_index.md` with lang=en -> `bien-dao/_index.en.md`.

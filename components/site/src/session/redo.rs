@@ -10,7 +10,7 @@ use crate::render::contexts::Contexts;
 use crate::render::functions::{self, Lookup};
 use crate::render::jobs::{Job, OutFn, Renderer};
 use crate::render::values::Model;
-use crate::write::feeds::write_feeds;
+use crate::write::feeds::{write_feeds, FeedSpec};
 use crate::write::sink::Bytes;
 use crate::write::site_files::sitemap;
 use rayon::prelude::*;
@@ -54,26 +54,10 @@ pub(super) fn redo(
     shown_by(&model, &st.users, &mut redo);
 
     // Give the template functions the new listings and orders.
-    let lookup = Arc::make_mut(&mut st.kept.lookup);
-    lookup.listings = model.derived.listings.clone();
-    for &si in &redo.resorted {
-        let s = &model.content.sections[si];
-        lookup
-            .section_pages
-            .insert(s.relative_path.clone(), s.pages.clone());
-    }
+    new_listings(Arc::make_mut(&mut st.kept.lookup), &model, &redo.resorted);
     functions::register(&mut st.kept.tera, st.kept.lookup.clone());
     let feeds = refeed(&mut st.kept.feeds, &model, &edit.moved, &redo);
 
-    let out: Mutex<Vec<File>> = Mutex::new(Vec::new());
-    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        crate::util::lock(&out).push((rel.to_string(), Arc::new(bytes.to_vec())));
-        Ok(())
-    };
-    let hand = |rel: &str, bytes: Bytes| -> Result<(), Diagnostic> {
-        crate::util::lock(&out).push((rel.to_string(), bytes));
-        Ok(())
-    };
     let renderer = Renderer {
         model: &model,
         tera: &st.kept.tera,
@@ -81,16 +65,12 @@ pub(super) fn redo(
         inject: opts.inject.as_deref(),
         memo: None,
     };
-    let (relooks, mut failed) = render_jobs(&renderer, redo.jobs, &hand);
-    for &f in &feeds {
-        failed |= write_feeds(&write, &model, &st.kept.tera, &st.kept.feeds[f], opts.lang).is_err();
-    }
-    if edit.redated {
-        match sitemap(&model, &st.kept.tera, opts.lang) {
-            Ok(xml) => write("sitemap.xml", &xml).unwrap_or(()),
-            Err(_) => failed = true,
-        }
-    }
+    let stale = Stale {
+        jobs: redo.jobs,
+        feeds: feeds.iter().map(|&f| &st.kept.feeds[f]).collect(),
+        sitemap: edit.redated,
+    };
+    let (files, relooks, failed) = render_stale(&renderer, stale);
     st.kept.derived = model.into_derived();
     let rendered = relooks.len() + 2 * feeds.len();
     for (job, keys) in relooks {
@@ -100,7 +80,55 @@ pub(super) fn redo(
         st.poisoned = true;
         return Err(Stop::Full);
     }
-    Ok((crate::util::into_inner(out), rendered))
+    Ok((files, rendered))
+}
+
+/// Hands the template functions' lookup the new listings, and the new order of each
+/// section sorted again.
+fn new_listings(lookup: &mut Lookup, model: &Model<'_>, resorted: &[usize]) {
+    lookup.listings = model.derived.listings.clone();
+    for &si in resorted {
+        let s = &model.content.sections[si];
+        lookup
+            .section_pages
+            .insert(s.relative_path.clone(), s.pages.clone());
+    }
+}
+
+/// The lookups each output rendered again made.
+type Relooks = Vec<(Job, Vec<String>)>;
+
+/// What is rendered again: the outputs, the feeds, and whether the sitemap.
+struct Stale<'a> {
+    jobs: std::collections::HashSet<Job>,
+    feeds: Vec<&'a FeedSpec>,
+    sitemap: bool,
+}
+
+/// Renders the stale outputs, then the feeds, then the sitemap: the files made, the lookups
+/// each output made, and whether something failed.
+fn render_stale(renderer: &Renderer<'_>, stale: Stale<'_>) -> (Vec<File>, Relooks, bool) {
+    let (model, tera, lang) = (renderer.model, renderer.tera, renderer.lang);
+    let out: Mutex<Vec<File>> = Mutex::new(Vec::new());
+    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        crate::util::lock(&out).push((rel.to_string(), Arc::new(bytes.to_vec())));
+        Ok(())
+    };
+    let hand = |rel: &str, bytes: Bytes| -> Result<(), Diagnostic> {
+        crate::util::lock(&out).push((rel.to_string(), bytes));
+        Ok(())
+    };
+    let (relooks, mut failed) = render_jobs(renderer, stale.jobs, &hand);
+    for feed in stale.feeds {
+        failed |= write_feeds(&write, model, tera, feed, lang).is_err();
+    }
+    if stale.sitemap {
+        match sitemap(model, tera, lang) {
+            Ok(xml) => write("sitemap.xml", &xml).unwrap_or(()),
+            Err(_) => failed = true,
+        }
+    }
+    (crate::util::into_inner(out), relooks, failed)
 }
 
 /// Renders `jobs` in parallel through `write`: the lookups each made, and whether one failed.
@@ -108,7 +136,7 @@ fn render_jobs(
     renderer: &Renderer<'_>,
     jobs: std::collections::HashSet<Job>,
     write: &OutFn<'_>,
-) -> (Vec<(Job, Vec<String>)>, bool) {
+) -> (Relooks, bool) {
     let jobs: Vec<Job> = jobs.into_iter().collect();
     let results: Vec<(Job, bool, Vec<String>)> = jobs
         .par_iter()
