@@ -7,7 +7,7 @@ use std::ops::Range;
 use i18n::tr;
 use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
-use crate::shortcode::{push_placeholder, single_placeholder, strip_placeholders, Sub};
+use crate::placeholder::{push_placeholder, single_placeholder, strip_placeholders, Sub};
 
 use crate::error::{MdError, MdErrorKind};
 use crate::renderer::*;
@@ -17,37 +17,18 @@ use crate::text::*;
 const MAX_NESTING: usize = 100;
 
 impl<'a> Renderer<'a, '_> {
+    /// The renderer's answer to one event at `range` of the prepared source.
     pub(crate) fn event(&mut self, event: Event<'a>, range: Range<usize>) {
-        if let Some(img) = self.image.as_mut() {
-            match event {
-                Event::Start(Tag::Image { .. }) => img.depth += 1,
-                Event::End(TagEnd::Image) if img.depth > 0 => img.depth -= 1,
-                Event::End(TagEnd::Image) => self.finish_image(),
-                Event::Text(t) | Event::Code(t) => img.alt.push_str(&strip_placeholders(&t)),
-                Event::SoftBreak | Event::HardBreak => img.alt.push(' '),
-                _ => {}
-            }
+        if self.image.is_some() {
+            self.event_in_image(event);
             return;
         }
-        if let Some(code) = self.code.as_mut() {
-            match event {
-                Event::Text(t) => code.content.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => self.finish_code(),
-                _ => {}
-            }
+        if self.code.is_some() {
+            self.event_in_code(event);
             return;
         }
         match event {
-            Event::Start(tag) => {
-                if self.stack.len() == MAX_NESTING {
-                    self.errors.push(MdError {
-                        offset: range.start,
-                        kind: MdErrorKind::TooDeep { limit: MAX_NESTING },
-                    });
-                }
-                self.stack.push(tag.to_end());
-                self.start(tag, range);
-            }
+            Event::Start(tag) => self.open_tag(tag, range),
             Event::End(end) => {
                 self.stack.pop();
                 self.end(end);
@@ -60,43 +41,10 @@ impl<'a> Renderer<'a, '_> {
                 self.text(&t);
                 self.out.push(Event::Code(t));
             }
-            Event::Html(t) => match self.html_block.as_mut() {
-                Some(buf) => {
-                    buf.pieces.push((buf.text.len(), range.start));
-                    buf.text.push_str(&t);
-                }
-                None => self.raw(t, &[(0, range.start)]),
-            },
-            Event::InlineHtml(t) => {
-                let tag = t.trim_start().as_bytes();
-                let starts =
-                    |p: &[u8]| tag.len() >= p.len() && tag[..p.len()].eq_ignore_ascii_case(p);
-                if starts(b"<script") || starts(b"<style") {
-                    self.in_inline_script = !t.to_ascii_lowercase().contains("</s");
-                } else if starts(b"</script") || starts(b"</style") {
-                    self.in_inline_script = false;
-                }
-                self.raw(t, &[(0, range.start)])
-            }
-            Event::FootnoteReference(name) => {
-                let (n, first) = self.footnote_number(&name);
-                let id = footnote_slug(&name, n);
-                let mut html = String::from(FOOTNOTE_REF_START);
-                if first {
-                    html.push_str(&format!(" id=\"fnref-{id}\""));
-                }
-                html.push_str(&format!("><a href=\"#fn-{id}\">{n}</a></sup>"));
-                self.out.push(Event::Html(html.into()));
-            }
-            Event::TaskListMarker(checked) => {
-                // Task boxes are shown, not used: disabled, and kept out of the cleaner.
-                let html = if checked {
-                    "<input type=\"checkbox\" disabled checked> "
-                } else {
-                    "<input type=\"checkbox\" disabled> "
-                };
-                self.push_sub(html.to_string(), false);
-            }
+            Event::Html(t) => self.html_piece(t, range),
+            Event::InlineHtml(t) => self.inline_html(t, range),
+            Event::FootnoteReference(name) => self.footnote_reference(&name),
+            Event::TaskListMarker(checked) => self.task_list_marker(checked),
             Event::SoftBreak | Event::HardBreak => {
                 self.plain.push(' ');
                 self.out.push(event);
@@ -104,6 +52,98 @@ impl<'a> Renderer<'a, '_> {
             Event::Rule => self.out.push(event),
             Event::InlineMath(_) | Event::DisplayMath(_) => self.out.push(event),
         }
+    }
+
+    /// An event inside an image: its text goes to the alt text, until the image ends.
+    #[inline]
+    fn event_in_image(&mut self, event: Event<'a>) {
+        let Some(img) = self.image.as_mut() else {
+            return;
+        };
+        match event {
+            Event::Start(Tag::Image { .. }) => img.depth += 1,
+            Event::End(TagEnd::Image) if img.depth > 0 => img.depth -= 1,
+            Event::End(TagEnd::Image) => self.finish_image(),
+            Event::Text(t) | Event::Code(t) => img.alt.push_str(&strip_placeholders(&t)),
+            Event::SoftBreak | Event::HardBreak => img.alt.push(' '),
+            _ => {}
+        }
+    }
+
+    /// An event inside a code block: its text is the code, until the block ends.
+    #[inline]
+    fn event_in_code(&mut self, event: Event<'a>) {
+        let Some(code) = self.code.as_mut() else {
+            return;
+        };
+        match event {
+            Event::Text(t) => code.content.push_str(&t),
+            Event::End(TagEnd::CodeBlock) => self.finish_code(),
+            _ => {}
+        }
+    }
+
+    /// A tag opens: kept on the stack of open tags (too deep a nesting is an error).
+    #[inline]
+    fn open_tag(&mut self, tag: Tag<'a>, range: Range<usize>) {
+        if self.stack.len() == MAX_NESTING {
+            self.errors.push(MdError {
+                offset: range.start,
+                kind: MdErrorKind::TooDeep { limit: MAX_NESTING },
+            });
+        }
+        self.stack.push(tag.to_end());
+        self.start(tag, range);
+    }
+
+    /// A piece of an HTML block: gathered while the block is open, else raw HTML.
+    #[inline]
+    fn html_piece(&mut self, t: CowStr<'a>, range: Range<usize>) {
+        match self.html_block.as_mut() {
+            Some(buf) => {
+                buf.pieces.push((buf.text.len(), range.start));
+                buf.text.push_str(&t);
+            }
+            None => self.raw(t, &[(0, range.start)]),
+        }
+    }
+
+    /// Inline HTML: raw HTML, noting whether it opens or closes a `<script>` or `<style>`.
+    #[inline]
+    fn inline_html(&mut self, t: CowStr<'a>, range: Range<usize>) {
+        let tag = t.trim_start().as_bytes();
+        let starts = |p: &[u8]| tag.len() >= p.len() && tag[..p.len()].eq_ignore_ascii_case(p);
+        if starts(b"<script") || starts(b"<style") {
+            self.in_inline_script = !t.to_ascii_lowercase().contains("</s");
+        } else if starts(b"</script") || starts(b"</style") {
+            self.in_inline_script = false;
+        }
+        self.raw(t, &[(0, range.start)])
+    }
+
+    /// A footnote mark: its number, linked to its note (the first mark also gets an id).
+    #[inline]
+    fn footnote_reference(&mut self, name: &str) {
+        let (n, first) = self.footnote_number(name);
+        let id = footnote_slug(name, n);
+        let mut html = String::from(FOOTNOTE_REF_START);
+        if first {
+            html.push_str(&format!(" id=\"fnref-{id}\""));
+        }
+        html.push_str(&format!("><a href=\"#fn-{id}\">{n}</a></sup>"));
+        self.out.push(Event::Html(html.into()));
+    }
+
+    /// A task list box.
+    #[inline]
+    fn task_list_marker(&mut self, checked: bool) {
+        // Task boxes are shown, not used: disabled, and kept out of the cleaner.
+        let html = if checked {
+            "<input type=\"checkbox\" disabled checked> "
+        } else {
+            "<input type=\"checkbox\" disabled> "
+        };
+        self.push_sub(html.to_string(), false);
     }
 
     pub(crate) fn text(&mut self, t: &str) {

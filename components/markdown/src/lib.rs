@@ -19,14 +19,18 @@
 //!
 //! Here: the options and results, and [`render`]. The renderer's state and its steps are in
 //! `renderer.rs`, its answer to each event in `events.rs`, small text helpers in `text.rs`;
-//! shortcodes in `shortcode.rs`, raw HTML cleaning in `sanitize.rs`, code in `highlight.rs`.
+//! shortcodes in `shortcode.rs` (with `shortcode_scan.rs`, `shortcode_parse.rs` and
+//! `placeholder.rs`), raw HTML cleaning in `sanitize.rs`, code in `highlight.rs`.
 
 mod error;
 mod events;
 mod highlight;
+mod placeholder;
 mod renderer;
 mod sanitize;
 mod shortcode;
+mod shortcode_parse;
+mod shortcode_scan;
 mod text;
 
 use std::borrow::Cow;
@@ -39,7 +43,7 @@ pub use error::{line_col, MdError, MdErrorKind, SyntaxProblem};
 pub use highlight::highlight_css;
 use renderer::Renderer;
 
-use shortcode::{PH_CLOSE, PH_OPEN};
+use placeholder::{PH_CLOSE, PH_OPEN};
 
 /// How to render Markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]

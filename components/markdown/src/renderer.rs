@@ -8,7 +8,8 @@ use std::ops::Range;
 use pulldown_cmark::{Alignment, CowStr, Event, Tag, TagEnd};
 
 use crate::error::{MdError, MdErrorKind};
-use crate::shortcode::{Prepared, Sub, PH_OPEN};
+use crate::placeholder::{Sub, PH_OPEN};
+use crate::shortcode::Prepared;
 use crate::text::*;
 use crate::{Heading, Host, InternalLink, Options, Removed, Rendered};
 
@@ -95,7 +96,7 @@ impl<'a> Renderer<'a, '_> {
     pub(crate) fn destination(&mut self, dest: CowStr<'a>, range: Range<usize>) -> CowStr<'a> {
         let dest: CowStr<'a> = if self.text_placeholders && dest.contains(PH_OPEN) {
             // A shortcode used as an address (e.g. `[x]({{ url() }})`): its output is text.
-            crate::shortcode::substitute(&dest, &self.subs).into()
+            crate::placeholder::substitute(&dest, &self.subs).into()
         } else {
             dest
         };
@@ -204,7 +205,41 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::Html(html));
     }
 
+    /// The page put together: ids and the table of contents, summary, HTML, words; or the
+    /// errors, by offset.
     pub(crate) fn finish(mut self) -> Result<Rendered, Vec<MdError>> {
+        let toc = nest(self.heading_ids());
+        let summary = self.summary_html();
+        let mut html = String::with_capacity(self.prepared.text.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
+        let html = self.finish_html(html);
+
+        if !self.errors.is_empty() {
+            self.errors.sort_by_key(|e| e.offset);
+            return Err(self.errors);
+        }
+
+        let word_count = count_words(&self.plain);
+        let text = if self.opts.plain_text {
+            std::mem::take(&mut self.plain)
+        } else {
+            String::new()
+        };
+        Ok(Rendered {
+            ids: collect_ids(&html),
+            html,
+            summary,
+            toc,
+            links: self.links,
+            text,
+            word_count,
+            removed_html: self.removed,
+        })
+    }
+
+    /// Gives every heading its id (written into its start event) and returns the headings in
+    /// page order, not yet nested.
+    fn heading_ids(&mut self) -> Vec<Heading> {
         // Explicit ids first, so that generated ones step around them.
         let mut seen: HashSet<String> = self
             .headings
@@ -236,69 +271,49 @@ impl<'a> Renderer<'a, '_> {
                 children: Vec::new(),
             });
         }
-        let toc = nest(flat);
+        flat
+    }
 
-        let sanitize = !self.opts.unsafe_html && self.raw_html;
-        let finish_html = |html: String| {
-            let html = if sanitize {
-                crate::sanitize::clean(&html)
-            } else {
-                html
-            };
-            if self.subs.is_empty() {
-                html
-            } else {
-                crate::shortcode::substitute(&html, &self.subs)
-            }
-        };
-
-        let summary = self.summary_at.take().map(|(idx, open)| {
-            let mut html = String::new();
-            let closing = open.into_iter().rev().map(Event::End);
-            // Summaries are shown together on listing pages: no ids there (they would
-            // repeat), and no footnote marks (their notes are not shown).
-            let events = self.out[..idx].iter().filter_map(|e| match e {
-                Event::Html(h) if h.starts_with(FOOTNOTE_REF_START) => None,
-                Event::Start(Tag::Heading {
-                    level,
-                    classes,
-                    attrs,
-                    ..
-                }) => Some(Event::Start(Tag::Heading {
-                    level: *level,
-                    id: None,
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                })),
-                other => Some(other.clone()),
-            });
-            pulldown_cmark::html::push_html(&mut html, events.chain(closing));
-            finish_html(html)
+    /// The HTML of the events before the summary marker, with the tags open there closed;
+    /// `None` without a marker.
+    fn summary_html(&mut self) -> Option<String> {
+        let (idx, open) = self.summary_at.take()?;
+        let mut html = String::new();
+        let closing = open.into_iter().rev().map(Event::End);
+        // Summaries are shown together on listing pages: no ids there (they would
+        // repeat), and no footnote marks (their notes are not shown).
+        let events = self.out[..idx].iter().filter_map(|e| match e {
+            Event::Html(h) if h.starts_with(FOOTNOTE_REF_START) => None,
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => Some(Event::Start(Tag::Heading {
+                level: *level,
+                id: None,
+                classes: classes.clone(),
+                attrs: attrs.clone(),
+            })),
+            other => Some(other.clone()),
         });
-        let mut html = String::with_capacity(self.prepared.text.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
-        let html = finish_html(html);
+        pulldown_cmark::html::push_html(&mut html, events.chain(closing));
+        Some(self.finish_html(html))
+    }
 
-        if !self.errors.is_empty() {
-            self.errors.sort_by_key(|e| e.offset);
-            return Err(self.errors);
-        }
-
-        let word_count = count_words(&self.plain);
-        let text = if self.opts.plain_text {
-            std::mem::take(&mut self.plain)
+    /// Rendered HTML made final: cleaned when the author's raw HTML needs it, then the
+    /// placeholders replaced by the HTML they stand for.
+    fn finish_html(&self, html: String) -> String {
+        let sanitize = !self.opts.unsafe_html && self.raw_html;
+        let html = if sanitize {
+            crate::sanitize::clean(&html)
         } else {
-            String::new()
+            html
         };
-        Ok(Rendered {
-            ids: collect_ids(&html),
-            html,
-            summary,
-            toc,
-            links: self.links,
-            text,
-            word_count,
-            removed_html: self.removed,
-        })
+        if self.subs.is_empty() {
+            html
+        } else {
+            crate::placeholder::substitute(&html, &self.subs)
+        }
     }
 }

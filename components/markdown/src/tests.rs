@@ -1035,7 +1035,7 @@ fn never_panics_on_odd_input() {
                 Ok(r) => {
                     assert_eq!(r.word_count, r.text.split_whitespace().count());
                     assert!(
-                        !r.html.contains(shortcode::PH_OPEN),
+                        !r.html.contains(placeholder::PH_OPEN),
                         "{page:?} -> {}",
                         r.html
                     );
