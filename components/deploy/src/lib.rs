@@ -160,20 +160,14 @@ pub fn deploy(
     opts: &Options,
 ) -> Result<Summary, DeployError> {
     let local = manifest::scan(output_dir)?;
-    let entries: BTreeMap<String, Entry> = local
-        .iter()
-        .map(|(k, v)| (k.clone(), v.entry.clone()))
-        .collect();
+    let entries = site_entries(&local);
     let mut session = Session::new(target, password, opts);
     let last = opts
         .cache_dir
         .as_deref()
         .and_then(|d| manifest::read_cache(d, target));
     let (server, offline) = read_manifest(&mut session, opts, password, last.as_ref())?;
-    // The manifest is trusted when this computer wrote it last; an empty one claims nothing.
-    let trusted = offline
-        || (server.files.is_empty() && server.pending_delete.is_empty())
-        || last.as_ref().is_some_and(|l| server.written_as(l));
+    let trusted = is_trusted(&server, offline, last.as_ref());
     let mut state = server.clone();
     let found = if !offline && (opts.verify || opts.delete || !trusted) {
         Some(verify::check(
@@ -186,17 +180,11 @@ pub fn deploy(
         None
     };
     let mut plan = plan::diff(&entries, &state, true);
-    let foreign = found
-        .as_ref()
-        .map(|f| f.foreign.clone())
-        .unwrap_or_default();
-    let confirmed = opts.delete
-        && !foreign.is_empty()
-        && (opts.dry_run || opts.confirm.as_ref().is_some_and(|c| (c.0)(&foreign)));
+    let (foreign, confirmed) = foreign_files(opts, found.as_ref());
     if let Some(f) = &found {
         plan.foreign = verify::to_delete(f, confirmed);
     }
-    let mut summary = Summary {
+    let summary = Summary {
         unchanged: plan.unchanged.len(),
         dry_run: opts.dry_run,
         offline,
@@ -207,15 +195,62 @@ pub fn deploy(
         ..Summary::default()
     };
     if opts.dry_run {
-        summary.bytes = plan.upload.iter().map(|p| entries[p].size).sum();
-        summary.uploaded = plan.upload;
-        summary.deleted = [plan.delete, plan.foreign].concat();
-        return Ok(summary);
+        return Ok(would_do(summary, plan, &entries));
     }
+    let mut run = start_run(session, (server, state), trusted, &plan, &entries, opts);
+    let result = run.execute(&plan, &local);
+    run.bar.finish_and_clear();
+    result?;
+    Ok(done(summary, run, &entries))
+}
+
+/// The manifest entry of each file of the site.
+fn site_entries(local: &BTreeMap<String, manifest::LocalFile>) -> BTreeMap<String, Entry> {
+    local
+        .iter()
+        .map(|(k, v)| (k.clone(), v.entry.clone()))
+        .collect()
+}
+
+/// Whether the server's manifest is trusted without checking it against the server's files.
+fn is_trusted(server: &Manifest, offline: bool, last: Option<&Manifest>) -> bool {
+    // The manifest is trusted when this computer wrote it last; an empty one claims nothing.
+    offline
+        || (server.files.is_empty() && server.pending_delete.is_empty())
+        || last.is_some_and(|l| server.written_as(l))
+}
+
+/// The files bangtin never uploaded that checking found, and whether deleting them is
+/// confirmed (`--delete` and the user said yes; a dry run lists them as if so).
+fn foreign_files(opts: &Options, found: Option<&verify::Found>) -> (Vec<String>, bool) {
+    let foreign = found.map(|f| f.foreign.clone()).unwrap_or_default();
+    let confirmed = opts.delete
+        && !foreign.is_empty()
+        && (opts.dry_run || opts.confirm.as_ref().is_some_and(|c| (c.0)(&foreign)));
+    (foreign, confirmed)
+}
+
+/// A dry run's summary: what would be uploaded (and its size) and deleted.
+fn would_do(mut summary: Summary, plan: Plan, entries: &BTreeMap<String, Entry>) -> Summary {
+    summary.bytes = plan.upload.iter().map(|p| entries[p].size).sum();
+    summary.uploaded = plan.upload;
+    summary.deleted = [plan.delete, plan.foreign].concat();
+    summary
+}
+
+/// A run about to carry out `plan`, from the manifest as saved on the server and as it is.
+fn start_run<'a>(
+    session: Session<'a>,
+    (saved, state): (Manifest, Manifest),
+    trusted: bool,
+    plan: &Plan,
+    entries: &BTreeMap<String, Entry>,
+    opts: &Options,
+) -> Run<'a> {
     let upload_bytes: u64 = plan.upload.iter().map(|p| entries[p].size).sum();
-    let mut run = Run {
+    Run {
         session,
-        saved: server,
+        saved,
         state,
         id: manifest::new_deploy_id(),
         adopt: !trusted,
@@ -225,14 +260,15 @@ pub fn deploy(
         total: plan.upload.len(),
         bar: progress_bar(opts, upload_bytes),
         on_file: opts.on_file.clone(),
-    };
-    let result = run.execute(&plan, &local);
-    run.bar.finish_and_clear();
-    result?;
+    }
+}
+
+/// A deploy's summary once done: what was uploaded (and its size) and deleted.
+fn done(mut summary: Summary, run: Run<'_>, entries: &BTreeMap<String, Entry>) -> Summary {
     summary.bytes = run.uploaded.iter().map(|p| entries[p].size).sum();
     summary.uploaded = run.uploaded;
     summary.deleted = run.deleted;
-    Ok(summary)
+    summary
 }
 
 /// The server's manifest, or (dry run without a password, or with the server unreachable)
