@@ -33,7 +33,16 @@ fn main() -> ExitCode {
             (None, true),
             lang,
         ),
-        Some(Command::Serve {
+        Some(command) => run(command, &cli.root, lang),
+    };
+    exit_code(result)
+}
+
+/// Runs one command in the site folder `root`; `Err` holds the message to print (empty when
+/// it was printed already).
+fn run(command: Command, root: &Path, lang: Lang) -> Result<(), String> {
+    match command {
+        Command::Serve {
             port,
             bind,
             drafts,
@@ -41,36 +50,34 @@ fn main() -> ExitCode {
             desk_port,
             no_desk,
             poll,
-        }) => serve_cmd(
-            &cli.root,
+        } => serve_cmd(
+            root,
             port,
             bind,
             (drafts, future, poll),
             (desk_port, !no_desk),
             lang,
         ),
-        Some(Command::Check {
+        Command::Check {
             external,
             drafts,
             format,
-        }) => check_cmd(&cli.root, external, drafts, &format, lang),
-        Some(Command::Build {
+        } => check_cmd(root, external, drafts, &format, lang),
+        Command::Build {
             output,
             drafts,
             future,
             base_url,
-        }) => build_cmd(&cli.root, output, drafts, future, base_url, lang),
-        Some(Command::New { section, title }) => {
-            scaffold::new_post(&cli.root, &section, &title, lang)
-        }
-        Some(Command::Init { dir }) => scaffold::init(&dir, lang),
-        Some(Command::Import {
+        } => build_cmd(root, output, drafts, future, base_url, lang),
+        Command::New { section, title } => scaffold::new_post(root, &section, &title, lang),
+        Command::Init { dir } => scaffold::init(&dir, lang),
+        Command::Import {
             files,
             section,
             slug,
             draft,
-        }) => import_cmd::run(&cli.root, &files, section, slug, draft, lang),
-        Some(Command::Deploy {
+        } => import_cmd::run(root, &files, section, slug, draft, lang),
+        Command::Deploy {
             target,
             no_build,
             delete,
@@ -79,9 +86,8 @@ fn main() -> ExitCode {
             dry_run,
             zip,
             insecure,
-        }) => deploy_cmd(
-            &cli.root,
-            DeployArgs {
+        } => {
+            let args = DeployArgs {
                 target,
                 no_build,
                 delete,
@@ -90,17 +96,17 @@ fn main() -> ExitCode {
                 dry_run,
                 zip,
                 insecure,
-            },
-            lang,
-        ),
-        Some(Command::Report {
+            };
+            deploy_cmd(root, args, lang)
+        }
+        Command::Report {
             period,
             format,
             output,
             force,
             due,
-        }) => report_cmd(report::Options {
-            root: cli.root.clone(),
+        } => report_cmd(report::Options {
+            root: root.to_path_buf(),
             period,
             format,
             output,
@@ -108,7 +114,11 @@ fn main() -> ExitCode {
             due,
             lang,
         }),
-    };
+    }
+}
+
+/// The exit code of a command's result, its message printed on failure.
+fn exit_code(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
