@@ -230,17 +230,55 @@ fn webp_claiming(w: u32, h: u32, animated: bool) -> Vec<u8> {
     webp
 }
 
+/// A real iPhone-style HEIC (made by libheif's `heif-enc` from a small JPEG) whose image size
+/// boxes (`ispe`) are rewritten to claim `w` x `h` pixels; `None` (skipped loudly, a failure in
+/// CI) without heif-enc.
+fn heic_claiming(w: u32, h: u32) -> Option<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("a.jpg"), dir.path().join("a.heic"));
+    fs::write(&src, testkit::jpeg(64, 48, 90)).unwrap();
+    match Command::new("heif-enc")
+        .arg("-o")
+        .arg(&out)
+        .arg(&src)
+        .output()
+    {
+        Ok(o) if o.status.success() => {}
+        other => {
+            testkit::skip(&format!("heif-enc cannot make a HEIC here ({other:?})"));
+            return None;
+        }
+    }
+    let mut heic = fs::read(&out).unwrap();
+    let mut patched = 0;
+    for at in 0..heic.len().saturating_sub(16) {
+        // `ispe`, then version and flags (4 bytes), then width and height (big-endian).
+        if &heic[at..at + 4] == b"ispe" {
+            heic[at + 8..at + 12].copy_from_slice(&w.to_be_bytes());
+            heic[at + 12..at + 16].copy_from_slice(&h.to_be_bytes());
+            patched += 1;
+        }
+    }
+    assert!(patched > 0, "no ispe box in heif-enc's output");
+    Some(heic)
+}
+
 #[test]
 fn images_that_claim_100000_by_100000_pixels() {
     let md = page("", "![Ảnh khổng lồ](khong-lo.png)\n");
-    for (name, bytes) in [
+    let mut cases = vec![
         ("png", png_claiming(100_000, 100_000)),
         ("webp", webp_claiming(100_000, 100_000, false)),
         ("animated webp", webp_claiming(100_000, 100_000, true)),
-    ] {
+    ];
+    cases.extend(heic_claiming(100_000, 100_000).map(|h| ("heic", h)));
+    for (name, bytes) in cases {
         let file = format!(
             "anh/khong-lo.{}",
-            if name == "png" { "png" } else { "webp" }
+            match name {
+                "png" | "heic" => name,
+                _ => "webp",
+            }
         );
         let md = String::from_utf8(md.clone())
             .unwrap()
@@ -252,6 +290,10 @@ fn images_that_claim_100000_by_100000_pixels() {
             60,
             600,
         );
+        if name == "heic" {
+            // libheif's own limit, reported as a photo too large (not as a damaged one).
+            assert!(r.text.contains("too large"), "{}", r.text);
+        }
         if name == "animated webp" {
             // Published as it is (re-encoding would stop the animation): never decoded.
             continue;

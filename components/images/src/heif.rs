@@ -25,10 +25,7 @@ pub(crate) type Pixels = (image::DynamicImage, Option<Vec<u8>>);
 #[cfg(feature = "heif")]
 pub(crate) fn decode(source: &Path, bytes: &[u8]) -> Result<Pixels, ImageError> {
     use libheif_rs::{ColorSpace, HeifContext, LibHeif, RgbChroma};
-    let corrupt = |e: libheif_rs::HeifError| ImageError::Corrupt {
-        path: source.to_path_buf(),
-        detail: e.to_string(),
-    };
+    let corrupt = |e| heif_fault(source, e);
     let lib = LibHeif::new();
     let ctx = HeifContext::read_from_bytes(bytes).map_err(corrupt)?;
     let handle = ctx.primary_image_handle().map_err(corrupt)?;
@@ -95,6 +92,26 @@ pub(crate) fn decode(source: &Path, bytes: &[u8]) -> Result<Pixels, ImageError> 
     Ok((image, icc))
 }
 
+/// A libheif error as ours: a size over libheif's security limits (which it checks while
+/// reading the headers) is a photo too large, not a damaged one.
+#[cfg(feature = "heif")]
+fn heif_fault(source: &Path, e: libheif_rs::HeifError) -> ImageError {
+    if matches!(
+        e.sub_code,
+        libheif_rs::HeifErrorSubCode::SecurityLimitExceeded
+    ) {
+        ImageError::TooLarge {
+            path: source.to_path_buf(),
+            detail: e.message,
+        }
+    } else {
+        ImageError::Corrupt {
+            path: source.to_path_buf(),
+            detail: e.to_string(),
+        }
+    }
+}
+
 /// Without libheif in this build: an error saying how to convert the photo.
 #[cfg(not(feature = "heif"))]
 pub(crate) fn decode(source: &Path, _bytes: &[u8]) -> Result<Pixels, ImageError> {
@@ -104,10 +121,7 @@ pub(crate) fn decode(source: &Path, _bytes: &[u8]) -> Result<Pixels, ImageError>
 /// Width and height as displayed (after the file's rotation), from the headers.
 #[cfg(feature = "heif")]
 pub(crate) fn size(source: &Path, bytes: &[u8]) -> Result<(u32, u32), ImageError> {
-    let corrupt = |e: libheif_rs::HeifError| ImageError::Corrupt {
-        path: source.to_path_buf(),
-        detail: e.to_string(),
-    };
+    let corrupt = |e| heif_fault(source, e);
     let ctx = libheif_rs::HeifContext::read_from_bytes(bytes).map_err(corrupt)?;
     let handle = ctx.primary_image_handle().map_err(corrupt)?;
     Ok((handle.width(), handle.height()))
