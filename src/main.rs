@@ -16,6 +16,7 @@ use site::{Diagnostic, Severity};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 fn main() -> ExitCode {
     if desktop::wanted() {
@@ -399,6 +400,10 @@ fn deploy_cmd(root: &Path, args: DeployArgs, lang: Lang) -> Result<(), String> {
         progress: true,
         accept_invalid_certs: args.insecure || config.deploy.accept_invalid_certs,
         retries: 3,
+        timeout: config
+            .deploy
+            .timeout
+            .map_or(deploy::DEFAULT_IO_TIMEOUT, Duration::from_secs),
         cache_dir: Some(root.join(".bangtin-cache").join("deploy")),
         cancel: deploy::stop_on_ctrl_c(lang),
         on_file: None,

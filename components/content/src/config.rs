@@ -198,6 +198,9 @@ pub struct DeployConfig {
     pub target: Option<String>,
     /// Accept a self-signed FTPS certificate.
     pub accept_invalid_certs: bool,
+    /// Seconds a connection may stay silent before it counts as broken and is retried
+    /// (30 when unset; a slow host on a slow line may need more).
+    pub timeout: Option<u64>,
 }
 
 fn default_language() -> String {
@@ -293,6 +296,17 @@ impl Config {
                 "[images] quality must be between 1 and 100"
             )));
         }
+        if self
+            .deploy
+            .timeout
+            .is_some_and(|t| !(1..=3600).contains(&t))
+        {
+            return Err(err(tr!(
+                lang,
+                "[deploy] timeout là số giây chờ máy chủ, từ 1 đến 3600 (mặc định 30)",
+                "[deploy] timeout is the seconds to wait for the server, from 1 to 3600 (default 30)"
+            )));
+        }
         Ok(())
     }
 
@@ -377,5 +391,21 @@ mod tests {
         .unwrap();
         assert_eq!(c.taxonomies[0].slug, "chuyen-de");
         assert_eq!(c.lang_prefix("en"), "/en");
+    }
+
+    #[test]
+    fn deploy_timeout_is_in_seconds_within_bounds() {
+        let with = |t: &str| {
+            Config::parse(
+                &format!("title = \"T\"\nbase_url = \"https://a.vn\"\n[deploy]\ntimeout = {t}\n"),
+                Lang::En,
+            )
+        };
+        assert_eq!(with("90").unwrap().deploy.timeout, Some(90));
+        for bad in ["0", "7200"] {
+            let e = with(bad).expect_err(bad);
+            assert!(e.message.contains("[deploy] timeout"), "{}", e.message);
+        }
+        assert!(with("-1").is_err());
     }
 }

@@ -255,11 +255,23 @@ impl DeployError {
                     "The server refused to {action} \"{path}\": {detail}. Check that the account may write to the target folder and that there is free space.",
                 )
             }
-            DeployError::Network { path, detail, attempts } => tr!(
-                lang,
-                "Mất kết nối khi gửi \"{path}\" ({detail}), đã thử {attempts} lần.",
-                "The connection kept failing while sending \"{path}\" ({detail}); tried {attempts} times.",
-            ),
+            DeployError::Network { path, detail, attempts } => {
+                let detail = if detail == crate::remote::SILENT {
+                    tr!(lang, "máy chủ không trả lời", "the server stopped answering")
+                } else {
+                    detail.clone()
+                };
+                let tries = match (lang, attempts) {
+                    (Lang::En, 1) => "once".to_string(),
+                    (Lang::En, n) => format!("{n} times"),
+                    (_, n) => format!("{n} lần"),
+                };
+                tr!(
+                    lang,
+                    "Mất kết nối khi gửi \"{path}\" ({detail}), đã thử {tries}.",
+                    "The connection kept failing while sending \"{path}\" ({detail}); tried {tries}.",
+                )
+            }
             DeployError::NoSpace { path, size, free } => {
                 let size = indicatif::HumanBytes(*size);
                 let free = match free {

@@ -2,6 +2,7 @@
 
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
+use std::time::Duration;
 
 use suppaftp::native_tls::{Protocol, TlsConnector, TlsStream};
 use suppaftp::types::FileType;
@@ -9,7 +10,7 @@ use suppaftp::{FtpError, NativeTlsConnector, NativeTlsFtpStream, Status};
 
 use crate::remote::{
     io_fault, tcp_connect, temp_name, ConnectOptions, Fault, Listed, Remote, RemoteError,
-    CONNECT_TIMEOUT, IO_TIMEOUT,
+    CONNECT_TIMEOUT,
 };
 use crate::target::{Scheme, Target};
 
@@ -20,6 +21,8 @@ pub(crate) struct FtpRemote {
     tls: Option<TlsConnector>,
     /// The server name checked against its certificate.
     domain: String,
+    /// How long a data connection may stay silent.
+    io_timeout: Duration,
     /// The target folder as the server names it (from PWD), to come back to after a CWD.
     root: String,
     /// The target folder does not exist (dry run): there is nothing to read.
@@ -84,7 +87,7 @@ impl FtpRemote {
         password: &str,
         opts: &ConnectOptions,
     ) -> Result<FtpRemote, RemoteError> {
-        let tcp = tcp_connect(&target.host, target.port)?;
+        let tcp = tcp_connect(&target.host, target.port, opts.io_timeout)?;
         let mut ftp = NativeTlsFtpStream::connect_with_stream(tcp).map_err(fault)?;
         let mut data_tls = None;
         if target.scheme == Scheme::Ftps {
@@ -120,6 +123,7 @@ impl FtpRemote {
             ftp,
             tls: data_tls,
             domain: target.host.clone(),
+            io_timeout: opts.io_timeout,
             root: String::new(),
             missing_root: false,
         };
@@ -171,8 +175,8 @@ impl FtpRemote {
     ) -> Result<Option<DataConn>, RemoteError> {
         let addr = self.passive_address()?;
         let tcp = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).map_err(|e| io_fault(&e))?;
-        tcp.set_read_timeout(Some(IO_TIMEOUT))
-            .and_then(|_| tcp.set_write_timeout(Some(IO_TIMEOUT)))
+        tcp.set_read_timeout(Some(self.io_timeout))
+            .and_then(|_| tcp.set_write_timeout(Some(self.io_timeout)))
             .map_err(|e| io_fault(&e))?;
         if let Err(e) = self
             .ftp
@@ -445,7 +449,12 @@ fn parse_listing(text: &str) -> Vec<Listed> {
 
 impl Drop for FtpRemote {
     fn drop(&mut self) {
-        // Say goodbye politely; a dead connection just fails here, which is fine.
+        // Say goodbye politely; a dead connection just fails here, which is fine. A stalled
+        // one would make the goodbye wait the whole timeout: a second is enough for a reply.
+        let _ = self
+            .ftp
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_secs(1)));
         let _ = self.ftp.quit();
     }
 }

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use i18n::{tr, Lang};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -35,6 +36,7 @@ mod zip;
 pub use crate::error::{DeployError, TargetProblem};
 pub use crate::manifest::{Entry, Manifest, MANIFEST_NAME};
 pub use crate::plan::{Plan, Stage};
+pub use crate::remote::DEFAULT_IO_TIMEOUT;
 pub use crate::summary::Summary;
 pub use crate::target::{Scheme, Target};
 pub use crate::zip::write_zip;
@@ -67,6 +69,9 @@ pub struct Options {
     pub accept_invalid_certs: bool,
     /// How many times a failed network operation is retried (with growing pauses).
     pub retries: u32,
+    /// How long a connection may stay silent (a stalled network, a frozen server) before it
+    /// counts as broken and is retried.
+    pub timeout: Duration,
     /// Folder for the local copy of the manifest and the remembered SFTP host keys.
     pub cache_dir: Option<PathBuf>,
     /// Set to true (e.g. from a Ctrl-C handler) to stop cleanly after the current file.
@@ -112,6 +117,7 @@ impl Default for Options {
             progress: false,
             accept_invalid_certs: false,
             retries: 3,
+            timeout: DEFAULT_IO_TIMEOUT,
             cache_dir: None,
             cancel: None,
             on_file: None,

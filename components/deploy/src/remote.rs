@@ -8,8 +8,9 @@ use std::time::Duration;
 use crate::error::DeployError;
 use crate::target::Target;
 
-/// How long a connection may stay silent before it counts as broken (then it is retried).
-pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a connection may stay silent before it counts as broken (then it is retried),
+/// unless `[deploy] timeout` says otherwise.
+pub const DEFAULT_IO_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long to wait for a server to accept a connection.
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -137,10 +138,16 @@ pub(crate) struct ConnectOptions {
     pub known_hosts: Option<PathBuf>,
     /// Create the target folder when it is missing (not for a dry run, which only reads).
     pub create_root: bool,
+    /// How long a connection may stay silent before it counts as broken.
+    pub io_timeout: Duration,
 }
 
 /// Opens a TCP connection with timeouts, so a dead network fails instead of hanging.
-pub(crate) fn tcp_connect(host: &str, port: u16) -> Result<TcpStream, RemoteError> {
+pub(crate) fn tcp_connect(
+    host: &str,
+    port: u16,
+    io_timeout: Duration,
+) -> Result<TcpStream, RemoteError> {
     let addrs = (host, port)
         .to_socket_addrs()
         .map_err(|e| RemoteError::transient(format!("{host}: {e}")))?;
@@ -148,9 +155,9 @@ pub(crate) fn tcp_connect(host: &str, port: u16) -> Result<TcpStream, RemoteErro
     for addr in addrs {
         match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
             Ok(s) => {
-                s.set_read_timeout(Some(IO_TIMEOUT))
+                s.set_read_timeout(Some(io_timeout))
                     .map_err(|e| io_fault(&e))?;
-                s.set_write_timeout(Some(IO_TIMEOUT))
+                s.set_write_timeout(Some(io_timeout))
                     .map_err(|e| io_fault(&e))?;
                 return Ok(s);
             }
@@ -171,8 +178,17 @@ pub(crate) fn temp_name(path: &str) -> String {
 
 /// Classifies an I/O error: all network I/O trouble is worth a retry.
 pub(crate) fn io_fault(e: &std::io::Error) -> RemoteError {
-    RemoteError::transient(e.to_string())
+    use std::io::ErrorKind::{TimedOut, WouldBlock};
+    match e.kind() {
+        // What a read or write past the socket's timeout gives (EAGAIN on Unix).
+        WouldBlock | TimedOut => RemoteError::transient(SILENT),
+        _ => RemoteError::transient(e.to_string()),
+    }
 }
+
+/// The detail of a connection that stayed silent past `[deploy] timeout` (the message names
+/// it in the user's language).
+pub(crate) const SILENT: &str = "timed out";
 
 #[cfg(test)]
 mod tests {

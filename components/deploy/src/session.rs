@@ -29,6 +29,7 @@ impl<'a> Session<'a> {
                 accept_invalid_certs: opts.accept_invalid_certs,
                 known_hosts: opts.cache_dir.as_ref().map(|d| d.join("known_hosts")),
                 create_root: !opts.dry_run,
+                io_timeout: opts.timeout,
             },
             remote: None,
         }

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use ssh2::{CheckResult, ErrorCode, KnownHostFileKind, Session, Sftp};
 
 use crate::remote::{
-    io_fault, tcp_connect, temp_name, ConnectOptions, Fault, Listed, Remote, RemoteError,
-    IO_TIMEOUT,
+    io_fault, tcp_connect, temp_name, ConnectOptions, Fault, Listed, Remote, RemoteError, SILENT,
 };
 use crate::target::Target;
 
 const LIBSSH2_ERROR_AUTHENTICATION_FAILED: i32 = -18;
+const LIBSSH2_ERROR_TIMEOUT: i32 = -9;
 const FX_NO_SUCH_FILE: i32 = 2;
 const FX_NO_CONNECTION: i32 = 6;
 const FX_CONNECTION_LOST: i32 = 7;
@@ -20,10 +20,21 @@ const FX_CONNECTION_LOST: i32 = 7;
 pub(crate) struct SftpRemote {
     sftp: Sftp,
     /// Kept alive as long as the SFTP channel.
-    _session: Session,
+    session: Session,
     /// The target folder, absolute.
     root: String,
 }
+
+impl Drop for SftpRemote {
+    /// Closing the channel and the session waits for the server; on a stalled line each wait
+    /// would last the whole `[deploy] timeout` before the retry or the error message.
+    fn drop(&mut self) {
+        self.session.set_timeout(TEARDOWN_TIMEOUT_MS);
+    }
+}
+
+/// How long closing a connection may wait for the server, in milliseconds.
+const TEARDOWN_TIMEOUT_MS: u32 = 1000;
 
 /// Sorts an SSH failure: session-level trouble is transient, SFTP statuses are refusals.
 fn fault(e: ssh2::Error) -> RemoteError {
@@ -32,6 +43,7 @@ fn fault(e: ssh2::Error) -> RemoteError {
         ErrorCode::Session(LIBSSH2_ERROR_AUTHENTICATION_FAILED) => {
             RemoteError::new(Fault::Auth, detail)
         }
+        ErrorCode::Session(LIBSSH2_ERROR_TIMEOUT) => RemoteError::transient(SILENT),
         ErrorCode::Session(_) => RemoteError::transient(detail),
         ErrorCode::SFTP(FX_NO_CONNECTION | FX_CONNECTION_LOST) => RemoteError::transient(detail),
         // SSH_FX_NO_SPACE_ON_FILESYSTEM, SSH_FX_QUOTA_EXCEEDED (SFTP version 5 and later).
@@ -64,10 +76,10 @@ impl SftpRemote {
         password: &str,
         opts: &ConnectOptions,
     ) -> Result<SftpRemote, RemoteError> {
-        let tcp = tcp_connect(&target.host, target.port)?;
+        let tcp = tcp_connect(&target.host, target.port, opts.io_timeout)?;
         let mut session = Session::new().map_err(fault)?;
         session.set_tcp_stream(tcp);
-        session.set_timeout(IO_TIMEOUT.as_millis() as u32);
+        session.set_timeout(u32::try_from(opts.io_timeout.as_millis()).unwrap_or(u32::MAX));
         session.handshake().map_err(fault)?;
         check_host_key(&session, target, opts.known_hosts.as_deref())?;
         match session.userauth_password(&target.user, password) {
@@ -104,7 +116,7 @@ impl SftpRemote {
         };
         let mut remote = SftpRemote {
             sftp,
-            _session: session,
+            session,
             root,
         };
         if opts.create_root {
@@ -249,6 +261,11 @@ impl Remote for SftpRemote {
                 .map_err(|e| io_fault(&e))
                 .and_then(|_| file.close().map_err(fault));
             if let Err(e) = written {
+                if e.detail == SILENT {
+                    // A stalled line: asking it for the free space would wait as long again.
+                    self.session.set_timeout(TEARDOWN_TIMEOUT_MS);
+                    return Err(e);
+                }
                 drop(file);
                 return Err(self.no_space(&tmp, size).unwrap_or(e));
             }

@@ -9,7 +9,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use common::{give_to_test_user, make_writable, proxy, tree, write, Fixture, Proto, SITE_FILES};
 use deploy::{DeployError, Stage, MANIFEST_NAME};
@@ -385,6 +385,75 @@ fn retries_through_a_cut_connection(proto: Proto, cut_after: u64) {
     fx.assert_server_matches_site(&[]);
 }
 
+/// The line stalls in the middle of the upload (packets vanish, nothing closes): the deploy
+/// notices after its timeout instead of waiting for ever. Without retries it stops, resumable,
+/// and the next run sends the rest; with retries it reconnects and finishes by itself.
+fn survives_a_stalled_connection(proto: Proto, stall_after: u64) {
+    let Some(fx) = Fixture::new(proto, "stall") else {
+        return;
+    };
+    let timeout = Duration::from_secs(2);
+    let relay = common::proxy_stalling(fx.addr, stall_after);
+    let mut opts = fx.options();
+    opts.retries = 0;
+    opts.timeout = timeout;
+    let started = Instant::now();
+    let err = deploy::deploy(
+        fx.out(),
+        &fx.target_at(relay.addr),
+        &common::password(),
+        &opts,
+    )
+    .expect_err("the stalled connection must stop the deploy");
+    let waited = started.elapsed();
+    assert!(err.is_resumable(), "{err:?}");
+    let said = err.message(Lang::En);
+    assert!(said.contains("the server stopped answering"), "{said}");
+    assert!(
+        err.message(Lang::Vi).contains("máy chủ không trả lời"),
+        "{}",
+        err.message(Lang::Vi)
+    );
+    assert!(
+        waited < timeout * 5,
+        "a stall must be noticed within a few timeouts, took {waited:?}"
+    );
+    eprintln!("{proto:?}: the stall stopped the deploy after {waited:?}: {said}");
+    fx.assert_manifest_truthful();
+    let summary = fx.deploy_ok(&fx.options());
+    assert!(
+        !summary.uploaded.is_empty(),
+        "the rest is sent by the next run"
+    );
+    fx.assert_server_matches_site(&[]);
+
+    // From the start again, with retries: one deploy gets through by itself.
+    let Some(fx) = Fixture::new(proto, "stall-retry") else {
+        return;
+    };
+    let relay = common::proxy_stalling(fx.addr, stall_after);
+    let mut opts = fx.options();
+    opts.timeout = timeout;
+    opts.retries = 3;
+    let started = Instant::now();
+    deploy::deploy(
+        fx.out(),
+        &fx.target_at(relay.addr),
+        &common::password(),
+        &opts,
+    )
+    .unwrap_or_else(|e| panic!("deploy through a stalling line failed: {e}"));
+    assert!(
+        relay.connections.load(std::sync::atomic::Ordering::SeqCst) >= 2,
+        "the deploy must have reconnected"
+    );
+    eprintln!(
+        "{proto:?}: with retries the deploy finished in {:?}",
+        started.elapsed()
+    );
+    fx.assert_server_matches_site(&[]);
+}
+
 /// The line goes down for good in the middle of a long upload, so not even the final save of
 /// the manifest gets through: the server keeps the last checkpoint (saved every 20 files),
 /// which claims only files that are in place, and the next run sends only the rest.
@@ -618,6 +687,11 @@ fn ftp_retries_through_a_cut_connection() {
 }
 
 #[test]
+fn ftp_survives_a_stalled_connection() {
+    survives_a_stalled_connection(Proto::Ftp, 700);
+}
+
+#[test]
 fn ftp_resume_from_checkpoint() {
     // About 100 bytes of commands per file on the control connection.
     resume_from_checkpoint(Proto::Ftp, 3_500);
@@ -758,6 +832,11 @@ fn sftp_resume_after_refused_folder() {
 fn sftp_resume_after_cut_connection() {
     // The SSH handshake takes a few KB; the first asset is 40 KB: cut inside the second one.
     resume_after_cut_connection(Proto::Sftp, 60_000);
+}
+
+#[test]
+fn sftp_survives_a_stalled_connection() {
+    survives_a_stalled_connection(Proto::Sftp, 60_000);
 }
 
 #[test]

@@ -271,6 +271,10 @@ fn deploy_step(
     let opts = deploy::Options {
         lang,
         accept_invalid_certs: config.deploy.accept_invalid_certs,
+        timeout: config
+            .deploy
+            .timeout
+            .map_or(deploy::DEFAULT_IO_TIMEOUT, std::time::Duration::from_secs),
         cache_dir: Some(root.join(".bangtin-cache").join("deploy")),
         on_file: Some(deploy::OnFile(Arc::new(on_file))),
         ..deploy::Options::default()

@@ -363,16 +363,33 @@ impl Proxy {
     }
 }
 
+/// What the relay does once the first connection has carried its bytes.
+#[derive(Clone, Copy, PartialEq)]
+enum AtLimit {
+    /// Close it; later connections pass.
+    Cut,
+    /// Close it and refuse every later connection (the line is down).
+    Die,
+    /// Keep it open and silent, swallowing what the client sends (a frozen router or server):
+    /// only the client's own timeout can notice; later connections pass.
+    Stall,
+}
+
 pub fn proxy(upstream: SocketAddr, cut_after: u64) -> Proxy {
-    relay(upstream, cut_after, false)
+    relay(upstream, cut_after, AtLimit::Cut)
 }
 
 /// Like `proxy`, but the line stays down after the cut.
 pub fn proxy_dying(upstream: SocketAddr, cut_after: u64) -> Proxy {
-    relay(upstream, cut_after, true)
+    relay(upstream, cut_after, AtLimit::Die)
 }
 
-fn relay(upstream: SocketAddr, cut_after: u64, die_at_cut: bool) -> Proxy {
+/// Like `proxy`, but the first connection stalls instead of closing.
+pub fn proxy_stalling(upstream: SocketAddr, stall_after: u64) -> Proxy {
+    relay(upstream, stall_after, AtLimit::Stall)
+}
+
+fn relay(upstream: SocketAddr, cut_after: u64, at_limit: AtLimit) -> Proxy {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let connections = Arc::new(AtomicU64::new(0));
@@ -390,14 +407,15 @@ fn relay(upstream: SocketAddr, cut_after: u64, die_at_cut: bool) -> Proxy {
             };
             let first = count.fetch_add(1, Ordering::SeqCst) == 0;
             let limit = if first { cut_after } else { u64::MAX };
-            let on_cut = if first && die_at_cut {
+            let on_cut = if first && at_limit == AtLimit::Die {
                 Some(dead2.clone())
             } else {
                 None
             };
+            let stall = at_limit == AtLimit::Stall;
             let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-            std::thread::spawn(move || pipe(client, server, limit, on_cut));
-            std::thread::spawn(move || pipe(s2, c2, u64::MAX, None));
+            std::thread::spawn(move || pipe(client, server, limit, on_cut, stall));
+            std::thread::spawn(move || pipe(s2, c2, u64::MAX, None, false));
         }
     });
     Proxy {
@@ -407,7 +425,13 @@ fn relay(upstream: SocketAddr, cut_after: u64, die_at_cut: bool) -> Proxy {
     }
 }
 
-fn pipe(mut from: TcpStream, mut to: TcpStream, limit: u64, on_cut: Option<Arc<AtomicBool>>) {
+fn pipe(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    limit: u64,
+    on_cut: Option<Arc<AtomicBool>>,
+    stall: bool,
+) {
     let mut sent = 0u64;
     let mut buf = [0u8; 4096];
     loop {
@@ -423,6 +447,11 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, limit: u64, on_cut: Option<Arc<A
         if sent >= limit {
             if let Some(dead) = on_cut {
                 dead.store(true, Ordering::SeqCst);
+            }
+            if stall {
+                // Nothing more reaches the server and nothing closes: read and drop until the
+                // client gives up and closes its end.
+                while matches!(from.read(&mut buf), Ok(n) if n > 0) {}
             }
             break;
         }
