@@ -58,6 +58,7 @@ pub fn load(
     place.load_pages(&page_files, &mut content, &mut errors);
     place.attach_assets(other_files, &bundles, &mut content);
     check_addresses(&content, lang, &mut errors);
+    check_inside(&content, lang, &mut errors);
     content.read = crate::util::into_inner(read_log);
     (content, errors)
 }
@@ -142,6 +143,42 @@ fn implied_home(config: &Config, code: String) -> Section {
         subsections: Vec::new(),
         assets: Vec::new(),
     }
+}
+
+/// A page's own `path` and its `aliases` are addresses inside the site: a `..` would put a
+/// file outside the output folder. Reported at the key, before anything is written.
+fn check_inside(content: &Content, lang: Lang, errors: &mut Vec<Diagnostic>) {
+    let escapes = |a: &str| a.split(['/', '\\']).any(|seg| seg == "..");
+    for p in &content.pages {
+        let wanted = p.front.path.iter().map(|a| ("path", a));
+        let aliases = p.front.aliases.iter().map(|a| ("aliases", a));
+        for (key, address) in wanted.chain(aliases).filter(|(_, a)| escapes(a)) {
+            let (line, col) = key_position(&p.raw[..p.body_offset], key);
+            errors.push(Diagnostic::error(
+                &p.file,
+                line,
+                col,
+                tr!(
+                    lang,
+                    "{key} = \"{address}\" dẫn ra ngoài trang web (\"..\"); địa chỉ là một thư mục trong trang, ví dụ \"tin-tuc/bai-moi\"",
+                    "{key} = \"{address}\" leads outside the site (\"..\"); an address is a folder inside the site, such as \"tin-tuc/bai-moi\""
+                ),
+            ));
+        }
+    }
+}
+
+/// Line and column (1-based) of the front matter line that sets `key`, or 0, 0.
+fn key_position(front: &str, key: &str) -> (usize, usize) {
+    front
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let rest = l.trim_start().strip_prefix(key)?;
+            let set = rest.trim_start().starts_with(['=', ':']);
+            set.then(|| (i + 1, l.len() - l.trim_start().len() + 1))
+        })
+        .unwrap_or((0, 0))
 }
 
 /// Two files may not claim the same URL, and an alias (a redirect page at an old address) is
