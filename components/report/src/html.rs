@@ -3,7 +3,7 @@
 //! (Chromium prints `@page` margin boxes).
 
 use crate::markdown::{skeleton_hint, task_facts, EXTRA_NONE};
-use crate::model::{short_date, Report, QUOC_HIEU, TIEU_NGU};
+use crate::model::{short_date, Report, TaskResult, QUOC_HIEU, TIEU_NGU};
 use std::fmt::Write;
 use vi::escape_html as esc;
 
@@ -91,12 +91,24 @@ pub fn render(r: &Report) -> String {
     o
 }
 
+/// Part I, the results, in its five numbered steps.
 fn part_one(o: &mut String, r: &Report) {
     let _ = write!(
         o,
         "<h2>I. KẾT QUẢ THỰC HIỆN</h2>\n<h3>1. Tổng quan</h3>\n<p>{}</p>\n",
         esc(&r.summary())
     );
+    section_counts(o, r);
+    let _ = writeln!(o, "<h3>3. Kết quả theo từng nhiệm vụ của kế hoạch</h3>");
+    for t in &r.tasks {
+        task_result(o, r, t);
+    }
+    task_gaps(o, r);
+    extra_figures(o, r);
+}
+
+/// I.2: the table of posts, photos and English versions per section (the total row last).
+fn section_counts(o: &mut String, r: &Report) {
     let _ = write!(o, "<h3>2. Số bài theo chuyên mục</h3>\n<table class=\"count\"><tr><th>Chuyên mục</th><th>Số bài</th><th>Số ảnh</th><th>Có bản tiếng Anh</th></tr>\n");
     for s in &r.sections {
         let class = if s.dir.is_empty() {
@@ -113,43 +125,46 @@ fn part_one(o: &mut String, r: &Report) {
             s.english
         );
     }
-    let _ = writeln!(
+    let _ = writeln!(o, "</table>");
+}
+
+/// I.3, one task of the plan: its facts and the posts published for it.
+fn task_result(o: &mut String, r: &Report, t: &TaskResult) {
+    let _ = write!(
         o,
-        "</table>\n<h3>3. Kết quả theo từng nhiệm vụ của kế hoạch</h3>"
+        "<p><b>Nhiệm vụ {}.</b> {}</p>\n<p class=\"flat\">{}</p>\n",
+        t.task.stt,
+        esc(&t.task.ten),
+        esc(&task_facts(t))
     );
-    for t in &r.tasks {
-        let _ = write!(
-            o,
-            "<p><b>Nhiệm vụ {}.</b> {}</p>\n<p class=\"flat\">{}</p>\n",
-            t.task.stt,
-            esc(&t.task.ten),
-            esc(&task_facts(t))
-        );
-        if t.posts.is_empty() {
-            let _ = writeln!(o, "<p class=\"gap\">Chưa có bài viết nào trong kỳ.</p>");
-            continue;
-        }
-        let _ = write!(
-            o,
-            "<p class=\"flat\">Bài đã đăng ({}):</p>\n<ul>\n",
-            t.posts.len()
-        );
-        for &k in &t.posts {
-            let p = &r.posts[k];
-            let _ = write!(
-                o,
-                "<li><a href=\"{0}\">{1}</a> ({2}), {0}",
-                esc(&p.url),
-                esc(&p.title),
-                short_date(p.date)
-            );
-            if let Some(en) = &p.english {
-                let _ = write!(o, "; bản tiếng Anh: <a href=\"{0}\">{0}</a>", esc(en));
-            }
-            let _ = writeln!(o, "</li>");
-        }
-        let _ = writeln!(o, "</ul>");
+    if t.posts.is_empty() {
+        let _ = writeln!(o, "<p class=\"gap\">Chưa có bài viết nào trong kỳ.</p>");
+        return;
     }
+    let _ = write!(
+        o,
+        "<p class=\"flat\">Bài đã đăng ({}):</p>\n<ul>\n",
+        t.posts.len()
+    );
+    for &k in &t.posts {
+        let p = &r.posts[k];
+        let _ = write!(
+            o,
+            "<li><a href=\"{0}\">{1}</a> ({2}), {0}",
+            esc(&p.url),
+            esc(&p.title),
+            short_date(p.date)
+        );
+        if let Some(en) = &p.english {
+            let _ = write!(o, "; bản tiếng Anh: <a href=\"{0}\">{0}</a>", esc(en));
+        }
+        let _ = writeln!(o, "</li>");
+    }
+    let _ = writeln!(o, "</ul>");
+}
+
+/// I.4: the tasks without a post in the period.
+fn task_gaps(o: &mut String, r: &Report) {
     let _ = writeln!(o, "<h3>4. Nhiệm vụ chưa có bài viết trong kỳ</h3>");
     let gaps: Vec<_> = r.gaps().collect();
     if gaps.is_empty() {
@@ -164,6 +179,10 @@ fn part_one(o: &mut String, r: &Report) {
         }
         let _ = writeln!(o, "</ul>");
     }
+}
+
+/// I.5: the figures the school adds itself.
+fn extra_figures(o: &mut String, r: &Report) {
     let _ = writeln!(
         o,
         "<h3>5. Số liệu nhà trường tự tổng hợp (không do phần mềm đếm)</h3>"
@@ -179,6 +198,7 @@ fn part_one(o: &mut String, r: &Report) {
     }
 }
 
+/// The notes of part II or of the plans part: the school's own notes, one paragraph a line, or a blank to fill in.
 fn notes(o: &mut String, text: Option<&str>, r: &Report) {
     let Some(t) = text else {
         let _ = write!(o, "<p class=\"gap\">{}</p>\n<p>- ......................................................</p>\n", esc(&skeleton_hint(r)));
