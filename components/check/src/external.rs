@@ -273,13 +273,30 @@ pub fn check_urls(
     if let Some(c) = cache.as_deref_mut() {
         c.prune(settings.cache_for, now);
     }
+    let (mut results, todo) = from_cache(urls, settings, cache.as_deref(), now);
+    if todo.is_empty() {
+        return results;
+    }
+    for (url, checked) in check_all(todo, settings) {
+        if let Some(c) = cache.as_deref_mut() {
+            c.record(&url, &checked.outcome, now);
+        }
+        results.insert(url, checked);
+    }
+    results
+}
+
+/// The results of the URLs the cache still vouches for, and the URLs left to check.
+fn from_cache(
+    urls: &[String],
+    settings: &Settings,
+    cache: Option<&Cache>,
+    now: u64,
+) -> (BTreeMap<String, Checked>, VecDeque<String>) {
     let mut results = BTreeMap::new();
     let mut todo = VecDeque::new();
     for url in urls {
-        match cache
-            .as_deref()
-            .and_then(|c| c.fresh(url, settings.cache_for, now))
-        {
+        match cache.and_then(|c| c.fresh(url, settings.cache_for, now)) {
             Some(status) => {
                 results.insert(
                     url.clone(),
@@ -293,9 +310,12 @@ pub fn check_urls(
             None => todo.push_back(url.clone()),
         }
     }
-    if todo.is_empty() {
-        return results;
-    }
+    (results, todo)
+}
+
+/// Checks every URL of `todo` on a few threads, with at most `per_host` requests to one
+/// host at a time; the results in the order they came.
+fn check_all(todo: VecDeque<String>, settings: &Settings) -> Vec<(String, Checked)> {
     let agent = agent(settings);
     let threads = settings.threads.max(1).min(todo.len());
     let per_host = settings.per_host.max(1);
@@ -307,48 +327,51 @@ pub fn check_urls(
     let done = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| loop {
-                // Take the first URL whose host has a free slot; wait while every host is busy.
-                let (url, host) = {
-                    let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-                    loop {
-                        if q.waiting.is_empty() {
-                            return;
-                        }
-                        let pick = q
-                            .waiting
-                            .iter()
-                            .position(|u| q.busy.get(&host_of(u)).copied().unwrap_or(0) < per_host);
-                        if let Some(i) = pick {
-                            let url = q.waiting.remove(i).unwrap_or_default();
-                            let host = host_of(&url);
-                            *q.busy.entry(host.clone()).or_default() += 1;
-                            break (url, host);
-                        }
-                        q = ready.wait(q).unwrap_or_else(|e| e.into_inner());
-                    }
-                };
-                let checked = check_one(&agent, &url, settings);
-                {
-                    let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-                    if let Some(n) = q.busy.get_mut(&host) {
-                        *n = n.saturating_sub(1);
-                    }
+            scope.spawn(|| {
+                while let Some((url, host)) = take_next(&queue, &ready, per_host) {
+                    let checked = check_one(&agent, &url, settings);
+                    release(&queue, &ready, &host);
+                    done.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((url, checked));
                 }
-                ready.notify_all();
-                done.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((url, checked));
             });
         }
     });
-    for (url, checked) in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        if let Some(c) = cache.as_deref_mut() {
-            c.record(&url, &checked.outcome, now);
+    done.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The first waiting URL whose host has a free slot, and its host (the slot now taken);
+/// waits while every host is busy; `None` when no URL is left.
+fn take_next(queue: &Mutex<Queue>, ready: &Condvar, per_host: usize) -> Option<(String, String)> {
+    let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        if q.waiting.is_empty() {
+            return None;
         }
-        results.insert(url, checked);
+        let pick = q
+            .waiting
+            .iter()
+            .position(|u| q.busy.get(&host_of(u)).copied().unwrap_or(0) < per_host);
+        if let Some(i) = pick {
+            let url = q.waiting.remove(i).unwrap_or_default();
+            let host = host_of(&url);
+            *q.busy.entry(host.clone()).or_default() += 1;
+            return Some((url, host));
+        }
+        q = ready.wait(q).unwrap_or_else(|e| e.into_inner());
     }
-    results
+}
+
+/// Frees the slot a check of `host` held, and wakes the threads waiting for one.
+fn release(queue: &Mutex<Queue>, ready: &Condvar, host: &str) {
+    {
+        let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = q.busy.get_mut(host) {
+            *n = n.saturating_sub(1);
+        }
+    }
+    ready.notify_all();
 }
 
 /// The HTTP client, or why there is none for HTTPS.
