@@ -118,23 +118,34 @@ fn item(e: &DirEntry, root: &Path, canon_root: &Path, lang: Lang) -> Item {
     }
 }
 
-/// A symbolic link: refused when it leads out of the site, skipped when it leads to a folder.
+/// A symbolic link: refused when it leads nowhere or out of the site, skipped when it leads
+/// to a folder.
 fn link_item(path: PathBuf, root: &Path, canon_root: &Path, lang: Lang) -> Item {
-    let inside = path
-        .canonicalize()
-        .map(|t| t.starts_with(canon_root))
-        .unwrap_or(false);
-    if !inside {
-        return Item::Error(Diagnostic::error(
+    let refuse = |message: String| {
+        Item::Error(Diagnostic::error(
             path.strip_prefix(root).unwrap_or(&path),
             0,
             0,
-            tr!(
+            message,
+        ))
+    };
+    match path.canonicalize() {
+        // To itself, round a circle of links, or to a file that is gone.
+        Err(_) => {
+            return refuse(tr!(
+                lang,
+                "liên kết tượng trưng (symlink) này không dẫn tới tệp nào (trỏ vào chính nó, vòng tròn, hoặc tệp đã mất); hãy xoá nó",
+                "this symbolic link leads to no file (to itself, round a circle, or to a file that is gone); remove it"
+            ))
+        }
+        Ok(target) if !target.starts_with(canon_root) => {
+            return refuse(tr!(
                 lang,
                 "liên kết tượng trưng (symlink) trỏ ra ngoài thư mục trang web; hãy chép tệp vào trong thư mục trang web",
                 "this symbolic link points outside the site folder; copy the file into the site folder instead"
-            ),
-        ));
+            ))
+        }
+        Ok(_) => {}
     }
     // Links to folders are not followed.
     if path.is_dir() {
