@@ -256,69 +256,8 @@ impl<'a> Batch<'a> {
         let mut n = 0;
         let mut i = 0;
         loop {
-            // Chunks already in the table, up to the first new one. The fields are taken as
-            // slices and copies first: then the loop keeps them in registers instead of
-            // reading them again through `self` after every store.
-            let Batch {
-                slots,
-                shift,
-                chunks,
-                tokens,
-                counts,
-                touched,
-                n_touched,
-                ..
-            } = &mut *self;
-            let (slots, shift, chunks, tokens) = (&slots[..], *shift, &chunks[..], &tokens[..]);
-            let (counts, touched) = (&mut counts[..], &mut touched[..]);
-            let mut nt = *n_touched;
-            let mask = slots.len() - 1;
-            let mut new = None;
-            while i < b.len() {
-                let start = i;
-                let key = match short_chunk(b, start) {
-                    Some((0, _)) => {
-                        // Whitespace between chunks.
-                        i += 1;
-                        continue;
-                    }
-                    Some((len, x)) => {
-                        // Past the whitespace that ends the chunk too.
-                        i = start + len + 1;
-                        Key::short(x, len)
-                    }
-                    None if b[i].is_ascii_whitespace() => {
-                        i += 1;
-                        continue;
-                    }
-                    None => {
-                        i = next_space(b, i + 1);
-                        Key::of(b, start, i)
-                    }
-                };
-                let mut slot = (key.hash >> shift) as usize;
-                let found = loop {
-                    let s = &slots[slot];
-                    if s.chunk == 0 {
-                        break None;
-                    }
-                    if s.holds(&key)
-                        && (key.len <= 16
-                            || chunks[s.chunk as usize - 1].bytes == &b[start..start + key.len])
-                    {
-                        break Some(s);
-                    }
-                    slot = (slot + 1) & mask;
-                };
-                match found {
-                    Some(s) => n += count(s, chunks, tokens, counts, touched, &mut nt, title),
-                    None => {
-                        new = Some((start, key, slot));
-                        break;
-                    }
-                }
-            }
-            *n_touched = nt;
+            let (known, new) = self.scan_known(b, &mut i, title);
+            n += known;
             let Some((start, key, slot)) = new else {
                 return n;
             };
@@ -333,6 +272,48 @@ impl<'a> Batch<'a> {
             } = &mut *self;
             n += count(&s, chunks, tokens, counts, touched, n_touched, title);
         }
+    }
+
+    /// Counts the words of the chunks of `b` from `*i` on that are already in the table, up to
+    /// the first new one: how many words, and the new chunk's start, key and free slot
+    /// (`None` at the end of `b`); `*i` is left past the chunks read.
+    #[inline(always)]
+    fn scan_known(
+        &mut self,
+        b: &[u8],
+        i: &mut usize,
+        title: bool,
+    ) -> (u32, Option<(usize, Key, usize)>) {
+        // The fields are taken as slices and copies first: then the loop keeps them in
+        // registers instead of reading them again through `self` after every store.
+        let Batch {
+            slots,
+            shift,
+            chunks,
+            tokens,
+            counts,
+            touched,
+            n_touched,
+            ..
+        } = &mut *self;
+        let (slots, shift, chunks, tokens) = (&slots[..], *shift, &chunks[..], &tokens[..]);
+        let (counts, touched) = (&mut counts[..], &mut touched[..]);
+        let mut nt = *n_touched;
+        let mut n = 0;
+        let mut at = *i;
+        let mut new = None;
+        while let Some((start, key)) = next_key(b, &mut at) {
+            match find(slots, chunks, b, start, &key, shift) {
+                Ok(s) => n += count(s, chunks, tokens, counts, touched, &mut nt, title),
+                Err(slot) => {
+                    new = Some((start, key, slot));
+                    break;
+                }
+            }
+        }
+        *n_touched = nt;
+        *i = at;
+        (n, new)
     }
 
     /// Adds the chunk `text[start..end]` at `slot` of the table, with its words.
@@ -410,6 +391,57 @@ impl<'a> Batch<'a> {
             }
             self.slots[slot] = s;
         }
+    }
+}
+
+/// The start and key of the next chunk of `b` at or after `*i`, whitespace skipped (`None`
+/// at the end); `*i` is left past the whitespace that ends the chunk.
+#[inline(always)]
+fn next_key(b: &[u8], i: &mut usize) -> Option<(usize, Key)> {
+    while *i < b.len() {
+        let start = *i;
+        match short_chunk(b, start) {
+            // Whitespace between chunks.
+            Some((0, _)) => *i += 1,
+            Some((len, x)) => {
+                // Past the whitespace that ends the chunk too.
+                *i = start + len + 1;
+                return Some((start, Key::short(x, len)));
+            }
+            None if b[start].is_ascii_whitespace() => *i += 1,
+            None => {
+                *i = next_space(b, start + 1);
+                return Some((start, Key::of(b, start, *i)));
+            }
+        }
+    }
+    None
+}
+
+/// The slot of the table holding the chunk `b[start..start + key.len]`, or the index of the
+/// empty slot where it goes.
+#[inline(always)]
+fn find<'s>(
+    slots: &'s [Slot],
+    chunks: &[Chunk],
+    b: &[u8],
+    start: usize,
+    key: &Key,
+    shift: u32,
+) -> Result<&'s Slot, usize> {
+    let mask = slots.len() - 1;
+    let mut slot = (key.hash >> shift) as usize;
+    loop {
+        let s = &slots[slot];
+        if s.chunk == 0 {
+            return Err(slot);
+        }
+        if s.holds(key)
+            && (key.len <= 16 || chunks[s.chunk as usize - 1].bytes == &b[start..start + key.len])
+        {
+            return Ok(s);
+        }
+        slot = (slot + 1) & mask;
     }
 }
 
