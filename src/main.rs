@@ -39,8 +39,7 @@ fn main() -> ExitCode {
     exit_code(result)
 }
 
-/// Runs one command in the site folder `root`; `Err` holds the message to print (empty when
-/// it was printed already).
+/// Runs one command in the site folder `root`; `Err` is the message to print (maybe empty).
 fn run(command: Command, root: &Path, lang: Lang) -> Result<(), String> {
     match command {
         Command::Serve {

@@ -226,10 +226,10 @@ fn is_trusted(server: &Manifest, offline: bool, last: Option<&Manifest>) -> bool
         || last.is_some_and(|l| server.written_as(l))
 }
 
-/// The files bangtin never uploaded that checking found, and whether deleting them is
-/// confirmed (`--delete` and the user said yes; a dry run lists them as if so).
+/// Files bangtin never uploaded that checking found, and whether their deletion is confirmed.
 fn foreign_files(opts: &Options, found: Option<&verify::Found>) -> (Vec<String>, bool) {
     let foreign = found.map(|f| f.foreign.clone()).unwrap_or_default();
+    // Only with --delete, and once the user said yes; a dry run lists them as if so.
     let confirmed = opts.delete
         && !foreign.is_empty()
         && (opts.dry_run || opts.confirm.as_ref().is_some_and(|c| (c.0)(&foreign)));

@@ -199,8 +199,7 @@ fn what_changed(burst: &watch::Burst) -> String {
     what.join(", ")
 }
 
-/// The files to serve after a build, and which of them changed (`None`: unknown, the first
-/// good build).
+/// The files to serve after a build, and which changed (`None`: unknown, the first good one).
 fn merge_output(
     output: site::Output,
     old: Option<Arc<Files>>,
@@ -231,8 +230,7 @@ fn merge_output(
     }
 }
 
-/// Tells open tabs about a good build: a reload, a stylesheet refresh, or that the errors
-/// are gone.
+/// Tells open tabs of a good build: a reload, a stylesheet refresh, or the errors gone.
 fn announce(
     shared: &Shared,
     st: &mut State,

@@ -68,8 +68,7 @@ fn cannot_read(root: &Path, lang: Lang, p: &Path, e: std::io::Error) -> Diagnost
     )
 }
 
-/// The entries of `dir` not ignored, in file-name order; `None` when it cannot be read.
-/// Problems go to `out`.
+/// The entries of `dir` not ignored, in file-name order (`None`: unreadable, said in `out`).
 fn read_entries(
     dir: &Path,
     root: &Path,

@@ -204,9 +204,9 @@ fn prepare_stage(
     })
 }
 
-/// Whether every listing is made up front: only for the template functions or a session or
-/// cache (which compare them); else each output makes the ones it shows.
+/// Whether every listing is made up front rather than by each output that shows it.
 fn all_listings(opts: &Options, purpose: Purpose, theme: &Theme) -> bool {
+    // Only for the template functions or a session or cache (which compare them).
     purpose == Purpose::Session || opts.cache.is_some() || theme.templates_list_pages()
 }
 
@@ -226,8 +226,7 @@ fn lookup_stage(
     (Arc::new(lookup), out_keys)
 }
 
-/// Renders and writes every output into the sink, handed back to be committed; on error the
-/// sink is aborted, so the output folder is left as it was.
+/// Renders and writes every output into the sink, handed back to be committed.
 fn render_and_write(
     opts: &Options,
     purpose: Purpose,
@@ -254,6 +253,7 @@ fn render_and_write(
     match result {
         Ok(written) => Ok((sink, written)),
         Err(errs) => {
+            // The output folder is left as it was.
             sink.abort();
             Err(Failed(errs))
         }

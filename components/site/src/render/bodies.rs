@@ -134,8 +134,7 @@ impl Bodies<'_> {
     }
 }
 
-/// The memo key of a body: what the build shares (`fp`), then the file's name, its URL path,
-/// its language and its Markdown, each after its length.
+/// The memo key of a body: `fp` (what the build shares), its file, URL path, language, Markdown.
 fn body_key(fp: &Key, file: &Path, path: &str, page_lang: &str, markdown: &[u8]) -> Key {
     let mut h = blake3::Hasher::new();
     h.update(fp);

@@ -85,8 +85,7 @@ pub fn register(tera: &mut tera::Tera, lookup: Arc<Lookup>) {
     });
 }
 
-/// `get_url(path=...)`: a content file's URL (`@/...`), an outside address as it is, or a
-/// static file's URL in a language, with its hash when `cachebust`.
+/// `get_url(path=...)`: a content file's URL (`@/...`), an outside address, or a static file's.
 fn get_url(l: &Lookup, args: &HashMap<String, Value>) -> tera::Result<Value> {
     let path = arg(args, "path", "get_url")?;
     if let Some(target) = path.strip_prefix("@/") {

@@ -83,8 +83,7 @@ pub(super) fn redo(
     Ok((files, rendered))
 }
 
-/// Hands the template functions' lookup the new listings, and the new order of each
-/// section sorted again.
+/// Gives the template functions' lookup the new listings and the sections' new orders.
 fn new_listings(lookup: &mut Lookup, model: &Model<'_>, resorted: &[usize]) {
     lookup.listings = model.derived.listings.clone();
     for &si in resorted {
@@ -105,8 +104,7 @@ struct Stale<'a> {
     sitemap: bool,
 }
 
-/// Renders the stale outputs, then the feeds, then the sitemap: the files made, the lookups
-/// each output made, and whether something failed.
+/// Renders the stale outputs, feeds and sitemap: the files, the outputs' lookups, any failure.
 fn render_stale(renderer: &Renderer<'_>, stale: Stale<'_>) -> (Vec<File>, Relooks, bool) {
     let (model, tera, lang) = (renderer.model, renderer.tera, renderer.lang);
     let out: Mutex<Vec<File>> = Mutex::new(Vec::new());
