@@ -4,7 +4,7 @@
 # one-page edit (which also changes search shards). Both use one FTP connection. Prints the
 # median and maximum of REPEAT runs of each, and the files each sent.
 #
-#   benches/deploy-vs-lftp.sh [--pages N] [--repeat R] [--bangtin BIN]
+#   benches/deploy-vs-lftp.sh [--pages N] [--repeat R] [--bangtin BIN] [--only bangtin|lftp]
 #
 # Needs: lftp (apt-get install lftp), the FTP test server (sudo bash .ci/deploy-servers.sh),
 # python3. Work folder: $WORK (default /tmp/bangtin-bench-deploy), deleted at the end unless
@@ -16,12 +16,14 @@ PAGES=10000
 REPEAT=3
 BANGTIN="$REPO/target/release/bangtin"
 KILL=0
+TOOLS="bangtin lftp"
 while [ $# -gt 0 ]; do
   case "$1" in
     --pages) PAGES="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
     --bangtin) BANGTIN="$2"; shift 2 ;;
     --kill) KILL=1; shift ;;
+    --only) TOOLS="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -83,25 +85,28 @@ lftp_deploy() { lftp -u "$USER_,$PASS" -e "set ftp:passive-mode on; set net:max-
 fresh() { rm -rf "${HOME_:?}/$1" "$S/.bangtin-cache/deploy"; }
 edit() { cp "$WORK/page.orig" "$PAGE"; printf '\nSửa lần %s.\n' "$1" >>"$PAGE"; "$BANGTIN" --root "$S" build >/dev/null; }
 
-for tool in bangtin lftp; do
+for tool in $TOOLS; do
   : >"$WORK/$tool-first" ; : >"$WORK/$tool-one"
 done
+# run_tool TOOL STEP: times TOOL's deploy into bench-TOOL when TOOL is measured.
+run_tool() {
+  case " $TOOLS " in *" $1 "*) ;; *) return 0 ;; esac
+  [ "$2" = first ] && fresh "bench-$1"
+  time_of "$1_deploy bench-$1" >>"$WORK/$1-$2"
+  diff -rq -x '.bangtin-*' "$S/public" "$HOME_/bench-$1" >/dev/null || echo "$1's copy differs!"
+}
 for r in $(seq "$REPEAT"); do
   cp "$WORK/page.orig" "$PAGE"; "$BANGTIN" --root "$S" build >/dev/null
   log "run $r: first deploy"
-  fresh bench-bangtin; time_of "bangtin_deploy bench-bangtin" >>"$WORK/bangtin-first"
-  fresh bench-lftp; time_of "lftp_deploy bench-lftp" >>"$WORK/lftp-first"
+  run_tool bangtin first; run_tool lftp first
   edit "$r"
   log "run $r: one-page edit"
-  time_of "bangtin_deploy bench-bangtin" >>"$WORK/bangtin-one"
-  time_of "lftp_deploy bench-lftp" >>"$WORK/lftp-one"
-  # Both servers hold the same site.
-  diff -rq -x '.bangtin-*' "$S/public" "$HOME_/bench-bangtin" >/dev/null || echo "bangtin's copy differs!"
-  diff -rq -x '.bangtin-*' "$S/public" "$HOME_/bench-lftp" >/dev/null || echo "lftp's copy differs!"
+  # Each copy on the server must then be the site, file for file.
+  run_tool bangtin one; run_tool lftp one
 done
 cp "$WORK/page.orig" "$PAGE"
 log "results ($FILES files, $SIZE, $REPEAT runs, loopback vsftpd, one connection each)"
-for tool in bangtin lftp; do
+for tool in $TOOLS; do
   echo "$tool first deploy:  $(stats <"$WORK/$tool-first")"
   echo "$tool one-page edit: $(stats <"$WORK/$tool-one")"
 done

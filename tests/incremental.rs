@@ -317,10 +317,13 @@ fn session_rebuilds_equal_full_builds() {
 
 #[test]
 fn session_rebuilds_equal_full_builds_with_the_bundled_theme() {
-    let fast = session_equivalence(&[5u64, 4242, 8080], |root, _| with_truong(root));
-    // Fewer edit sequences stay on the fast path here than with the fixture's own templates
-    // (4 of 72 rebuilds when this test was written); it must be taken at all.
-    assert!(fast >= 3, "only {fast} incremental rebuilds");
+    // The fixture's seeds, and 5, whose sequence breaks a link early and never mends it: while
+    // a full build fails, the files changed since the last good one stay pending, so an edit
+    // of a draft among them sends every later rebuild down the full path (as it must).
+    let fast = session_equivalence(&[3u64, 2024, 77777, 31337, 5], |root, _| with_truong(root));
+    // As many rebuilds take the fast path as with the fixture's own templates (51 of 120
+    // when this was written): the theme's lookups do not push edits off it.
+    assert!(fast >= 40, "only {fast} incremental rebuilds");
 }
 
 /// Random edit sequences, one per seed, on a copy of the fixture made ready by `prepare`: after

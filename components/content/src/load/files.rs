@@ -117,8 +117,7 @@ fn item(e: &DirEntry, root: &Path, canon_root: &Path, lang: Lang) -> Item {
     }
 }
 
-/// A symbolic link: refused when it leads nowhere or out of the site, skipped when it leads
-/// to a folder.
+/// A symbolic link: refused if it leads nowhere or out of the site, skipped if to a folder.
 fn link_item(path: PathBuf, root: &Path, canon_root: &Path, lang: Lang) -> Item {
     let refuse = |message: String| {
         Item::Error(Diagnostic::error(
