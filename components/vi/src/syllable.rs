@@ -33,14 +33,43 @@ const MAX_LEN: usize = 8;
 
 /// Whether `word` (any case, NFC) is one well-formed Vietnamese syllable with at most one tone.
 pub(crate) fn is_syllable(word: &str) -> bool {
-    let Some(letters) = Letters::of(word) else {
+    // Letters as lower-case toneless bases in a small stack buffer, plus the one tone (kept
+    // in locals: this loop runs for every word of a text whose encoding is guessed).
+    let mut buf = [0u8; MAX_LEN * 4];
+    let mut len = 0;
+    let mut bases = [' '; MAX_LEN];
+    let mut n = 0;
+    let mut tone = NONE;
+    let mut tone_at = 0;
+    for c in word.chars() {
+        if n == MAX_LEN {
+            return false;
+        }
+        let base = if let Some(v) = vowel::decompose(c) {
+            if v.tone != NONE {
+                if tone != NONE {
+                    return false;
+                }
+                tone = v.tone;
+                tone_at = n;
+            }
+            vowel::compose(v.base, NONE, false)
+        } else if c.is_ascii_alphabetic() {
+            c.to_ascii_lowercase()
+        } else if matches!(c, 'đ' | 'Đ') {
+            'đ'
+        } else {
+            return false;
+        };
+        bases[n] = base;
+        n += 1;
+        len += base.encode_utf8(&mut buf[len..]).len();
+    }
+    let Ok(s) = std::str::from_utf8(&buf[..len]) else {
         return false;
     };
-    let Ok(s) = std::str::from_utf8(letters.text()) else {
-        return false;
-    };
-    let bases = letters.bases();
-    if bases.is_empty() {
+    let bases = &bases[..n];
+    if n == 0 {
         return false;
     }
     let initial = initial_of(s, bases);
@@ -51,13 +80,12 @@ pub(crate) fn is_syllable(word: &str) -> bool {
     }
     let (nucleus, fin) = nucleus_and_final(s, bases, start, vowel_len);
     let nuc = &bases[start..start + vowel_len];
-    if !nucleus_takes_final(nucleus, fin) || !final_takes(fin, letters.tone, nuc) {
+    if !nucleus_takes_final(nucleus, fin) || !final_takes(fin, tone, nuc) {
         return false;
     }
     // A tone on the initial's vowel ("gìan", "qùan") is never in place.
-    if letters.tone != NONE
-        && !letters
-            .tone_at
+    if tone != NONE
+        && !tone_at
             .checked_sub(start)
             .is_some_and(|at| tone_in_place(nuc, nucleus, !fin.is_empty(), at))
     {
@@ -66,91 +94,15 @@ pub(crate) fn is_syllable(word: &str) -> bool {
     spelling_ok(initial, nuc)
 }
 
-/// The letters of a word as lower-case toneless bases in a small stack buffer, plus the one
-/// tone and the index of the letter that carried it.
-struct Letters {
-    /// The bases, UTF-8 encoded.
-    buf: [u8; MAX_LEN * 4],
-    /// Bytes used in `buf`.
-    len: usize,
-    /// The bases, one per letter.
-    bases: [char; MAX_LEN],
-    /// Letters used in `bases`.
-    n: usize,
-    /// The word's tone, [`NONE`] if it has none.
-    tone: u8,
-    /// Index of the letter with the tone.
-    tone_at: usize,
-}
-
-impl Letters {
-    /// The letters of `word`; `None` for a word too long, a char that is no letter of a
-    /// syllable, or a second tone.
-    #[inline]
-    fn of(word: &str) -> Option<Letters> {
-        let mut letters = Letters {
-            buf: [0u8; MAX_LEN * 4],
-            len: 0,
-            bases: [' '; MAX_LEN],
-            n: 0,
-            tone: NONE,
-            tone_at: 0,
-        };
-        for c in word.chars() {
-            if letters.n == MAX_LEN {
-                return None;
-            }
-            let (base, tone) = base_and_tone(c)?;
-            if tone != NONE {
-                if letters.tone != NONE {
-                    return None;
-                }
-                letters.tone = tone;
-                letters.tone_at = letters.n;
-            }
-            letters.bases[letters.n] = base;
-            letters.n += 1;
-            letters.len += base.encode_utf8(&mut letters.buf[letters.len..]).len();
-        }
-        Some(letters)
-    }
-
-    /// The bases as UTF-8 bytes.
-    #[inline]
-    fn text(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-
-    /// The bases, one per letter.
-    #[inline]
-    fn bases(&self) -> &[char] {
-        &self.bases[..self.n]
-    }
-}
-
-/// The lower-case toneless base of the letter `c` and its tone; `None` if `c` is no letter.
-#[inline]
-fn base_and_tone(c: char) -> Option<(char, u8)> {
-    if let Some(v) = vowel::decompose(c) {
-        Some((vowel::compose(v.base, NONE, false), v.tone))
-    } else if c.is_ascii_alphabetic() {
-        Some((c.to_ascii_lowercase(), NONE))
-    } else if matches!(c, 'đ' | 'Đ') {
-        Some(('đ', NONE))
-    } else {
-        None
-    }
-}
-
 /// Whether the base `c` is a vowel.
-#[inline]
+#[inline(always)]
 fn is_vowel(c: char) -> bool {
     vowel::decompose(c).is_some()
 }
 
 /// The initial consonant the bases `s` start with, "" for none: "gi" only when a vowel
 /// follows it ("gìn" is g + ìn).
-#[inline]
+#[inline(always)]
 fn initial_of(s: &str, bases: &[char]) -> &'static str {
     for cand in INITIALS {
         if s.starts_with(cand) {
@@ -166,7 +118,7 @@ fn initial_of(s: &str, bases: &[char]) -> &'static str {
 
 /// The vowel group (`vowel_len` letters from letter `start`) and the final consonant after
 /// it, as slices of the bases `s`.
-#[inline]
+#[inline(always)]
 fn nucleus_and_final<'a>(
     s: &'a str,
     bases: &[char],
@@ -183,7 +135,7 @@ fn nucleus_and_final<'a>(
 
 /// Whether the vowel group `nucleus` may stand before the final consonant `fin` ("" for
 /// an open syllable), and `fin` is a final consonant at all.
-#[inline]
+#[inline(always)]
 fn nucleus_takes_final(nucleus: &str, fin: &str) -> bool {
     if fin.is_empty() {
         OPEN_OR_CLOSED.contains(&nucleus) || OPEN_ONLY.contains(&nucleus)
@@ -194,7 +146,7 @@ fn nucleus_takes_final(nucleus: &str, fin: &str) -> bool {
 }
 
 /// Whether the final consonant `fin` goes with the tone and with the vowels `nuc`.
-#[inline]
+#[inline(always)]
 fn final_takes(fin: &str, tone: u8, nuc: &[char]) -> bool {
     // Stop finals allow only the rising (sắc) and heavy (nặng) tones.
     if matches!(fin, "c" | "ch" | "p" | "t") && !matches!(tone, ACUTE | DOT) {
