@@ -4,6 +4,10 @@ use std::path::PathBuf;
 
 use i18n::{tr, Lang};
 
+/// The detail of a connection that stayed silent past `[deploy] timeout` (the message names
+/// it in the user's language).
+pub(crate) const SILENT: &str = "timed out";
+
 /// Why a target URL was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TargetProblem {
@@ -256,7 +260,7 @@ impl DeployError {
                 )
             }
             DeployError::Network { path, detail, attempts } => {
-                let detail = if detail == crate::remote::SILENT {
+                let detail = if detail == SILENT {
                     tr!(lang, "máy chủ không trả lời", "the server stopped answering")
                 } else {
                     detail.clone()

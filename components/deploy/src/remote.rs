@@ -5,7 +5,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::error::DeployError;
+use crate::error::{DeployError, SILENT};
 use crate::target::Target;
 
 /// How long a connection may stay silent before it counts as broken (then it is retried),
@@ -185,10 +185,6 @@ pub(crate) fn io_fault(e: &std::io::Error) -> RemoteError {
         _ => RemoteError::transient(e.to_string()),
     }
 }
-
-/// The detail of a connection that stayed silent past `[deploy] timeout` (the message names
-/// it in the user's language).
-pub(crate) const SILENT: &str = "timed out";
 
 #[cfg(test)]
 mod tests {

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use ssh2::{CheckResult, ErrorCode, KnownHostFileKind, Session, Sftp};
 
+use crate::error::SILENT;
 use crate::remote::{
-    io_fault, tcp_connect, temp_name, ConnectOptions, Fault, Listed, Remote, RemoteError, SILENT,
+    io_fault, tcp_connect, temp_name, ConnectOptions, Fault, Listed, Remote, RemoteError,
 };
 use crate::target::Target;
 
