@@ -108,34 +108,7 @@ pub enum Command {
         draft: bool,
     },
     /// Upload the built site to the school's web host (FTP, FTPS, SFTP) or write a zip.
-    Deploy {
-        /// Target URL, e.g. ftp://user@host:21/public_html (overrides [deploy] target).
-        #[arg(long)]
-        target: Option<String>,
-        /// Upload public/ as it is, without building first.
-        #[arg(long)]
-        no_build: bool,
-        /// Also delete files on the server that bangtin never uploaded and the site does not have
-        /// (listed and confirmed first; old files of earlier deploys are always removed).
-        #[arg(long)]
-        delete: bool,
-        /// Confirm --delete without asking (needed when not run in a terminal).
-        #[arg(long)]
-        yes: bool,
-        /// Check the server's files against the last deploy's list and send again what is
-        /// missing or different.
-        #[arg(long)]
-        verify: bool,
-        /// Show what would change, change nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Write a zip archive for a hosting control panel instead of uploading.
-        #[arg(long)]
-        zip: Option<PathBuf>,
-        /// Accept a self-signed FTPS certificate.
-        #[arg(long)]
-        insecure: bool,
-    },
+    Deploy(DeployArgs),
     /// Write the 6-monthly or yearly report from the site: bangtin report --period 2024-H1.
     Report {
         /// Period: 2024-H1, 2024, or 2024-01-01..2024-06-09 (default: the one due next).
@@ -154,6 +127,37 @@ pub enum Command {
         #[arg(long)]
         due: bool,
     },
+}
+
+// `bangtin deploy`'s options (the subcommand's help is the variant's doc comment above).
+#[derive(clap::Args, Debug)]
+pub struct DeployArgs {
+    /// Target URL, e.g. ftp://user@host:21/public_html (overrides [deploy] target).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Upload public/ as it is, without building first.
+    #[arg(long)]
+    pub no_build: bool,
+    /// Also delete files on the server that bangtin never uploaded and the site does not have
+    /// (listed and confirmed first; old files of earlier deploys are always removed).
+    #[arg(long)]
+    pub delete: bool,
+    /// Confirm --delete without asking (needed when not run in a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Check the server's files against the last deploy's list and send again what is
+    /// missing or different.
+    #[arg(long)]
+    pub verify: bool,
+    /// Show what would change, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write a zip archive for a hosting control panel instead of uploading.
+    #[arg(long)]
+    pub zip: Option<PathBuf>,
+    /// Accept a self-signed FTPS certificate.
+    #[arg(long)]
+    pub insecure: bool,
 }
 
 /// Vietnamese help: (subcommand, argument id, text). An empty argument id is the command's

@@ -10,7 +10,7 @@ mod scaffold;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use cli::Command;
+use cli::{Command, DeployArgs};
 use i18n::{tr, Lang};
 use site::{Diagnostic, Severity};
 use std::io::IsTerminal;
@@ -77,28 +77,7 @@ fn run(command: Command, root: &Path, lang: Lang) -> Result<(), String> {
             slug,
             draft,
         } => import_cmd::run(root, &files, section, slug, draft, lang),
-        Command::Deploy {
-            target,
-            no_build,
-            delete,
-            yes,
-            verify,
-            dry_run,
-            zip,
-            insecure,
-        } => {
-            let args = DeployArgs {
-                target,
-                no_build,
-                delete,
-                yes,
-                verify,
-                dry_run,
-                zip,
-                insecure,
-            };
-            deploy_cmd(root, args, lang)
-        }
+        Command::Deploy(args) => deploy_cmd(root, args, lang),
         Command::Report {
             period,
             format,
@@ -342,18 +321,6 @@ fn check_cmd(
     } else {
         Ok(())
     }
-}
-
-/// `bangtin deploy`'s arguments.
-struct DeployArgs {
-    target: Option<String>,
-    no_build: bool,
-    delete: bool,
-    yes: bool,
-    verify: bool,
-    dry_run: bool,
-    zip: Option<PathBuf>,
-    insecure: bool,
 }
 
 fn deploy_cmd(root: &Path, args: DeployArgs, lang: Lang) -> Result<(), String> {
