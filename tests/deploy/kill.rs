@@ -42,7 +42,7 @@ pub fn write_site(out: &Path, pages: usize, version: u32) {
         put(
             out,
             &format!("{dir}/{photo}"),
-            &noise(3000 + i % 500, (i as u64) << 2 | photo_v),
+            &testkit::noise(3000 + i % 500, (i as u64) << 2 | photo_v),
         );
         let html = format!(
             "<link rel=\"stylesheet\" href=\"{css}\"><h1>Bài {i}</h1><img src=\"/{dir}/{photo}\">\
@@ -85,18 +85,6 @@ fn put(root: &Path, rel: &str, bytes: &[u8]) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, bytes).unwrap();
-}
-
-fn noise(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
 }
 
 /// The files a page (or the search index) needs: root-relative links, `/` meaning index.html.
