@@ -40,19 +40,7 @@ pub fn safe_file_name(name: &str) -> String {
 /// đ -> d, lower case), every run of other characters one `-`, at most 80 bytes, "file" when
 /// nothing is left: "Đội_tuyển  2024!" -> "doi_tuyen-2024".
 pub fn safe_file_stem(stem: &str) -> String {
-    let mut out = String::with_capacity(stem.len());
-    let mut dash = false;
-    crate::folding::fold_each(stem, |c| {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c);
-        } else {
-            dash = true;
-        }
-    });
+    let mut out = crate::slug::dashed(stem, |c| c.is_ascii_alphanumeric() || c == '_');
     if out.len() > MAX_STEM {
         // Cut at a word boundary when there is one, so no half word is left.
         let cut = out[..MAX_STEM]

@@ -9,10 +9,15 @@ use crate::folding::fold_each;
 ///
 /// Letters of other scripts are kept (lower-cased), so a Chinese title still has a slug.
 pub fn slugify(s: &str) -> String {
+    dashed(s, char::is_alphanumeric)
+}
+
+/// `s` folded, the characters `keep` takes kept and every run of others one '-', trimmed.
+pub(crate) fn dashed(s: &str, keep: impl Fn(char) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
     fold_each(s, |c| {
-        if c.is_alphanumeric() {
+        if keep(c) {
             if dash && !out.is_empty() {
                 out.push('-');
             }
