@@ -56,7 +56,7 @@ pub struct Built {
     /// Loaded content (for check).
     pub content: Content,
     /// Rendered page bodies (for check).
-    pub page_bodies: Vec<Body>,
+    pub page_bodies: Vec<Arc<Body>>,
     /// What came from the session cache (serve).
     pub reuse: Reuse,
     /// The output folder already held this build, so nothing was rendered or written
@@ -69,7 +69,7 @@ pub(crate) struct Kept {
     pub tera: tera::Tera,
     pub taxonomies: Vec<Taxonomy>,
     pub links: Arc<HashMap<String, String>>,
-    pub section_bodies: Vec<Body>,
+    pub section_bodies: Vec<Arc<Body>>,
     pub derived: Derived,
     /// The values template functions return (also registered in `tera`).
     pub lookup: Arc<Lookup>,
@@ -167,7 +167,7 @@ struct Prepared {
 struct BuiltParts {
     config: Config,
     content: Content,
-    page_bodies: Vec<Body>,
+    page_bodies: Vec<Arc<Body>>,
     warnings: Vec<Diagnostic>,
     files: usize,
     images: (usize, usize),

@@ -97,8 +97,8 @@ pub(super) fn model_stage(
         || Arc::new(link_table(content)),
     );
     let lookup = if theme.shortcodes_look_up() {
-        let empty_pages = vec![Body::default(); content.pages.len()];
-        let empty_sections = vec![Body::default(); content.sections.len()];
+        let empty_pages = vec![Arc::<Body>::default(); content.pages.len()];
+        let empty_sections = vec![Arc::<Body>::default(); content.sections.len()];
         let model = Model::new(
             config,
             content,
@@ -129,8 +129,8 @@ fn link_table(content: &Content) -> HashMap<String, String> {
 
 /// What the Markdown step made.
 pub(super) struct Marked {
-    pub page_bodies: Vec<Body>,
-    pub section_bodies: Vec<Body>,
+    pub page_bodies: Vec<Arc<Body>>,
+    pub section_bodies: Vec<Arc<Body>>,
     /// Every warning of the build so far.
     pub warnings: Vec<Diagnostic>,
     /// Whether some page's Markdown looked up pages or sections.
@@ -228,7 +228,7 @@ impl Marked {
         results: Vec<BodyResult>,
         pages: bool,
         errors: &mut Vec<Diagnostic>,
-    ) -> Vec<Body> {
+    ) -> Vec<Arc<Body>> {
         results
             .into_iter()
             .map(|r| match r {
@@ -247,7 +247,7 @@ impl Marked {
                     if pages {
                         self.page_images.push(Vec::new());
                     }
-                    Body::default()
+                    Arc::<Body>::default()
                 }
             })
             .collect()

@@ -6,12 +6,13 @@ use crate::diag::{line_col, Diagnostic};
 use crate::load::content::Content;
 use i18n::{tr, Lang};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Every `@/page.md#anchor` must name an id that exists on that page.
 pub(crate) fn check_anchors(
     content: &Content,
-    pages: &[Body],
-    sections: &[Body],
+    pages: &[Arc<Body>],
+    sections: &[Arc<Body>],
     links: &HashMap<String, String>,
     lang: Lang,
     errors: &mut Vec<Diagnostic>,

@@ -12,7 +12,7 @@ use crate::util::hash::Key;
 use i18n::Lang;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Markdown options from the config.
 pub(crate) fn md_options(config: &Config, lang: Lang) -> markdown::Options {
@@ -31,7 +31,7 @@ pub(crate) type BodyResult = Result<Rendered, (Vec<Diagnostic>, Vec<Diagnostic>)
 /// A rendered body with what came with it.
 pub(crate) struct Rendered {
     /// The body.
-    pub body: Body,
+    pub body: Arc<Body>,
     /// Warnings about it.
     pub warnings: Vec<Diagnostic>,
     /// Processed image files it publishes.
@@ -123,7 +123,7 @@ impl Bodies<'_> {
         })?;
         let memo = Memo {
             image_files: page_images.into_inner().unwrap_or_default(),
-            body: body_of(r, &published),
+            body: Arc::new(body_of(r, &published)),
             warnings: warn,
             looked_up,
         };

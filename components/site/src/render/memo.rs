@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone)]
 pub struct Memo {
     /// The rendered body.
-    pub body: Body,
+    pub body: Arc<Body>,
     /// Processed image files to publish.
     pub image_files: Vec<(String, PathBuf)>,
     /// Warnings (missing images...).

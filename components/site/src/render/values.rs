@@ -12,6 +12,7 @@ use crate::util::PAR_CHUNK;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
+use std::sync::Arc;
 use tera::Context;
 
 /// A JSON object from `"key": value` pairs, each value moved in with `Value::from`. `json!`
@@ -37,9 +38,9 @@ pub struct Model<'a> {
     /// Content.
     pub content: &'a Content,
     /// Rendered page bodies (same order as pages).
-    pub page_bodies: &'a [Body],
+    pub page_bodies: &'a [Arc<Body>],
     /// Rendered section bodies.
-    pub section_bodies: &'a [Body],
+    pub section_bodies: &'a [Arc<Body>],
     /// Taxonomies.
     pub taxonomies: &'a [Taxonomy],
     /// Values derived from the above, kept between rebuilds of a preview session.
@@ -106,8 +107,8 @@ impl<'a> Model<'a> {
     pub fn new(
         config: &'a Config,
         content: &'a Content,
-        page_bodies: &'a [Body],
-        section_bodies: &'a [Body],
+        page_bodies: &'a [Arc<Body>],
+        section_bodies: &'a [Arc<Body>],
         taxonomies: &'a [Taxonomy],
         all_listings: bool,
     ) -> Self {
@@ -180,8 +181,8 @@ impl<'a> Model<'a> {
     pub fn with_derived(
         config: &'a Config,
         content: &'a Content,
-        page_bodies: &'a [Body],
-        section_bodies: &'a [Body],
+        page_bodies: &'a [Arc<Body>],
+        section_bodies: &'a [Arc<Body>],
         taxonomies: &'a [Taxonomy],
         derived: Derived,
     ) -> Self {

@@ -14,6 +14,7 @@ use crate::render::markdown::Body;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 /// What the edit changed in the listings' eyes.
 #[derive(Debug, Default)]
@@ -37,7 +38,7 @@ pub(super) struct Reread {
 }
 
 /// A page as it was before the edit: index, page, body.
-pub(super) type Old = (usize, Page, Body);
+pub(super) type Old = (usize, Page, Arc<Body>);
 
 /// Reads the edited pages again. Besides the body, only what listings show may have changed:
 /// title, description, date, updated, weight. Other front matter takes a full rebuild.
@@ -121,7 +122,7 @@ pub(super) fn rebody(
     st: &State,
     opts: &Options,
     pages: &[(usize, Page)],
-) -> Result<(Vec<Body>, Vec<Diagnostic>), Stop> {
+) -> Result<(Vec<Arc<Body>>, Vec<Diagnostic>), Stop> {
     let kept = &st.kept;
     let config = &st.built.config;
     let bodies = Bodies {
@@ -162,7 +163,7 @@ pub(super) fn put_in(
     st: &mut State,
     lang: i18n::Lang,
     pages: Vec<(usize, Page)>,
-    bodies: Vec<Body>,
+    bodies: Vec<Arc<Body>>,
     warnings: Vec<Diagnostic>,
 ) -> Result<Vec<Old>, Stop> {
     let mut olds = Vec::new();

@@ -16,6 +16,7 @@ use crate::render::values::Model;
 use crate::util::paths::{is_ignored_name, slash_path};
 use i18n::{tr, Lang};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A page rendered from text not saved yet.
 #[derive(Debug)]
@@ -263,7 +264,7 @@ fn render_body(
     root: &Path,
     page: &Page,
     lang: Lang,
-) -> Result<(Body, Vec<(String, PathBuf)>), Failed> {
+) -> Result<(Arc<Body>, Vec<(String, PathBuf)>), Failed> {
     let kept = &st.kept;
     let config = &st.built.config;
     let bodies = Bodies {
