@@ -252,8 +252,8 @@ fn compare(
         assert!(
             v == &b[k],
             "seed {seed}: {k} differs after {history:?}\n--- session:\n{}\n--- full:\n{}",
-            String::from_utf8_lossy(v),
-            String::from_utf8_lossy(&b[k])
+            String::from_utf8_lossy(&v.get()),
+            String::from_utf8_lossy(&b[k].get())
         );
     }
 }
@@ -280,7 +280,8 @@ fn override_builtins(root: &Path) {
 
 /// The fixture's content under the bundled theme `truong` (its menus from `home` and
 /// `get_section`, the featured page through `get_page`, the topics block, share tags): the
-/// fixture's own templates are dropped, but for the one a page names (`nhiem-vu.html`).
+/// fixture's own templates are dropped, but for the one a page names (`nhiem-vu.html`). Search
+/// is on, as on the school's site, so the index a session makes again is compared too.
 fn with_truong(root: &Path) {
     for entry in fs::read_dir(root.join("templates")).unwrap() {
         let path = entry.unwrap().path();
@@ -297,7 +298,7 @@ fn with_truong(root: &Path) {
     let config = config.replacen("[extra]\n", extra, 1);
     fs::write(
         root.join("config.toml"),
-        format!("theme = \"truong\"\n{config}"),
+        format!("theme = \"truong\"\n{config}\n[search]\nenabled = true\n"),
     )
     .unwrap();
 }
@@ -329,6 +330,42 @@ fn session_rebuilds_equal_full_builds_with_the_bundled_theme() {
 /// Random edit sequences, one per seed, on a copy of the fixture made ready by `prepare`: after
 /// each edit, the files a session serves must be those of a fresh build. Returns how many
 /// rebuilds took the fast path.
+/// A session holds every output for as long as the preview runs, so it keeps them compressed;
+/// they read back as the bytes a build writes, which a build keeps as they are.
+#[test]
+fn a_session_keeps_its_outputs_compressed() {
+    let (_dir, root) = site_copy("basic");
+    with_truong(&root);
+    let mut o = site::Options::new(&root, i18n::Lang::En);
+    o.inject = Some("<script src=\"/__live.js\"></script>".into());
+    let mut session = site::Session::new(o);
+    let served = match session.rebuild(&[]).expect("first build").output {
+        site::Output::All(f) => f,
+        site::Output::Changed(_) => panic!("the first build is a full one"),
+    };
+    let html = |files: &site::write::sink::Files| {
+        let pages = files.iter().filter(|(k, _)| k.ends_with(".html"));
+        pages.fold((0, 0), |(len, held), (_, b)| {
+            (len + b.len(), held + b.stored_len())
+        })
+    };
+    let (len, held) = html(&served);
+    assert!(held * 2 < len, "{held} bytes held for {len} bytes of HTML");
+    let full = build(&root, None).unwrap().memory.unwrap();
+    assert_eq!(
+        html(&full).0,
+        html(&full).1,
+        "a build keeps its files as they are"
+    );
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &served {
+        assert!(v.to_vec() == full[k].to_vec(), "{k} differs");
+    }
+}
+
 fn session_equivalence(seeds: &[u64], prepare: impl Fn(&Path, u64)) -> usize {
     let mut fast = 0;
     for &seed in seeds {
@@ -480,7 +517,7 @@ fn a_template_edit_renders_only_what_uses_it() {
     // Term pages (rendered with that template) changed; nothing else was rendered again.
     let terms: Vec<_> = files
         .iter()
-        .filter(|(_, v)| String::from_utf8_lossy(v).contains("<h1 class=\"sua\">"))
+        .filter(|(_, v)| String::from_utf8_lossy(&v.get()).contains("<h1 class=\"sua\">"))
         .map(|(k, _)| k.clone())
         .collect();
     assert!(!terms.is_empty());
@@ -524,7 +561,7 @@ fn a_save_through_a_temporary_file_stays_incremental() {
         "the temporary file must not force a full rebuild"
     );
     let full = build(&root, None).unwrap().memory.unwrap();
-    let shown = String::from_utf8_lossy(&full["bien-dao/hai-dang/index.html"]).into_owned();
+    let shown = String::from_utf8_lossy(&full["bien-dao/hai-dang/index.html"].get()).into_owned();
     assert!(shown.contains("Hải đăng mới"));
     match up.output {
         site::Output::Changed(d) => {

@@ -67,7 +67,12 @@ impl<'a> SiteMap<'a> {
         let docs: BTreeMap<&str, Doc> = files
             .par_iter()
             .filter(|(rel, _)| rel.ends_with(".html") || rel.ends_with(".htm"))
-            .map(|(rel, bytes)| (rel.as_str(), html::parse(&String::from_utf8_lossy(bytes))))
+            .map(|(rel, bytes)| {
+                (
+                    rel.as_str(),
+                    html::parse(&String::from_utf8_lossy(&bytes.get())),
+                )
+            })
             .collect();
         let content = &built.content;
         let mut sources = HashMap::new();

@@ -90,12 +90,12 @@ mod tests {
         for i in 0..12u8 {
             files.insert(
                 format!("f{i:02}.jpg"),
-                std::sync::Arc::new(vec![0u8; 100_000 * (usize::from(i) + 1)]),
+                site::util::Bytes::from(vec![0u8; 100_000 * (usize::from(i) + 1)]),
             );
         }
         files.insert(
             ".bangtin-build".into(),
-            std::sync::Arc::new(vec![0u8; 50_000_000]),
+            site::util::Bytes::from(vec![0u8; 50_000_000]),
         );
         let s = measure(&files, 7);
         assert_eq!(s.files, 12);

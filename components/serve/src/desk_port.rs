@@ -42,7 +42,7 @@ impl SessionPreview {
         }
         let read: Vec<(String, site::write::sink::Bytes)> = missing
             .into_iter()
-            .filter_map(|(k, p)| std::fs::read(p).ok().map(|b| (k, Arc::new(b))))
+            .filter_map(|(k, p)| std::fs::read(p).ok().map(|b| (k, b.into())))
             .collect();
         let mut extras = self
             .shared

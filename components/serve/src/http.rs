@@ -181,7 +181,7 @@ mod tests {
             "css/site.css",
             "tệp/biển đảo.pdf",
         ] {
-            f.insert(k.to_string(), std::sync::Arc::new(k.as_bytes().to_vec()));
+            f.insert(k.to_string(), k.as_bytes().to_vec().into());
         }
         f
     }

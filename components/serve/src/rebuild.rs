@@ -290,12 +290,12 @@ mod tests {
     #[test]
     fn changed_files_sees_added_removed_and_edited() {
         let mut a = Files::new();
-        a.insert("x".into(), Arc::new(b"1".to_vec()));
-        a.insert("y".into(), Arc::new(b"1".to_vec()));
+        a.insert("x".into(), b"1".to_vec().into());
+        a.insert("y".into(), b"1".to_vec().into());
         let mut b = a.clone();
-        b.insert("x".into(), Arc::new(b"2".to_vec()));
+        b.insert("x".into(), b"2".to_vec().into());
         b.remove("y");
-        b.insert("z".into(), Arc::new(b"1".to_vec()));
+        b.insert("z".into(), b"1".to_vec().into());
         let mut c = changed_files(&a, &b);
         c.sort();
         assert_eq!(c, ["x", "y", "z"]);

@@ -27,6 +27,8 @@ pub struct Options {
     pub output: Option<PathBuf>,
     /// Keep the output in memory instead of writing it.
     pub memory: bool,
+    /// Keep in-memory output compressed (a preview session: it holds every output for long).
+    pub pack: bool,
     /// Include drafts.
     pub drafts: bool,
     /// Include pages dated in the future.
@@ -53,6 +55,7 @@ impl Options {
             root: root.into(),
             output: None,
             memory: false,
+            pack: false,
             drafts: false,
             future: false,
             base_url: None,

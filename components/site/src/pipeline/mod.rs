@@ -76,8 +76,8 @@ pub(crate) struct Kept {
     /// The lookups each output made.
     pub seen: Vec<(Job, Vec<String>)>,
     pub feeds: Vec<FeedSpec>,
-    /// Search files per language.
-    pub search: HashMap<String, Vec<String>>,
+    /// Search files per language, as served (sorted by name).
+    pub search: outputs::SearchFiles,
     /// Whether some page's Markdown looked up pages or sections.
     pub looked_up: bool,
     /// Processed image files each page publishes.
@@ -140,6 +140,7 @@ pub(crate) fn run(
         tera: &site.tera,
         lang,
         inject: opts.inject.as_deref(),
+        pack: opts.pack,
         memo: opts.cache.as_deref().zip(out_keys.as_ref()),
     };
     let (sink, written) = render_and_write(opts, purpose, sink, renderer, &site, &mut timings)?;

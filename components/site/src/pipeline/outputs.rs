@@ -29,9 +29,13 @@ pub(crate) struct Written {
     pub seen: Vec<(Job, Vec<String>)>,
     /// Every feed.
     pub feeds: Vec<FeedSpec>,
-    /// Search files per language.
-    pub search: HashMap<String, Vec<String>>,
+    /// Search files per language, names and bytes shared with the sink: kept for a session
+    /// only, which reuses the unchanged ones when it makes the index again.
+    pub search: SearchFiles,
 }
+
+/// Search files per language: name and bytes of each, sorted by name.
+pub(crate) type SearchFiles = HashMap<String, Vec<(String, Bytes)>>;
 
 /// Whether the lookups each output makes are recorded (a preview session re-renders the
 /// outputs that looked up what changed).
@@ -150,27 +154,32 @@ impl OutputStep<'_> {
         (errors, into_inner(seen))
     }
 
-    /// The search index of every language (when search is on): its files per language, and
-    /// the errors.
-    fn index_all(&self) -> (HashMap<String, Vec<String>>, Vec<Diagnostic>) {
-        let names = Mutex::new(HashMap::<String, Vec<String>>::new());
+    /// The search index of every language (when search is on): its files per language (for a
+    /// session), and the errors.
+    fn index_all(&self) -> (SearchFiles, Vec<Diagnostic>) {
+        let made = Mutex::new(SearchFiles::new());
         let failed = Mutex::new(Vec::new());
         let config = self.config();
         if config.search.enabled {
             config.all_languages().par_iter().for_each(|lang_code| {
                 search_files(self.renderer.model, lang_code, |rel, bytes| {
-                    if let Err(e) = self.write(&rel, &bytes) {
-                        lock(&failed).push(e);
+                    let bytes = Bytes::new(bytes, self.renderer.pack);
+                    self.count.fetch_add(1, Ordering::Relaxed);
+                    if let Err(e) = self.sink.write_shared(&rel, bytes.clone()) {
+                        lock(&failed).push(io_diag(&rel, e, self.renderer.lang));
                     }
-                    lock(&names).entry(lang_code.clone()).or_default().push(rel);
+                    if self.lookups == Lookups::Record {
+                        let file = (rel, bytes);
+                        lock(&made).entry(lang_code.clone()).or_default().push(file);
+                    }
                 });
             });
         }
-        let mut names = into_inner(names);
-        for list in names.values_mut() {
-            list.sort();
+        let mut made = into_inner(made);
+        for list in made.values_mut() {
+            list.sort_by(|a, b| a.0.cmp(&b.0));
         }
-        (names, into_inner(failed))
+        (made, into_inner(failed))
     }
 
     /// Redirects, feeds, the search script, the highlighting styles, sitemap and robots.txt:

@@ -299,7 +299,7 @@ fn outputs(config: &Config, content: &Content) -> Outputs {
 /// The output: a staging folder beside the output folder, or memory.
 pub(super) fn open_sink(opts: &Options) -> Result<Sink, Failed> {
     if opts.memory {
-        return Ok(Sink::memory());
+        return Ok(Sink::memory(opts.pack));
     }
     let out = opts
         .output

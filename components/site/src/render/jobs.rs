@@ -109,6 +109,8 @@ pub(crate) struct Renderer<'a> {
     pub lang: Lang,
     /// HTML inserted before `</body>` (live reload).
     pub inject: Option<&'a str>,
+    /// Keep the bytes compressed (a preview session, see [`Bytes`]).
+    pub pack: bool,
     /// The session memo and the keys into it, when a session keeps one.
     pub memo: Option<(&'a Cache, &'a OutKeys)>,
 }
@@ -162,7 +164,7 @@ impl<'a> Renderer<'a> {
             functions::recording(|| render_bytes(self.tera, &template, ctx, for_file, self.lang))
         });
         functions::replay(&looked);
-        let html = Arc::new(inject(html?, self.inject));
+        let html = Bytes::new(inject(html?, self.inject), self.pack);
         write(&rel, html.clone())?;
         if let (Some((c, _)), Some(k)) = (self.memo, key) {
             c.put_output(k, (html, Arc::new(looked)));

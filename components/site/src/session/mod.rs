@@ -22,11 +22,12 @@ use crate::options::Options;
 use crate::pipeline::{self, Purpose};
 use crate::render::memo::{Cache, Reuse};
 use crate::render::values::Model;
+use crate::util::Bytes;
 use crate::write::sink::Files;
 use crate::write::site_files::search_files;
 use incremental::incremental;
 use state::{File, State};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -82,6 +83,7 @@ impl Session {
     /// A session building `opts.root` into memory.
     pub fn new(mut opts: Options) -> Session {
         opts.memory = true;
+        opts.pack = true;
         if opts.cache.is_none() {
             opts.cache = Some(Arc::new(Cache::new()));
         }
@@ -169,6 +171,7 @@ impl Session {
         if langs.is_empty() {
             return delta;
         }
+        let pack = self.opts.pack;
         let derived = std::mem::take(&mut st.kept.derived);
         let model = Model::with_derived(
             &st.built.config,
@@ -181,30 +184,53 @@ impl Session {
         let made: Vec<(String, Vec<File>)> = langs
             .iter()
             .map(|l| {
-                let files = Mutex::new(Vec::new());
-                search_files(&model, l, |rel, bytes| {
-                    files
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((rel, Arc::new(bytes)));
-                });
-                let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-                files.sort_by(|a, b| a.0.cmp(&b.0));
-                (l.clone(), files)
+                let old = st.kept.search.get(l).map(Vec::as_slice).unwrap_or_default();
+                (l.clone(), index_files(&model, l, old, pack))
             })
             .collect();
         st.kept.derived = model.into_derived();
         for (lang, files) in made {
-            let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
-            let keep: HashSet<&String> = names.iter().collect();
-            if let Some(old) = st.kept.search.get(&lang) {
-                delta
-                    .remove
-                    .extend(old.iter().filter(|n| !keep.contains(n)).cloned());
-            }
-            delta.write.extend(files);
-            st.kept.search.insert(lang, names);
+            let old = st.kept.search.remove(&lang).unwrap_or_default();
+            let (gone, changed) = index_delta(&old, &files);
+            delta.remove.extend(gone);
+            delta.write.extend(changed);
+            st.kept.search.insert(lang, files);
         }
         delta
     }
+}
+
+/// The search files of `lang` made again. A file whose bytes equal those of the same name in
+/// `old` is the old one (most of them after an edit), so it is not compressed again.
+fn index_files(model: &Model<'_>, lang: &str, old: &[File], pack: bool) -> Vec<File> {
+    let old: HashMap<&str, &Bytes> = old.iter().map(|(n, b)| (n.as_str(), b)).collect();
+    let files = Mutex::new(Vec::new());
+    search_files(model, lang, |rel, bytes| {
+        let bytes = match old.get(rel.as_str()) {
+            Some(&b) if b.len() == bytes.len() && *b.get() == *bytes => b.clone(),
+            _ => Bytes::new(bytes, pack),
+        };
+        crate::util::lock(&files).push((rel, bytes));
+    });
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// What serving `new` instead of `old` takes: the names that are gone, the files that are new
+/// or changed.
+fn index_delta(old: &[File], new: &[File]) -> (Vec<String>, Vec<File>) {
+    let keep: HashSet<&str> = new.iter().map(|f| f.0.as_str()).collect();
+    let was: HashMap<&str, &Bytes> = old.iter().map(|(n, b)| (n.as_str(), b)).collect();
+    let gone = old
+        .iter()
+        .filter(|f| !keep.contains(f.0.as_str()))
+        .map(|f| f.0.clone())
+        .collect();
+    let changed = new
+        .iter()
+        .filter(|(n, b)| was.get(n.as_str()) != Some(&b))
+        .cloned()
+        .collect();
+    (gone, changed)
 }

@@ -63,6 +63,7 @@ pub(super) fn redo(
         tera: &st.kept.tera,
         lang: opts.lang,
         inject: opts.inject.as_deref(),
+        pack: opts.pack,
         memo: None,
     };
     let stale = Stale {
@@ -109,7 +110,8 @@ fn render_stale(renderer: &Renderer<'_>, stale: Stale<'_>) -> (Vec<File>, Relook
     let (model, tera, lang) = (renderer.model, renderer.tera, renderer.lang);
     let out: Mutex<Vec<File>> = Mutex::new(Vec::new());
     let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        crate::util::lock(&out).push((rel.to_string(), Arc::new(bytes.to_vec())));
+        let bytes = Bytes::new(bytes.to_vec(), renderer.pack);
+        crate::util::lock(&out).push((rel.to_string(), bytes));
         Ok(())
     };
     let hand = |rel: &str, bytes: Bytes| -> Result<(), Diagnostic> {

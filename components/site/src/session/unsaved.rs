@@ -258,13 +258,11 @@ fn with_new_files(mut page: Page, root: &Path) -> Page {
     page
 }
 
+/// A rendered body and the processed image files it publishes.
+type BodyAndImages = (Arc<Body>, Vec<(String, PathBuf)>);
+
 /// The page's Markdown rendered with what the session keeps.
-fn render_body(
-    st: &State,
-    root: &Path,
-    page: &Page,
-    lang: Lang,
-) -> Result<(Arc<Body>, Vec<(String, PathBuf)>), Failed> {
+fn render_body(st: &State, root: &Path, page: &Page, lang: Lang) -> Result<BodyAndImages, Failed> {
     let kept = &st.kept;
     let config = &st.built.config;
     let bodies = Bodies {

@@ -4,9 +4,8 @@
 
 pub use ::content::util::*;
 
-/// The bytes of an output file kept in memory, shared: a preview session's memo of rendered
-/// outputs (render) and the map of served files (write) hold the same bytes, not a copy each.
-pub type Bytes = std::sync::Arc<Vec<u8>>;
+pub use bytes::Bytes;
 
+pub mod bytes;
 pub mod timings;
 pub mod tree;

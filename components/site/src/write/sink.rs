@@ -5,7 +5,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use super::marker::{write_marker, Recorder, MARKER};
 use super::staging::{clear_dead, exchange, old_dir, staging_dir, Lease};
@@ -23,7 +23,8 @@ pub enum Sink {
     /// A staging folder next to the output folder, swapped in on commit.
     Dir(DirSink),
     /// A map from relative path to bytes.
-    Memory(Mutex<Files>),
+    /// A map from relative path to bytes, compressed when `.1` is set (see [`Bytes`]).
+    Memory(Mutex<Files>, bool),
 }
 
 /// Counters of what the write did.
@@ -76,8 +77,8 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 
 impl Sink {
     /// An in-memory sink.
-    pub fn memory() -> Sink {
-        Sink::Memory(Mutex::new(BTreeMap::new()))
+    pub fn memory(pack: bool) -> Sink {
+        Sink::Memory(Mutex::new(BTreeMap::new()), pack)
     }
 
     /// Stages a build of `output`. Refuses a non-empty folder that bangtin did not write.
@@ -120,7 +121,7 @@ impl Sink {
     /// Writes one file (`rel` uses `/`).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         match self {
-            Sink::Memory(_) => self.write_shared(rel, Arc::new(bytes.to_vec())),
+            Sink::Memory(_, pack) => self.write_shared(rel, Bytes::new(bytes.to_vec(), *pack)),
             Sink::Dir(d) => d.write(rel, bytes),
         }
     }
@@ -128,20 +129,20 @@ impl Sink {
     /// Writes one file whose bytes others may hold too (a memory sink keeps them, uncopied).
     pub fn write_shared(&self, rel: &str, bytes: Bytes) -> io::Result<()> {
         match self {
-            Sink::Memory(m) => {
+            Sink::Memory(m, _) => {
                 m.lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(rel.to_string(), bytes);
                 Ok(())
             }
-            Sink::Dir(d) => d.write(rel, &bytes),
+            Sink::Dir(d) => d.write(rel, &bytes.get()),
         }
     }
 
     /// Copies a file from disk into the output.
     pub fn copy(&self, rel: &str, src: &Path) -> io::Result<()> {
         match self {
-            Sink::Memory(_) => {
+            Sink::Memory(..) => {
                 let bytes = fs::read(src)?;
                 self.write(rel, &bytes)
             }
@@ -152,7 +153,7 @@ impl Sink {
     /// Whether a file was already written in this build.
     pub fn contains(&self, rel: &str) -> bool {
         match self {
-            Sink::Memory(m) => m
+            Sink::Memory(m, _) => m
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .contains_key(rel),
@@ -167,7 +168,7 @@ impl Sink {
         recorder: Option<&dyn Recorder>,
     ) -> Result<(WriteStats, Option<Files>), OutputError> {
         match self {
-            Sink::Memory(m) => {
+            Sink::Memory(m, _) => {
                 let files = m.into_inner().unwrap_or_else(|e| e.into_inner());
                 Ok((
                     WriteStats {
