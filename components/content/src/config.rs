@@ -251,17 +251,21 @@ impl Config {
                 ),
             )
         })?;
-        config.validate(lang)?;
+        config.validate(text, lang)?;
         Ok(config)
     }
 
-    fn validate(&mut self, lang: Lang) -> Result<(), Diagnostic> {
-        let err = |m: String| Diagnostic::error("config.toml", 0, 0, m);
+    /// Checks what the types alone do not; an error points at the key it is about.
+    fn validate(&mut self, text: &str, lang: Lang) -> Result<(), Diagnostic> {
+        let err = |at: &[&str], m: String| {
+            let (line, col) = key_position(text, at);
+            Diagnostic::error("config.toml", line, col, m)
+        };
         if !(self.base_url.starts_with("http://")
             || self.base_url.starts_with("https://")
             || self.base_url.starts_with('/'))
         {
-            return Err(err(tr!(
+            return Err(err(&["base_url"], tr!(
                 lang,
                 "base_url = \"{}\" phải bắt đầu bằng https:// (ví dụ \"https://thbinhan.edu.vn\")",
                 "base_url = \"{}\" must start with https:// (for example \"https://school.edu.vn\")",
@@ -270,7 +274,7 @@ impl Config {
         }
         self.base_url = self.base_url.trim_end_matches('/').to_string();
         if self.languages.contains_key(&self.default_language) {
-            return Err(err(tr!(
+            return Err(err(&["languages", &self.default_language], tr!(
                 lang,
                 "[languages.{0}] trùng với default_language = \"{0}\"; chỉ khai báo các ngôn ngữ khác",
                 "[languages.{0}] repeats default_language = \"{0}\"; list only the other languages",
@@ -278,30 +282,36 @@ impl Config {
             )));
         }
         let mut seen = std::collections::HashSet::new();
-        for t in &mut self.taxonomies {
+        for (i, t) in self.taxonomies.iter_mut().enumerate() {
             t.slug = vi::slugify(&t.name);
             if t.slug.is_empty() || !seen.insert(t.slug.clone()) {
-                return Err(err(tr!(
-                    lang,
-                    "tên phân loại (taxonomy) \"{}\" trống hoặc bị trùng",
-                    "taxonomy name \"{}\" is empty or repeated",
-                    t.name
-                )));
+                return Err(err(
+                    &["taxonomies", &i.to_string(), "name"],
+                    tr!(
+                        lang,
+                        "tên phân loại (taxonomy) \"{}\" trống hoặc bị trùng",
+                        "taxonomy name \"{}\" is empty or repeated",
+                        t.name
+                    ),
+                ));
             }
         }
         if self.images.quality == 0 || self.images.quality > 100 {
-            return Err(err(tr!(
-                lang,
-                "[images] quality phải từ 1 đến 100",
-                "[images] quality must be between 1 and 100"
-            )));
+            return Err(err(
+                &["images", "quality"],
+                tr!(
+                    lang,
+                    "[images] quality phải từ 1 đến 100",
+                    "[images] quality must be between 1 and 100"
+                ),
+            ));
         }
         if self
             .deploy
             .timeout
             .is_some_and(|t| !(1..=3600).contains(&t))
         {
-            return Err(err(tr!(
+            return Err(err(&["deploy", "timeout"], tr!(
                 lang,
                 "[deploy] timeout là số giây chờ máy chủ, từ 1 đến 3600 (mặc định 30)",
                 "[deploy] timeout is the seconds to wait for the server, from 1 to 3600 (default 30)"
@@ -358,6 +368,37 @@ impl Config {
     }
 }
 
+/// Line and column of the key at `path` in config text (`["deploy", "timeout"]`; a number
+/// picks an item of an array of tables), or (0, 0) when the text does not write it.
+fn key_position(text: &str, path: &[&str]) -> (usize, usize) {
+    use toml::de::{DeTable, DeValue};
+    let Ok(root) = DeTable::parse(text) else {
+        return (0, 0);
+    };
+    let mut table = root.get_ref();
+    let mut at = None;
+    let mut steps = path.iter().peekable();
+    while let Some(step) = steps.next() {
+        let Some((key, value)) = table.iter().find(|(k, _)| k.get_ref() == step) else {
+            return (0, 0);
+        };
+        at = Some(key.span().start);
+        let mut value = value.get_ref();
+        if let (DeValue::Array(items), Some(n)) = (value, steps.peek()) {
+            let Some(item) = n.parse::<usize>().ok().and_then(|n| items.get(n)) else {
+                break;
+            };
+            steps.next();
+            value = item.get_ref();
+        }
+        match value {
+            DeValue::Table(t) => table = t,
+            _ => break,
+        }
+    }
+    at.map_or((0, 0), |start| line_col(text, start))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,7 +446,29 @@ mod tests {
         for bad in ["0", "7200"] {
             let e = with(bad).expect_err(bad);
             assert!(e.message.contains("[deploy] timeout"), "{}", e.message);
+            assert_eq!((e.line, e.col), (4, 1), "the error points at the key");
         }
         assert!(with("-1").is_err());
+    }
+
+    #[test]
+    fn each_check_points_at_the_key_it_is_about() {
+        let at = |text: &str| {
+            let e = Config::parse(text, Lang::En).expect_err(text);
+            (e.line, e.col)
+        };
+        let head = "title = \"T\"\nbase_url = \"https://a.vn\"\n";
+        assert_eq!(at("title = \"T\"\n  base_url = \"a.vn\"\n"), (2, 3));
+        assert_eq!(
+            at(&format!("{head}\n[images]\nenabled = true\nquality = 0\n")),
+            (6, 1)
+        );
+        let taxonomies = "[[taxonomies]]\nname = \"tags\"\n[[taxonomies]]\n name = \"Tags\"\n";
+        assert_eq!(at(&format!("{head}{taxonomies}")), (6, 2));
+        let vi = "default_language = \"vi\"\n[languages.vi]\ntitle = \"X\"\n";
+        assert_eq!(at(&format!("{head}{vi}")), (4, 12));
+        // Inline tables and dotted keys are found too.
+        assert_eq!(at(&format!("{head}deploy = {{ timeout = 0 }}\n")), (3, 12));
+        assert_eq!(at(&format!("{head}images.quality = 101\n")), (3, 8));
     }
 }
