@@ -11,15 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// `n` bytes of a file that does not compress (like a real video or scanned PDF).
 fn bytes(n: usize, seed: u8) -> Vec<u8> {
-    let mut x: u32 = 2_463_534_242 ^ u32::from(seed);
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect()
+    testkit::noise(n, u64::from(seed))
 }
 
 #[test]

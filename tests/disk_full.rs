@@ -50,18 +50,6 @@ fn mounted(at: &Path, size: &str) -> Option<Tmpfs> {
     fs
 }
 
-/// Incompressible bytes (tmpfs does not compress, but the test should not rely on it).
-fn noise(len: usize, mut seed: u64) -> Vec<u8> {
-    (0..len)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed as u8
-        })
-        .collect()
-}
-
 #[test]
 fn a_full_disk_stops_the_build_with_a_clear_error_and_keeps_the_previous_output() {
     let (dir, root) = site_copy("basic");
@@ -77,7 +65,11 @@ fn a_full_disk_stops_the_build_with_a_clear_error_and_keeps_the_previous_output(
     assert!(before.iter().any(|(rel, _)| rel == "index.html"));
 
     // A new page and a static file that cannot fit in what is left.
-    fs::write(root.join("static/video-lop-5.bin"), noise(1_500_000, 22)).unwrap();
+    fs::write(
+        root.join("static/video-lop-5.bin"),
+        testkit::noise(1_500_000, 22),
+    )
+    .unwrap();
     let page = root.join("content/tin-tuc/moi.md");
     fs::write(
         &page,

@@ -24,7 +24,6 @@ body { font: 13pt/1.35 "Times New Roman", "Liberation Serif", serif; color: #000
 .up { text-transform: none; font-weight: bold; }
 .place { font-style: italic; margin-top: 6pt; }
 .number { white-space: pre; margin-top: 4pt; }
-.number { white-space: pre; margin-top: 4pt; }
 h1 { font-size: 14pt; text-align: center; margin: 18pt 0 0; }
 .subject { text-align: center; font-weight: bold; margin: 0 0 12pt; }
 h2 { font-size: 13pt; margin: 12pt 0 6pt; }
