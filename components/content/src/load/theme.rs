@@ -4,7 +4,7 @@
 
 use super::builtin::{BUILTIN_ORIGIN, BUILTIN_TEMPLATES};
 use super::read::read_text;
-use crate::config::Config;
+use crate::config::{key_position, Config};
 use crate::diag::Diagnostic;
 use crate::util::paths::{is_ignored_name, slash_path};
 use i18n::{tr, Lang};
@@ -215,6 +215,12 @@ pub enum StaticSource {
     Bundled(&'static [u8]),
 }
 
+/// Line and column of `theme = ...` in the site's config.toml.
+fn theme_position(root: &Path) -> (usize, usize) {
+    std::fs::read_to_string(root.join("config.toml"))
+        .map_or((0, 0), |text| key_position(&vi::nfc(&text), &["theme"]))
+}
+
 fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
@@ -353,10 +359,11 @@ impl Theme {
                     }
                 }
             } else {
+                let (line, col) = theme_position(root);
                 errors.push(Diagnostic::error(
                     "config.toml",
-                    0,
-                    0,
+                    line,
+                    col,
                     tr!(
                         lang,
                         "không tìm thấy giao diện themes/{name}/; kiểm tra theme = \"{name}\" trong config.toml",
@@ -457,5 +464,17 @@ mod tests {
             ),
         ]);
         assert!(through_macro.shortcodes_look_up());
+    }
+
+    #[test]
+    fn a_missing_theme_is_reported_at_its_line_in_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "title = \"T\"\n  theme = \"khong-co\"\nbase_url = \"https://a.vn\"\n";
+        std::fs::write(dir.path().join("config.toml"), text).unwrap();
+        let config = Config::parse(text, Lang::En).unwrap();
+        let errors = Theme::load(dir.path(), &config, Lang::En).err().unwrap();
+        let e = &errors[0];
+        assert!(e.message.contains("themes/khong-co/"), "{}", e.message);
+        assert_eq!((e.line, e.col), (2, 3));
     }
 }
