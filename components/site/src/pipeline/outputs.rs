@@ -74,6 +74,14 @@ impl OutputStep<'_> {
             .map_err(|e| io_diag(rel, e, self.renderer.lang))
     }
 
+    /// Writes one file whose bytes others may hold too (the session memo), counted.
+    fn write_shared(&self, rel: &str, bytes: Bytes) -> Result<(), Diagnostic> {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.sink
+            .write_shared(rel, bytes)
+            .map_err(|e| io_diag(rel, e, self.renderer.lang))
+    }
+
     /// Renders and writes everything; every error found when something fails.
     pub(crate) fn run(self) -> Result<Written, Vec<Diagnostic>> {
         let mut timings = Timings::start();
@@ -124,12 +132,7 @@ impl OutputStep<'_> {
         let (jobs, loans) = jobs::plan(model, self.renderer.tera);
         let lend = Listings::new(model, &loans);
         let seen = Mutex::new(Vec::new());
-        let write = |rel: &str, bytes: Bytes| {
-            self.count.fetch_add(1, Ordering::Relaxed);
-            self.sink
-                .write_shared(rel, bytes)
-                .map_err(|e| io_diag(rel, e, self.renderer.lang))
-        };
+        let write = |rel: &str, bytes: Bytes| self.write_shared(rel, bytes);
         let errors = jobs
             .par_iter()
             .with_max_len(4 * PAR_CHUNK)
@@ -164,9 +167,8 @@ impl OutputStep<'_> {
             config.all_languages().par_iter().for_each(|lang_code| {
                 search_files(self.renderer.model, lang_code, |rel, bytes| {
                     let bytes = Bytes::new(bytes, self.renderer.pack);
-                    self.count.fetch_add(1, Ordering::Relaxed);
-                    if let Err(e) = self.sink.write_shared(&rel, bytes.clone()) {
-                        lock(&failed).push(io_diag(&rel, e, self.renderer.lang));
+                    if let Err(e) = self.write_shared(&rel, bytes.clone()) {
+                        lock(&failed).push(e);
                     }
                     if self.lookups == Lookups::Record {
                         let file = (rel, bytes);
