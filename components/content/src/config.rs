@@ -370,7 +370,7 @@ impl Config {
 
 /// Line and column of the key at `path` in config text (`["deploy", "timeout"]`; a number
 /// picks an item of an array of tables), or (0, 0) when the text does not write it.
-pub(crate) fn key_position(text: &str, path: &[&str]) -> (usize, usize) {
+pub fn key_position(text: &str, path: &[&str]) -> (usize, usize) {
     use toml::de::{DeTable, DeValue};
     let Ok(root) = DeTable::parse(text) else {
         return (0, 0);

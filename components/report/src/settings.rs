@@ -7,6 +7,7 @@
 use crate::period::{Calendar, MonthDay};
 use i18n::{tr, Lang};
 use serde::Deserialize;
+use site::config::key_position;
 use site::diag::line_col;
 use site::Diagnostic;
 
@@ -171,11 +172,7 @@ fn month_day(
 ) -> Result<MonthDay, Diagnostic> {
     let v = value.unwrap_or(default);
     MonthDay::parse(v).ok_or_else(|| {
-        let (line, col) = text
-            .find(&format!("{key} "))
-            .or_else(|| text.find(&format!("{key}=")))
-            .map(|at| line_col(text, at))
-            .unwrap_or((0, 0));
+        let (line, col) = key_position(text, &["report", key]);
         Diagnostic::error(
             "config.toml",
             line,
@@ -214,6 +211,13 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.line, 3, "{e:?}");
         assert!(e.message.contains("month-day"), "{}", e.message);
+        // The key of [report], not the same word earlier in the file.
+        let e = parse(
+            "# year_deadline = \"11-10\" is the default\n[report]\n  year_deadline = \"sau Tết\"\n",
+            Lang::En,
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.col), (3, 3), "{e:?}");
         let e = parse("[report]\nsinger = \"A\"\n", Lang::Vi).unwrap_err();
         assert_eq!(e.line, 2, "{e:?}");
     }
