@@ -299,7 +299,10 @@ async function main() {
 
     // 2. A new post: title, text, live preview.
     await page.getByRole('button', { name: 'Viết bài mới' }).click();
-    if (section) await page.getByRole('combobox', { name: 'Chuyên mục', exact: true }).selectOption(section);
+    // The click changes the address; the form shows when the page handles that change. Until
+    // then the list's own "Chuyên mục" filter is the only one on screen.
+    await page.locator('#view-edit').waitFor({ state: 'visible' });
+    if (section) await page.locator('#view-edit').getByRole('combobox', { name: 'Chuyên mục', exact: true }).selectOption(section);
     await page.getByRole('textbox', { name: 'Tiêu đề', exact: true }).fill(TITLE);
     await typeInEditor(page, 'Sáng thứ Hai, **các em** lớp 3A mang sách tới trường.');
     await previewShows(page, 'mang sách tới trường');
@@ -307,7 +310,7 @@ async function main() {
     await previewShows(page, 'cuốn sách mình thích');
     const path = decodeURIComponent(new URL(page.url()).hash.split('path=')[1] || '');
     check(path.startsWith('content/'), `the new post has a path: ${page.url()}`);
-    const shown = await page.getByRole('combobox', { name: 'Chuyên mục', exact: true }).locator('option:checked').innerText();
+    const shown = await page.locator('#view-edit').getByRole('combobox', { name: 'Chuyên mục', exact: true }).locator('option:checked').innerText();
     check(!section || shown !== section, `the section is shown by its title, not its folder: ${shown}`);
     out.path = path;
 
